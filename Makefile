@@ -1,0 +1,119 @@
+# caa-preflight
+.POSIX:
+.SUFFIXES:
+
+VERSION   = 0.1.0
+PREFIX    = /usr/local
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man
+DOCDIR    = $(PREFIX)/share/doc/caa-preflight
+HOOKDIR   = $(PREFIX)/share/caa-preflight/hooks
+
+CC        = cc
+PKG       = yaml-0.1 libidn2 ldns
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2
+CFLAGS    = -O2 -g
+# libunbound's .pc names libevent, whose .pc Debian 12 lacks: plain -lunbound.
+DEPCFLAGS = `pkg-config --cflags $(PKG)`
+DEPLIBS   = `pkg-config --libs $(PKG)` -lunbound
+ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+            -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
+            $(DEPCFLAGS) $(CFLAGS) $(SAN)
+
+OBJS = src/caa.o src/name.o src/conf.o src/resolve.o src/check.o \
+       src/report.o
+HDRS = src/caa.h src/name.h src/conf.h src/resolve.h src/check.h \
+       src/report.h
+UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_conf
+
+all: caa-preflight
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+
+$(OBJS) src/main.o: $(HDRS) Makefile
+
+libcaapf.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $(OBJS)
+
+caa-preflight: src/main.o libcaapf.a
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ src/main.o libcaapf.a $(DEPLIBS)
+
+tests/unit/check_caa: tests/unit/check_caa.c libcaapf.a
+	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
+	    tests/unit/check_caa.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
+tests/unit/check_name: tests/unit/check_name.c libcaapf.a
+	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
+	    tests/unit/check_name.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
+tests/unit/check_conf: tests/unit/check_conf.c libcaapf.a
+	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
+	    tests/unit/check_conf.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
+
+# Debian 12 packages the build and every test need.
+DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \
+       libidn2-dev check mandoc nsd knot knot-dnsutils ldnsutils \
+       dns-root-data util-linux iproute2 python3 valgrind clang \
+       certbot pebble unbound dnsutils
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
+
+check: unit-check cli-check lint-check
+
+unit-check: $(UNITS)
+	@for t in $(UNITS); do echo "== $$t"; CK_FORK=yes ./$$t || exit 1; done
+
+tests/cli/record: tests/cli/record.c
+	$(CC) $(ALLCFLAGS) -o $@ tests/cli/record.c
+
+cli-check: caa-preflight tests/cli/record
+	tests/cli/run.sh ./caa-preflight
+
+integration-check: caa-preflight
+	tests/integration/run.sh ./caa-preflight
+
+lint-check:
+	mandoc -Tlint -W warning man/caa-preflight.1 man/caa-preflight.yaml.5
+
+demo: caa-preflight
+	tests/integration/run.sh --demo ./caa-preflight
+
+# Sanitizer build: a profile of the same targets.
+check-asan:
+	$(MAKE) clean
+	$(MAKE) SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer" unit-check cli-check
+	$(MAKE) clean
+
+check-valgrind: caa-preflight
+	CAA_PREFLIGHT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect" \
+	    tests/integration/run.sh ./caa-preflight
+
+install: caa-preflight
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(HOOKDIR)
+	install -m 755 caa-preflight $(DESTDIR)$(BINDIR)/caa-preflight
+	install -m 644 man/caa-preflight.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/caa-preflight.yaml.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 config/caa-preflight.yaml \
+	    $(DESTDIR)$(DOCDIR)/caa-preflight.yaml.example
+	for h in hooks/*; do [ -f "$$h" ] && \
+	    install -m 755 "$$h" $(DESTDIR)$(HOOKDIR)/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/caa-preflight \
+	    $(DESTDIR)$(MANDIR)/man1/caa-preflight.1 \
+	    $(DESTDIR)$(MANDIR)/man5/caa-preflight.yaml.5 \
+	    $(DESTDIR)$(DOCDIR)/caa-preflight.yaml.example
+	rm -rf $(DESTDIR)$(HOOKDIR)
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/caa-preflight
+
+clean:
+	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record
+
+.PHONY: all deps check unit-check cli-check integration-check lint-check \
+        demo check-asan check-valgrind install uninstall clean

@@ -1,0 +1,548 @@
+/*
+ * check: per-name orchestration.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caa.h"
+#include "check.h"
+#include "conf.h"
+#include "name.h"
+#include "resolve.h"
+
+#define TYPE_TXT	16
+#define TYPE_CAA	257
+
+/* Enough for a 253-character name: at most 127 labels. */
+#define MAXLEVELS	128
+
+struct check {
+	const struct conf	 *c;
+	struct check_name	 *names;
+	size_t			  nnames;
+	size_t			  cap;
+	struct check_query	**buckets;	/* hash of queries */
+	size_t			  nbuckets;
+	size_t			  nqueries;
+	struct check_query	 *first;	/* creation order */
+	struct check_query	 *last;
+	struct resolve		 *r;
+	char			  ta[256];
+	double			  elapsed;
+};
+
+struct check *
+check_new(const struct conf *c)
+{
+	struct check	*k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	k->c = c;
+	k->nbuckets = 256;
+	if ((k->buckets = calloc(k->nbuckets, sizeof(*k->buckets))) == NULL) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void
+query_free(struct check_query *q)
+{
+	size_t	 i;
+
+	for (i = 0; i < q->nrecs; i++)
+		caa_record_clear(&q->recs[i]);
+	free(q->recs);
+	free(q->failure);
+	free(q->fix);
+	resolve_answer_free(q->ans);
+	free(q->qname);
+	free(q);
+}
+
+void
+check_free(struct check *k)
+{
+	struct check_query	*q, *next;
+	size_t			 i;
+
+	if (k == NULL)
+		return;
+	resolve_free(k->r);
+	for (q = k->first; q != NULL; q = next) {
+		next = q->order;
+		query_free(q);
+	}
+	for (i = 0; i < k->nnames; i++) {
+		free(k->names[i].input);
+		free(k->names[i].levels);
+	}
+	free(k->names);
+	free(k->buckets);
+	free(k);
+}
+
+static size_t
+hash(const char *s, int type)
+{
+	size_t	 h = 2166136261u ^ (size_t)type;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int
+grow(struct check *k)
+{
+	struct check_query	**nb, *q;
+	size_t			  n = k->nbuckets * 4, h;
+
+	if ((nb = calloc(n, sizeof(*nb))) == NULL)
+		return -1;
+	for (q = k->first; q != NULL; q = q->order) {
+		h = hash(q->qname, q->qtype) & (n - 1);
+		q->next = nb[h];
+		nb[h] = q;
+	}
+	free(k->buckets);
+	k->buckets = nb;
+	k->nbuckets = n;
+	return 0;
+}
+
+/* The query for (name, type), made once per run. */
+static struct check_query *
+query_get(struct check *k, const char *name, int type)
+{
+	struct check_query	*q;
+	size_t			 h;
+
+	h = hash(name, type) & (k->nbuckets - 1);
+	for (q = k->buckets[h]; q != NULL; q = q->next)
+		if (q->qtype == type && strcmp(q->qname, name) == 0)
+			return q;
+	if (k->nqueries >= k->nbuckets && grow(k) == 0)
+		h = hash(name, type) & (k->nbuckets - 1);
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return NULL;
+	if ((q->qname = strdup(name)) == NULL) {
+		free(q);
+		return NULL;
+	}
+	q->qtype = type;
+	q->next = k->buckets[h];
+	k->buckets[h] = q;
+	if (k->last != NULL)
+		k->last->order = q;
+	else
+		k->first = q;
+	k->last = q;
+	k->nqueries++;
+	return q;
+}
+
+int
+check_add(struct check *k, const char *input, const struct conf_cert *cert,
+    char *why, size_t whylen)
+{
+	struct check_name	*n, *v;
+	const char		*lv[MAXLEVELS];
+	size_t			 i, nl;
+	char			 acme[NAME_MAX_TEXT + 32];
+	int			 dns01;
+
+	if (k->nnames == k->cap) {
+		size_t	 ncap = k->cap ? k->cap * 2 : 16;
+
+		if ((v = reallocarray(k->names, ncap, sizeof(*v))) == NULL)
+			goto nomem;
+		k->names = v;
+		k->cap = ncap;
+	}
+	n = &k->names[k->nnames];
+	memset(n, 0, sizeof(*n));
+	if (name_parse(input, &n->nm) == NAME_INVALID) {
+		(void)snprintf(why, whylen, "%s", n->nm.why);
+		return -1;
+	}
+	if ((n->input = strdup(input)) == NULL)
+		goto nomem;
+	n->cert = cert ? cert->label : NULL;
+	conf_effective(k->c, cert, &n->pol);
+	/* SPEC 3: a wildcard can only be validated with dns-01. */
+	n->method = n->nm.wildcard ? "dns-01" : n->pol.method;
+	k->nnames++;
+	if (n->nm.kind == NAME_IP) {
+		n->verdict = CHECK_NOT_SUBJECT;
+		return 0;
+	}
+
+	/* RFC 8659 §3: the name and each parent up to the TLD. */
+	nl = name_levels(n->nm.ascii, lv, MAXLEVELS);
+	if ((n->levels = calloc(nl, sizeof(*n->levels))) == NULL)
+		goto nomem;
+	for (i = 0; i < nl; i++)
+		if ((n->levels[i] = query_get(k, lv[i], TYPE_CAA)) == NULL)
+			goto nomem;
+	n->nlevels = nl;
+
+	/* SPEC 5.4: _acme-challenge must resolve for dns-01. */
+	dns01 = strcmp(n->method, "dns-01") == 0;
+	n->acme_level = k->c->dns01;
+	if (n->acme_level == CONF_AUTO)
+		n->acme_level = dns01 ? CONF_ERROR : CONF_OFF;
+	if (n->acme_level != CONF_OFF) {
+		(void)snprintf(acme, sizeof(acme), "_acme-challenge.%s",
+		    n->nm.ascii);
+		if ((n->acme = query_get(k, acme, TYPE_TXT)) == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	(void)snprintf(why, whylen, "out of memory");
+	return -1;
+}
+
+const char *
+check_rcode_name(int rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+		"NOTZONE"
+	};
+
+	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return "RCODE?";
+}
+
+const char *
+check_verdict_name(enum check_verdict v)
+{
+	switch (v) {
+	case CHECK_OK:
+		return "ok";
+	case CHECK_REFUSED:
+		return "refused";
+	case CHECK_DNS_FAILURE:
+		return "dns-failure";
+	default:
+		return "not-subject";
+	}
+}
+
+static void
+setf(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+setf(char **dst, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	free(*dst);
+	va_start(ap, fmt);
+	if (vasprintf(dst, fmt, ap) == -1)
+		*dst = NULL;
+	va_end(ap);
+}
+
+/*
+ * Turn a CAA answer into a level of the climb, in the CA's words
+ * (Boulder's "DNS problem: ..." messages) with a remedy.
+ */
+static void
+caa_level(struct check_query *q, int timeout)
+{
+	struct resolve_answer	*a = q->ans;
+	const char		*why;
+	size_t			 i;
+
+	q->state = CAA_LEVEL_FAILED;
+	if (a == NULL) {
+		setf(&q->failure, "DNS problem: out of memory looking up CAA "
+		    "for %s", q->qname);
+		return;
+	}
+	switch (a->state) {
+	case RESOLVE_TIMEOUT:
+		setf(&q->failure, "DNS problem: query timed out looking up CAA "
+		    "for %s (no answer within the %d s deadline)", q->qname,
+		    timeout);
+		setf(&q->fix, "make sure every nameserver of %s answers CAA "
+		    "queries (type 257); if the network is slow, raise "
+		    "timeout", q->qname);
+		return;
+	case RESOLVE_ERROR:
+		setf(&q->failure, "DNS problem: resolver error looking up CAA "
+		    "for %s: %s", q->qname, a->error ? a->error : "unknown");
+		return;
+	case RESOLVE_DONE:
+		break;
+	}
+	if (a->dnssec == RESOLVE_BOGUS) {
+		setf(&q->failure, "DNS problem: DNSSEC validation failed "
+		    "looking up CAA for %s: %s", q->qname, a->why_bogus);
+		setf(&q->fix, "re-sign the zone holding %s (signatures expired "
+		    "or missing?) or correct its DS record at the parent",
+		    q->qname);
+		return;
+	}
+	if (a->rcode == 3) {
+		q->state = CAA_LEVEL_NXDOMAIN;
+		return;
+	}
+	if (a->rcode != 0) {
+		setf(&q->failure, "DNS problem: %s looking up CAA for %s - the "
+		    "domain's nameservers may be malfunctioning",
+		    check_rcode_name(a->rcode), q->qname);
+		setf(&q->fix, "every nameserver of the zone holding %s must "
+		    "answer CAA queries (type 257) with NOERROR: look for "
+		    "software or a firewall that rejects unknown types",
+		    q->qname);
+		return;
+	}
+	if (a->nrdata > 0 &&
+	    (q->recs = calloc(a->nrdata, sizeof(*q->recs))) == NULL) {
+		setf(&q->failure, "DNS problem: out of memory looking up CAA "
+		    "for %s", q->qname);
+		return;
+	}
+	for (i = 0; i < a->nrdata; i++) {
+		if (caa_record_parse(a->rdata[i], a->rdlen[i], &q->recs[i],
+		    &why) == -1) {
+			setf(&q->failure, "DNS problem: malformed CAA record "
+			    "for %s (%s), so the CA rejects the whole answer",
+			    q->qname, why);
+			setf(&q->fix, "delete and re-create the CAA records "
+			    "of %s; the nameserver sends one corrupt",
+			    q->qname);
+			return;
+		}
+		q->nrecs++;
+	}
+	q->state = CAA_LEVEL_ANSWER;
+}
+
+/* SPEC 5.4: the _acme-challenge lookup must end in NOERROR/NXDOMAIN. */
+static void
+acme_check(struct check_name *n, int timeout)
+{
+	struct check_query	*q = n->acme;
+	struct resolve_answer	*a = q->ans;
+	char			 via[NAME_MAX_TEXT + 32] = "";
+
+	if (a != NULL && a->canonname != NULL &&
+	    strcmp(a->canonname, q->qname) != 0 &&
+	    !(strncmp(a->canonname, q->qname, strlen(q->qname)) == 0 &&
+	    strcmp(a->canonname + strlen(q->qname), ".") == 0))
+		(void)snprintf(via, sizeof(via), " (alias of %s)",
+		    a->canonname);
+	if (a == NULL || a->state == RESOLVE_ERROR)
+		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		    "dns-01: resolver error looking up TXT for %s: %s",
+		    q->qname, a && a->error ? a->error : "out of memory");
+	else if (a->state == RESOLVE_TIMEOUT)
+		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		    "dns-01: query timed out looking up TXT for %s (no "
+		    "answer within the %d s deadline); the CA cannot read the "
+		    "challenge", q->qname, timeout);
+	else if (a->dnssec == RESOLVE_BOGUS)
+		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		    "dns-01: DNSSEC validation failed looking up TXT for "
+		    "%s%s: %s", q->qname, via, a->why_bogus);
+	else if (a->rcode != 0 && a->rcode != 3)
+		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		    "dns-01: %s looking up TXT for %s%s; the CA cannot read "
+		    "the challenge", check_rcode_name(a->rcode), q->qname,
+		    via);
+	else
+		return;
+	n->acme_failed = 1;
+	(void)snprintf(n->acme_fix, sizeof(n->acme_fix), "every nameserver "
+	    "of the zone holding %s must answer TXT queries for it with "
+	    "NOERROR or NXDOMAIN", via[0] ? a->canonname : q->qname);
+}
+
+static void
+answered(void *arg, struct resolve_answer *a)
+{
+	struct check_query	*q = arg;
+
+	q->ans = a;
+}
+
+static int
+start_all(struct check *k)
+{
+	struct check_query	*q;
+
+	for (q = k->first; q != NULL; q = q->order)
+		if (resolve_query(k->r, q->qname, q->qtype, answered, q) == -1)
+			return -1;
+	return 0;
+}
+
+/* Poll libunbound until everything is answered or the deadline passes. */
+static void
+loop(struct check *k, double deadline)
+{
+	struct pollfd	 pfd;
+	double		 left;
+
+	pfd.fd = resolve_fd(k->r);
+	pfd.events = POLLIN;
+	while (resolve_pending(k->r) > 0) {
+		left = deadline - resolve_now_ms();
+		if (left <= 0) {
+			resolve_cancel_all(k->r);
+			return;
+		}
+		if (poll(&pfd, 1, left > 1000 ? 1000 : (int)left + 1) == -1 &&
+		    errno != EINTR)
+			break;
+		if (pfd.revents & POLLIN)
+			(void)resolve_process(k->r);
+	}
+	if (resolve_pending(k->r) > 0)
+		resolve_cancel_all(k->r);
+}
+
+static void
+decide(struct check *k, struct check_name *n)
+{
+	struct caa_level	 lv[MAXLEVELS];
+	struct caa_policy	 pol;
+	size_t			 i;
+
+	for (i = 0; i < n->nlevels; i++) {
+		struct check_query *q = n->levels[i];
+
+		lv[i].name = q->qname;
+		lv[i].state = q->state;
+		lv[i].records = q->recs;
+		lv[i].nrecords = q->nrecs;
+		lv[i].failure = q->failure;
+		lv[i].fix = q->fix;
+	}
+	pol.issuers = (const char *const *)n->pol.issuers;
+	pol.nissuers = n->pol.nissuers;
+	pol.account_uri = n->pol.account_uri;
+	pol.method = n->method;
+	caa_decide(lv, n->nlevels, n->nm.wildcard, &pol, &n->dec);
+	switch (n->dec.verdict) {
+	case CAA_ALLOWED:
+		n->verdict = CHECK_OK;
+		break;
+	case CAA_REFUSED:
+		n->verdict = CHECK_REFUSED;
+		break;
+	case CAA_FAILED:
+		n->verdict = CHECK_DNS_FAILURE;
+		break;
+	}
+	if (n->acme != NULL) {
+		acme_check(n, k->c->timeout);
+		if (n->acme_failed && n->acme_level == CONF_ERROR)
+			n->verdict = CHECK_DNS_FAILURE;
+	}
+}
+
+int
+check_run(struct check *k, char *err, size_t errlen)
+{
+	struct check_query	*q;
+	double			 start = resolve_now_ms();
+	size_t			 i;
+
+	if (k->nqueries > 0) {
+		k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
+		if (k->r == NULL)
+			return -1;
+		if (start_all(k) == -1) {
+			(void)snprintf(err, errlen, "cannot start lookups");
+			return -1;
+		}
+		loop(k, start + k->c->timeout * 1000.0);
+	}
+	for (q = k->first; q != NULL; q = q->order)
+		if (q->qtype == TYPE_CAA)
+			caa_level(q, k->c->timeout);
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i].nm.kind == NAME_DNS)
+			decide(k, &k->names[i]);
+	k->elapsed = resolve_now_ms() - start;
+	return 0;
+}
+
+int
+check_unreachable(const struct check *k)
+{
+	const struct check_query	*q;
+
+	if (k->first == NULL)
+		return 0;
+	for (q = k->first; q != NULL; q = q->order)
+		if (q->ans != NULL && q->ans->state == RESOLVE_DONE &&
+		    (q->ans->rcode != 2 || q->ans->dnssec == RESOLVE_BOGUS))
+			return 0;
+	return 1;
+}
+
+size_t
+check_count(const struct check *k)
+{
+	return k->nnames;
+}
+
+struct check_name *
+check_get(struct check *k, size_t i)
+{
+	return i < k->nnames ? &k->names[i] : NULL;
+}
+
+const struct check_query *
+check_queries(const struct check *k)
+{
+	return k->first;
+}
+
+const char *
+check_trust_anchor(const struct check *k)
+{
+	return k->ta;
+}
+
+size_t
+check_started(const struct check *k)
+{
+	return k->r ? resolve_started(k->r) : 0;
+}
+
+double
+check_elapsed_ms(const struct check *k)
+{
+	return k->elapsed;
+}
+
+int
+check_exit(const struct check *k)
+{
+	size_t	 i;
+	int	 ex = 0;
+
+	for (i = 0; i < k->nnames; i++) {
+		if (k->names[i].verdict == CHECK_REFUSED && ex < 1)
+			ex = 1;
+		if (k->names[i].verdict == CHECK_DNS_FAILURE)
+			ex = 2;
+	}
+	return ex;
+}

@@ -1,0 +1,96 @@
+/*
+ * check: per-name orchestration.  Builds the set of lookups for every
+ * name (each shared level asked once), runs them all at once through
+ * resolve, and feeds the results to the caa decision.
+ */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include <stddef.h>
+
+#include "caa.h"
+#include "conf.h"
+#include "name.h"
+
+struct resolve_answer;
+
+/* One lookup of the run, shared by every name that needs it. */
+struct check_query {
+	char			*qname;
+	int			 qtype;
+	struct resolve_answer	*ans;		/* NULL until answered */
+	/* For CAA queries, the level as the decision sees it: */
+	enum caa_level_state	 state;
+	struct caa_record	*recs;		/* parsed RDATA */
+	size_t			 nrecs;
+	char			*failure;	/* FAILED: the CA's words */
+	char			*fix;		/* FAILED: the remedy */
+	struct check_query	*next;		/* hash chain */
+	struct check_query	*order;		/* creation order */
+};
+
+enum check_verdict {
+	CHECK_OK,
+	CHECK_REFUSED,
+	CHECK_DNS_FAILURE,
+	CHECK_NOT_SUBJECT	/* IP address: CAs skip CAA */
+};
+
+/* One name of one certificate and everything decided about it. */
+struct check_name {
+	char			 *input;	/* as given */
+	struct name		  nm;
+	const char		 *cert;		/* certificate label or NULL */
+	struct conf_policy	  pol;		/* effective, borrowed */
+	const char		 *method;	/* method used for this name */
+	struct check_query	**levels;	/* name up to TLD */
+	size_t			  nlevels;
+	struct check_query	 *acme;		/* _acme-challenge TXT, or NULL */
+	enum conf_level		  acme_level;	/* severity of acme failures */
+	int			  acme_failed;
+	char			  acme_reason[CAA_TEXTLEN];
+	char			  acme_fix[CAA_TEXTLEN];
+	struct caa_decision	  dec;
+	enum check_verdict	  verdict;
+};
+
+struct check;
+
+/* A run over a configuration (borrowed; must outlive the check). */
+struct check	*check_new(const struct conf *);
+void		 check_free(struct check *);
+
+/*
+ * Add a name of a certificate.  Returns 0, or -1 with a message in why
+ * when the name is invalid (or memory ran out).
+ */
+int		 check_add(struct check *, const char *, const struct conf_cert *,
+		    char *why, size_t);
+
+/*
+ * Resolve everything and decide.  Returns 0, or -1 when the check could
+ * not be done at all (resolver set-up), with the reason in err.
+ */
+int		 check_run(struct check *, char *err, size_t);
+
+size_t		 check_count(const struct check *);
+struct check_name *check_get(struct check *, size_t);
+/* Queries in the order they were made, for the -v trace. */
+const struct check_query *check_queries(const struct check *);
+/* The trust anchor the resolver used. */
+const char	*check_trust_anchor(const struct check *);
+size_t		 check_started(const struct check *);
+double		 check_elapsed_ms(const struct check *);
+/*
+ * True when not one lookup of the run got a DNS answer (every one timed
+ * out or failed with SERVFAIL): no network, or a broken resolver set-up,
+ * rather than a verdict about the names.
+ */
+int		 check_unreachable(const struct check *);
+/* SPEC 5.6: 0 ok, 1 refused, 2 DNS failure. */
+int		 check_exit(const struct check *);
+
+const char	*check_verdict_name(enum check_verdict);
+const char	*check_rcode_name(int);
+
+#endif /* CHECK_H */

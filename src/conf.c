@@ -1,0 +1,993 @@
+/*
+ * conf: YAML configuration loader.
+ *
+ * The document is walked through tables of {key, handler}; every error
+ * is collected with its line and column so one run of -n shows them all.
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "caa.h"
+#include "conf.h"
+#include "name.h"
+
+/* A configuration file larger than this is not a configuration file. */
+#define CONF_MAXSIZE	(1024 * 1024)
+
+struct ctx {
+	yaml_document_t		*doc;
+	const char		*file;
+	struct conf		*c;
+	struct conf_errors	*errs;
+	int			 nomem;
+};
+
+typedef void (*handler)(struct ctx *, yaml_node_t *, void *);
+
+struct key {
+	const char	*name;
+	handler		 fn;
+};
+
+struct conf *
+conf_new(void)
+{
+	struct conf	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->timeout = 15;
+	c->nameservers = CONF_ERROR;
+	c->dns01 = CONF_AUTO;
+	if (conf_policy_set_ca(&c->pol, "letsencrypt") == -1 ||
+	    (c->pol.method = strdup("http-01")) == NULL) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+conf_policy_clear(struct conf_policy *p)
+{
+	free(p->ca);
+	strv_free(p->issuers, p->nissuers);
+	free(p->account_uri);
+	free(p->method);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	free(c->file);
+	conf_policy_clear(&c->pol);
+	free(c->trust_anchor);
+	free(c->root_hints);
+	strv_free(c->forward, c->nforward);
+	for (i = 0; i < c->noptions; i++) {
+		free(c->options[i].name);
+		free(c->options[i].value);
+	}
+	free(c->options);
+	for (i = 0; i < c->ncerts; i++) {
+		free(c->certs[i].label);
+		strv_free(c->certs[i].domains, c->certs[i].ndomains);
+		conf_policy_clear(&c->certs[i].pol);
+	}
+	free(c->certs);
+	free(c);
+}
+
+void
+conf_errors_free(struct conf_errors *e)
+{
+	if (e == NULL)
+		return;
+	strv_free(e->msgs, e->n);
+	e->msgs = NULL;
+	e->n = 0;
+}
+
+int
+conf_policy_set_ca(struct conf_policy *p, const char *ca)
+{
+	const char	*issuer;
+	char		*dup;
+
+	if ((issuer = caa_ca_issuer(ca)) == NULL)
+		return -1;
+	if ((dup = strdup(ca)) == NULL ||
+	    conf_policy_set_issuers(p, &issuer, 1) == -1) {
+		free(dup);
+		return -1;
+	}
+	free(p->ca);
+	p->ca = dup;
+	return 0;
+}
+
+int
+conf_policy_set_issuers(struct conf_policy *p, const char *const *issuers,
+    size_t n)
+{
+	char	**v;
+	size_t	  i;
+
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((v[i] = strdup(issuers[i])) == NULL) {
+			strv_free(v, i);
+			return -1;
+		}
+	strv_free(p->issuers, p->nissuers);
+	p->issuers = v;
+	p->nissuers = n;
+	free(p->ca);
+	p->ca = NULL;
+	return 0;
+}
+
+void
+conf_effective(const struct conf *c, const struct conf_cert *cert,
+    struct conf_policy *out)
+{
+	*out = c->pol;
+	if (cert == NULL)
+		return;
+	if (cert->pol.nissuers > 0) {
+		out->ca = cert->pol.ca;
+		out->issuers = cert->pol.issuers;
+		out->nissuers = cert->pol.nissuers;
+	}
+	if (cert->pol.account_uri != NULL)
+		out->account_uri = cert->pol.account_uri;
+	if (cert->pol.method != NULL)
+		out->method = cert->pol.method;
+}
+
+const char *
+conf_level_name(enum conf_level l)
+{
+	switch (l) {
+	case CONF_OFF:
+		return "off";
+	case CONF_WARN:
+		return "warn";
+	case CONF_ERROR:
+		return "error";
+	default:
+		return "auto";
+	}
+}
+
+const char *
+conf_check_method(const char *m)
+{
+	if (strcmp(m, "http-01") == 0 || strcmp(m, "dns-01") == 0 ||
+	    strcmp(m, "tls-alpn-01") == 0)
+		return NULL;
+	return "unknown validation method (expected http-01, dns-01 or "
+	    "tls-alpn-01)";
+}
+
+/*
+ * RFC 8657 §3: the accounturi value must fit a CAA parameter value
+ * (%x21-3A / %x3C-7E), so no space, no semicolon, ASCII only; and the
+ * CA compares it to an https URI of the ACME server.
+ */
+const char *
+conf_check_uri(const char *u)
+{
+	const char	*host;
+	size_t		 i;
+
+	if (strncmp(u, "https://", 8) == 0)
+		host = u + 8;
+	else if (strncmp(u, "http://", 7) == 0)
+		host = u + 7;
+	else
+		return "account URI must start with https://";
+	if (*host == '\0' || *host == '/')
+		return "account URI has no host";
+	for (i = 0; u[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)u[i];
+
+		if (c < 0x21 || c > 0x7e || c == ';')
+			return "account URI has a space, semicolon, control "
+			    "or non-ASCII character, which a CAA accounturi "
+			    "cannot hold";
+	}
+	return NULL;
+}
+
+const char *
+conf_check_issuer(const char *s)
+{
+	static char	 why[NAME_WHYLEN + 32];
+	struct name	 n;
+
+	if (name_parse(s, &n) != NAME_DNS) {
+		(void)snprintf(why, sizeof(why), "invalid issuer domain: %s",
+		    n.kind == NAME_IP ? "an IP address" : n.why);
+		return why;
+	}
+	if (n.wildcard)
+		return "invalid issuer domain: no wildcard allowed";
+	if (strcmp(n.ascii, s) != 0)
+		return "issuer domain must be written in lower case, without "
+		    "a trailing dot (the CA compares it byte for byte)";
+	return NULL;
+}
+
+const char *
+conf_check_forward(const char *s)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *at, *end;
+	unsigned char	 a[sizeof(struct in6_addr)];
+	long		 port;
+
+	if (strlen(s) >= sizeof(buf))
+		return "forwarder is not an IP address";
+	memcpy(buf, s, strlen(s) + 1);
+	if ((at = strchr(buf, '@')) != NULL) {
+		*at++ = '\0';
+		errno = 0;
+		port = strtol(at, &end, 10);
+		if (*at == '\0' || *end != '\0' || errno || port < 1 ||
+		    port > 65535)
+			return "forwarder port must be 1-65535 (addr@port)";
+	}
+	if (inet_pton(AF_INET, buf, a) != 1 && inet_pton(AF_INET6, buf, a) != 1)
+		return "forwarder is not an IP address (addr or addr@port)";
+	return NULL;
+}
+
+static void
+err(struct ctx *x, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+err(struct ctx *x, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list	  ap;
+	char	  msg[512], *line, **v;
+	int	  len;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	len = snprintf(NULL, 0, "%s:%zu:%zu: %s", x->file,
+	    n ? n->start_mark.line + 1 : 1,
+	    n ? n->start_mark.column + 1 : 1, msg);
+	if (len < 0 || (line = malloc((size_t)len + 1)) == NULL) {
+		x->nomem = 1;
+		return;
+	}
+	(void)snprintf(line, (size_t)len + 1, "%s:%zu:%zu: %s", x->file,
+	    n ? n->start_mark.line + 1 : 1,
+	    n ? n->start_mark.column + 1 : 1, msg);
+	if ((v = reallocarray(x->errs->msgs, x->errs->n + 1,
+	    sizeof(*v))) == NULL) {
+		free(line);
+		x->nomem = 1;
+		return;
+	}
+	v[x->errs->n++] = line;
+	x->errs->msgs = v;
+}
+
+static const char *
+node_type(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+/* A scalar's text; NULL (with an error) when the node is not a scalar. */
+static const char *
+scalar(struct ctx *x, yaml_node_t *n, const char *what)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		err(x, n, "%s must be a string, not %s", what, node_type(n));
+		return NULL;
+	}
+	if (strlen((char *)n->data.scalar.value) != n->data.scalar.length) {
+		err(x, n, "%s contains a NUL byte", what);
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+static void
+set_str(struct ctx *x, char **dst, const char *s)
+{
+	char	*d;
+
+	if ((d = strdup(s)) == NULL) {
+		x->nomem = 1;
+		return;
+	}
+	free(*dst);
+	*dst = d;
+}
+
+static int
+push_str(struct ctx *x, char ***v, size_t *n, const char *s)
+{
+	char	**nv, *d;
+
+	if ((d = strdup(s)) == NULL ||
+	    (nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL) {
+		free(d);
+		x->nomem = 1;
+		return -1;
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 0;
+}
+
+/* Walk a mapping through a key table; unknown and duplicate keys fail. */
+static void
+walk(struct ctx *x, yaml_node_t *map, const struct key *keys, void *arg,
+    const char *where)
+{
+	yaml_node_pair_t	*p, *q;
+	yaml_node_t		*k, *v, *k2;
+	const struct key	*kt;
+	char			 known[256];
+	size_t			 len = 0;
+
+	if (map->type != YAML_MAPPING_NODE) {
+		err(x, map, "%s must be a mapping, not %s", where,
+		    node_type(map));
+		return;
+	}
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(x->doc, p->key);
+		v = yaml_document_get_node(x->doc, p->value);
+		if (k == NULL || v == NULL)
+			continue;
+		if (k->type != YAML_SCALAR_NODE) {
+			err(x, k, "keys in %s must be strings", where);
+			continue;
+		}
+		for (q = map->data.mapping.pairs.start; q < p; q++) {
+			k2 = yaml_document_get_node(x->doc, q->key);
+			if (k2 != NULL && k2->type == YAML_SCALAR_NODE &&
+			    strcmp((char *)k2->data.scalar.value,
+			    (char *)k->data.scalar.value) == 0)
+				break;
+		}
+		if (q < p) {
+			err(x, k, "duplicate key \"%s\" in %s (first at line "
+			    "%zu)", (char *)k->data.scalar.value, where,
+			    yaml_document_get_node(x->doc, q->key)->
+			    start_mark.line + 1);
+			continue;
+		}
+		for (kt = keys; kt->name != NULL; kt++)
+			if (strcmp(kt->name, (char *)k->data.scalar.value) == 0)
+				break;
+		if (kt->name == NULL) {
+			len = 0;
+			known[0] = '\0';
+			for (kt = keys; kt->name != NULL; kt++)
+				len += (size_t)snprintf(known + len,
+				    len < sizeof(known) ? sizeof(known) - len :
+				    0, "%s%s", len ? ", " : "", kt->name);
+			err(x, k, "unknown key \"%.64s\" in %s (known: %s)",
+			    (char *)k->data.scalar.value, where, known);
+			continue;
+		}
+		kt->fn(x, v, arg);
+	}
+}
+
+/* Policy keys, shared by the top level and certificates. */
+
+static void
+h_ca(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	struct conf_policy	*p = arg;
+	const char		*s, *const *names;
+	char			 list[128];
+	size_t			 len = 0;
+
+	if ((s = scalar(x, n, "ca")) == NULL)
+		return;
+	if (caa_ca_issuer(s) != NULL) {
+		if (conf_policy_set_ca(p, s) == -1)
+			x->nomem = 1;
+		return;
+	}
+	list[0] = '\0';
+	for (names = caa_ca_names(); *names != NULL; names++)
+		len += (size_t)snprintf(list + len, len < sizeof(list) ?
+		    sizeof(list) - len : 0, "%s%s", len ? ", " : "", *names);
+	err(x, n, "unknown CA \"%.64s\" (known: %s; or give issuer: with the "
+	    "CA's issuer domain)", s, list);
+}
+
+static void
+issuer_one(struct ctx *x, yaml_node_t *n, char ***v, size_t *nv)
+{
+	const char	*s, *why;
+
+	if ((s = scalar(x, n, "issuer")) == NULL)
+		return;
+	if ((why = conf_check_issuer(s)) != NULL) {
+		err(x, n, "issuer \"%.64s\": %s", s, why);
+		return;
+	}
+	(void)push_str(x, v, nv, s);
+}
+
+static void
+h_issuer(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	struct conf_policy	*p = arg;
+	yaml_node_item_t	*i;
+	char			**v = NULL;
+	size_t			  nv = 0;
+
+	if (n->type == YAML_SEQUENCE_NODE) {
+		if (n->data.sequence.items.start == n->data.sequence.items.top)
+			err(x, n, "issuer list is empty");
+		for (i = n->data.sequence.items.start;
+		    i < n->data.sequence.items.top; i++)
+			issuer_one(x, yaml_document_get_node(x->doc, *i), &v,
+			    &nv);
+	} else
+		issuer_one(x, n, &v, &nv);
+	if (nv == 0) {
+		strv_free(v, nv);
+		return;
+	}
+	strv_free(p->issuers, p->nissuers);
+	free(p->ca);
+	p->ca = NULL;
+	p->issuers = v;
+	p->nissuers = nv;
+}
+
+static void
+h_account(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	struct conf_policy	*p = arg;
+	const char		*s, *why;
+
+	if ((s = scalar(x, n, "account_uri")) == NULL)
+		return;
+	if ((why = conf_check_uri(s)) != NULL) {
+		err(x, n, "account_uri \"%.128s\": %s", s, why);
+		return;
+	}
+	set_str(x, &p->account_uri, s);
+}
+
+static void
+h_method(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	struct conf_policy	*p = arg;
+	const char		*s, *why;
+
+	if ((s = scalar(x, n, "method")) == NULL)
+		return;
+	if ((why = conf_check_method(s)) != NULL) {
+		err(x, n, "method \"%.32s\": %s", s, why);
+		return;
+	}
+	set_str(x, &p->method, s);
+}
+
+static void
+h_timeout(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	const char	*s;
+	char		*end;
+	long		 t;
+
+	(void)arg;
+	if ((s = scalar(x, n, "timeout")) == NULL)
+		return;
+	errno = 0;
+	t = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || t < 1 || t > 3600) {
+		err(x, n, "timeout must be a whole number of seconds from 1 "
+		    "to 3600, not \"%.32s\"", s);
+		return;
+	}
+	x->c->timeout = (int)t;
+}
+
+static void
+level(struct ctx *x, yaml_node_t *n, enum conf_level *dst, int allow_auto,
+    const char *what)
+{
+	const char	*s;
+
+	if ((s = scalar(x, n, what)) == NULL)
+		return;
+	if (strcmp(s, "error") == 0)
+		*dst = CONF_ERROR;
+	else if (strcmp(s, "warn") == 0)
+		*dst = CONF_WARN;
+	else if (strcmp(s, "off") == 0)
+		*dst = CONF_OFF;
+	else if (allow_auto && strcmp(s, "auto") == 0)
+		*dst = CONF_AUTO;
+	else
+		err(x, n, "%s must be %serror, warn or off, not \"%.32s\"",
+		    what, allow_auto ? "auto, " : "", s);
+}
+
+static void
+h_nameservers(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	level(x, n, &x->c->nameservers, 0, "checks.nameservers");
+}
+
+static void
+h_dns01(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	level(x, n, &x->c->dns01, 1, "checks.dns01");
+}
+
+static const struct key checks_keys[] = {
+	{ "nameservers", h_nameservers },
+	{ "dns01", h_dns01 },
+	{ NULL, NULL }
+};
+
+static void
+h_checks(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	walk(x, n, checks_keys, arg, "checks");
+}
+
+static void
+h_trust_anchor(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	const char	*s;
+
+	(void)arg;
+	if ((s = scalar(x, n, "resolver.trust_anchor")) != NULL && *s != '\0')
+		set_str(x, &x->c->trust_anchor, s);
+}
+
+static void
+h_root_hints(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	const char	*s;
+
+	(void)arg;
+	if ((s = scalar(x, n, "resolver.root_hints")) != NULL && *s != '\0')
+		set_str(x, &x->c->root_hints, s);
+}
+
+static void
+h_forward(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	yaml_node_item_t	*i;
+	yaml_node_t		*e;
+	const char		*s, *why;
+
+	(void)arg;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err(x, n, "resolver.forward must be a list of addresses, not "
+		    "%s", node_type(n));
+		return;
+	}
+	for (i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+	    i++) {
+		e = yaml_document_get_node(x->doc, *i);
+		if ((s = scalar(x, e, "resolver.forward entry")) == NULL)
+			continue;
+		if ((why = conf_check_forward(s)) != NULL) {
+			err(x, e, "\"%.64s\": %s", s, why);
+			continue;
+		}
+		(void)push_str(x, &x->c->forward, &x->c->nforward, s);
+	}
+}
+
+static void
+h_options(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	yaml_node_pair_t	*p;
+	yaml_node_t		*k, *v;
+	const char		*ks, *vs;
+	struct conf_option	*o;
+
+	(void)arg;
+	if (n->type != YAML_MAPPING_NODE) {
+		err(x, n, "resolver.options must be a mapping of libunbound "
+		    "options, not %s", node_type(n));
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		k = yaml_document_get_node(x->doc, p->key);
+		v = yaml_document_get_node(x->doc, p->value);
+		if ((ks = scalar(x, k, "resolver.options key")) == NULL ||
+		    (vs = scalar(x, v, "resolver.options value")) == NULL)
+			continue;
+		if (*ks == '\0' || strchr(ks, ':') != NULL) {
+			err(x, k, "resolver.options key \"%.64s\" must be a "
+			    "libunbound option name without a colon", ks);
+			continue;
+		}
+		o = reallocarray(x->c->options, x->c->noptions + 1,
+		    sizeof(*o));
+		if (o == NULL) {
+			x->nomem = 1;
+			return;
+		}
+		x->c->options = o;
+		o = &o[x->c->noptions];
+		o->name = strdup(ks);
+		o->value = strdup(vs);
+		x->c->noptions++;
+		if (o->name == NULL || o->value == NULL)
+			x->nomem = 1;
+	}
+}
+
+static const struct key resolver_keys[] = {
+	{ "trust_anchor", h_trust_anchor },
+	{ "root_hints", h_root_hints },
+	{ "forward", h_forward },
+	{ "options", h_options },
+	{ NULL, NULL }
+};
+
+static void
+h_resolver(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	walk(x, n, resolver_keys, arg, "resolver");
+}
+
+/* A list of names for a certificate. */
+static void
+domains(struct ctx *x, yaml_node_t *n, struct conf_cert *cert,
+    const char *what)
+{
+	yaml_node_item_t	*i;
+	yaml_node_t		*e;
+	const char		*s;
+	struct name		 nm;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err(x, n, "%s must be a list of names, not %s", what,
+		    node_type(n));
+		return;
+	}
+	if (n->data.sequence.items.start == n->data.sequence.items.top)
+		err(x, n, "%s is empty", what);
+	for (i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+	    i++) {
+		e = yaml_document_get_node(x->doc, *i);
+		if ((s = scalar(x, e, "a name")) == NULL)
+			continue;
+		if (name_parse(s, &nm) == NAME_INVALID) {
+			err(x, e, "invalid name \"%.64s\": %s", s, nm.why);
+			continue;
+		}
+		(void)push_str(x, &cert->domains, &cert->ndomains, s);
+	}
+}
+
+static struct conf_cert *
+new_cert(struct ctx *x)
+{
+	struct conf_cert	*v;
+
+	v = reallocarray(x->c->certs, x->c->ncerts + 1, sizeof(*v));
+	if (v == NULL) {
+		x->nomem = 1;
+		return NULL;
+	}
+	x->c->certs = v;
+	memset(&v[x->c->ncerts], 0, sizeof(*v));
+	return &v[x->c->ncerts++];
+}
+
+static void
+h_domains(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	struct conf_cert	*cert;
+
+	(void)arg;
+	if ((cert = new_cert(x)) != NULL)
+		domains(x, n, cert, "domains");
+}
+
+static void
+h_cert_name(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	struct conf_cert	*cert = arg;
+	const char		*s;
+
+	if ((s = scalar(x, n, "certificate name")) != NULL)
+		set_str(x, &cert->label, s);
+}
+
+static void
+h_cert_domains(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	domains(x, n, arg, "certificate domains");
+}
+
+static void
+h_cert_ca(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	h_ca(x, n, &((struct conf_cert *)arg)->pol);
+}
+
+static void
+h_cert_issuer(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	h_issuer(x, n, &((struct conf_cert *)arg)->pol);
+}
+
+static void
+h_cert_account(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	h_account(x, n, &((struct conf_cert *)arg)->pol);
+}
+
+static void
+h_cert_method(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	h_method(x, n, &((struct conf_cert *)arg)->pol);
+}
+
+static const struct key cert_keys[] = {
+	{ "name", h_cert_name },
+	{ "domains", h_cert_domains },
+	{ "ca", h_cert_ca },
+	{ "issuer", h_cert_issuer },
+	{ "account_uri", h_cert_account },
+	{ "method", h_cert_method },
+	{ NULL, NULL }
+};
+
+/* Both ca: and issuer: in one mapping is a contradiction. */
+static void
+exclusive(struct ctx *x, yaml_node_t *map, const char *where)
+{
+	yaml_node_pair_t	*p;
+	yaml_node_t		*k, *ca = NULL, *is = NULL;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return;
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(x->doc, p->key);
+		if (k == NULL || k->type != YAML_SCALAR_NODE)
+			continue;
+		if (strcmp((char *)k->data.scalar.value, "ca") == 0)
+			ca = k;
+		else if (strcmp((char *)k->data.scalar.value, "issuer") == 0)
+			is = k;
+	}
+	if (ca != NULL && is != NULL)
+		err(x, is, "%s has both ca and issuer; give one", where);
+}
+
+static void
+h_certificates(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	yaml_node_item_t	*i;
+	yaml_node_t		*e;
+	struct conf_cert	*cert;
+	char			 where[64];
+
+	(void)arg;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err(x, n, "certificates must be a list, not %s", node_type(n));
+		return;
+	}
+	for (i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+	    i++) {
+		e = yaml_document_get_node(x->doc, *i);
+		(void)snprintf(where, sizeof(where), "certificates[%zu]",
+		    (size_t)(i - n->data.sequence.items.start));
+		if ((cert = new_cert(x)) == NULL)
+			return;
+		walk(x, e, cert_keys, cert, where);
+		exclusive(x, e, where);
+		if (e->type == YAML_MAPPING_NODE && cert->domains == NULL &&
+		    !x->nomem)
+			err(x, e, "%s has no domains", where);
+	}
+}
+
+static void
+h_top_ca(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	h_ca(x, n, &x->c->pol);
+}
+
+static void
+h_top_issuer(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	h_issuer(x, n, &x->c->pol);
+}
+
+static void
+h_top_account(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	h_account(x, n, &x->c->pol);
+}
+
+static void
+h_top_method(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	h_method(x, n, &x->c->pol);
+}
+
+static const struct key top_keys[] = {
+	{ "ca", h_top_ca },
+	{ "issuer", h_top_issuer },
+	{ "account_uri", h_top_account },
+	{ "method", h_top_method },
+	{ "timeout", h_timeout },
+	{ "checks", h_checks },
+	{ "resolver", h_resolver },
+	{ "certificates", h_certificates },
+	{ "domains", h_domains },
+	{ NULL, NULL }
+};
+
+/* Read the whole file, refusing what cannot be a configuration. */
+static char *
+slurp(struct ctx *x, const char *path, size_t *len)
+{
+	struct stat	 st;
+	int		 fd;
+	char		*buf = NULL;
+	ssize_t		 r;
+	size_t		 off = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		err(x, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		err(x, NULL, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err(x, NULL, "not a regular file");
+		goto out;
+	}
+	if (st.st_size > CONF_MAXSIZE) {
+		err(x, NULL, "file is %lld bytes; a configuration is at most "
+		    "%d", (long long)st.st_size, CONF_MAXSIZE);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		x->nomem = 1;
+		goto out;
+	}
+	while (off < (size_t)st.st_size) {
+		r = read(fd, buf + off, (size_t)st.st_size - off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err(x, NULL, "cannot read: %s", r == 0 ?
+			    "file shrank while reading" : strerror(errno));
+			free(buf);
+			buf = NULL;
+			goto out;
+		}
+		off += (size_t)r;
+	}
+	buf[off] = '\0';
+	*len = off;
+out:
+	close(fd);
+	return buf;
+}
+
+int
+conf_load(struct conf *c, const char *path, struct conf_errors *errs)
+{
+	struct ctx	 x;
+	yaml_parser_t	 parser;
+	yaml_document_t	 doc;
+	yaml_node_t	*root;
+	char		*buf;
+	size_t		 len = 0, before = errs->n;
+	int		 havedoc = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.file = path;
+	x.c = c;
+	x.errs = errs;
+	x.doc = &doc;
+
+	free(c->file);
+	if ((c->file = strdup(path)) == NULL)
+		return -1;
+	if ((buf = slurp(&x, path, &len)) == NULL)
+		return x.nomem ? -1 : (int)(errs->n - before);
+	if (memchr(buf, '\0', len) != NULL) {
+		err(&x, NULL, "file contains NUL bytes; not a YAML text");
+		free(buf);
+		return x.nomem ? -1 : (int)(errs->n - before);
+	}
+
+	if (!yaml_parser_initialize(&parser)) {
+		free(buf);
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_node_t	 at;
+
+		memset(&at, 0, sizeof(at));
+		at.start_mark = parser.problem_mark;
+		err(&x, &at, "YAML syntax: %s%s%s", parser.problem ?
+		    parser.problem : "error", parser.context ? " " : "",
+		    parser.context ? parser.context : "");
+		goto out;
+	}
+	havedoc = 1;
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL)	/* empty file: all defaults */
+		goto out;
+	walk(&x, root, top_keys, NULL, "the configuration");
+	exclusive(&x, root, "the configuration");
+out:
+	if (havedoc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	free(buf);
+	return x.nomem ? -1 : (int)(errs->n - before);
+}

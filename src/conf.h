@@ -1,0 +1,100 @@
+/*
+ * conf: the configuration file (SPEC 3), read with libyaml into plain
+ * structures.  Only conf.c includes yaml.h.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+
+/* Severity of an optional check (SPEC 5.3, 5.4). */
+enum conf_level {
+	CONF_OFF,
+	CONF_WARN,
+	CONF_ERROR,
+	CONF_AUTO	/* dns01 only: check when the name needs dns-01 */
+};
+
+/*
+ * Who may issue and how: global, or overridden per certificate.  A NULL
+ * pointer (or nissuers 0) in a certificate means "inherit the global".
+ */
+struct conf_policy {
+	char	 *ca;		/* known CA short name, or NULL */
+	char	**issuers;	/* issuer domain names (from ca: or issuer:) */
+	size_t	  nissuers;
+	char	 *account_uri;	/* RFC 8657 account URI, or NULL */
+	char	 *method;	/* http-01, dns-01, tls-alpn-01 */
+};
+
+/* One certificate: a label for reports and its names as written. */
+struct conf_cert {
+	char			 *label;	/* may be NULL (unnamed) */
+	char			**domains;	/* validated by name_parse() */
+	size_t			  ndomains;
+	struct conf_policy	  pol;		/* overrides, or empty */
+};
+
+/* A raw libunbound option "name: value". */
+struct conf_option {
+	char	*name;		/* without the trailing colon */
+	char	*value;
+};
+
+/* The whole configuration.  Allocated by conf_new(), freed by conf_free(). */
+struct conf {
+	char			*file;		/* loaded from, or NULL */
+	struct conf_policy	 pol;		/* global policy */
+	int			 timeout;	/* whole-run deadline, seconds */
+	enum conf_level		 nameservers;	/* SPEC 5.3 severity */
+	enum conf_level		 dns01;		/* SPEC 5.4 severity */
+	char			*trust_anchor;	/* NULL: default search */
+	char			*root_hints;	/* NULL: libunbound's own */
+	char		       **forward;	/* forwarders, "addr[@port]" */
+	size_t			 nforward;
+	struct conf_option	*options;
+	size_t			 noptions;
+	struct conf_cert	*certs;
+	size_t			 ncerts;
+};
+
+/* Error messages, "file:line:col: message", in file order. */
+struct conf_errors {
+	char	**msgs;
+	size_t	  n;
+};
+
+struct conf	*conf_new(void);
+void		 conf_free(struct conf *);
+
+/*
+ * Read path into c (which holds the defaults).  Every error found is
+ * appended to errs; returns the number of errors (0: loaded), or -1 when
+ * memory ran out.
+ */
+int		 conf_load(struct conf *, const char *, struct conf_errors *);
+void		 conf_errors_free(struct conf_errors *);
+
+/*
+ * Validators shared with the command line.  Each returns NULL when the
+ * value is good, else a static or thread-unsafe message saying why.
+ */
+const char	*conf_check_method(const char *);
+const char	*conf_check_uri(const char *);
+const char	*conf_check_issuer(const char *);
+const char	*conf_check_forward(const char *);
+
+/* Set a policy's CA by short name (fills issuers); -1: unknown or ENOMEM. */
+int		 conf_policy_set_ca(struct conf_policy *, const char *);
+/* Replace a policy's issuers with explicit issuers; -1 on ENOMEM. */
+int		 conf_policy_set_issuers(struct conf_policy *,
+		    const char *const *, size_t);
+void		 conf_policy_clear(struct conf_policy *);
+
+/* The effective policy of a certificate: its overrides, else global. */
+void		 conf_effective(const struct conf *, const struct conf_cert *,
+		    struct conf_policy *);
+
+const char	*conf_level_name(enum conf_level);
+
+#endif /* CONF_H */

@@ -1,0 +1,507 @@
+/*
+ * caa-preflight: will the CA issue for these names?  Command line,
+ * environment, wrapper mode and exit status (SPEC 2, 5.6, 6).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caa.h"
+#include "check.h"
+#include "conf.h"
+#include "name.h"
+#include "report.h"
+
+#define DEFAULT_CONF	"/etc/caa-preflight.yaml"
+
+/* SPEC 5.6 */
+#define EXIT_OK		0
+#define EXIT_REFUSED	1
+#define EXIT_DNS	2
+#define EXIT_SETUP	3
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: caa-preflight [-nqv] [-c file] [--ca name] [--issuer domain]\n"
+"                     [--account-uri uri] [--method method] [--timeout s]\n"
+"                     [--format text|json] [name ...]\n"
+"       caa-preflight [options] -- command [argument ...]\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf(
+"\n"
+"Check, before an ACME order, that the CA's CAA check will pass for every\n"
+"name.  Names come from the arguments, else from the wrapped command's\n"
+"-d/--domain/--domains, else from Le_Domain/Le_Alt (acme.sh) or\n"
+"LEGO_HOOK_CERT_DOMAINS (lego), else from the configuration file.\n"
+"\n"
+"  -c, --config FILE     configuration (default " DEFAULT_CONF " if it exists)\n"
+"      --ca NAME         letsencrypt, zerossl, buypass, google, sslcom, sectigo\n"
+"      --issuer DOMAIN   the CA's CAA issuer domain (instead of --ca)\n"
+"      --account-uri URI ACME account URI, for CAA accounturi (RFC 8657)\n"
+"      --method METHOD   http-01, dns-01 or tls-alpn-01 (wildcards: dns-01)\n"
+"      --timeout SECONDS deadline for the whole run (default 15)\n"
+"      --format FORMAT   text (default, on standard error) or json (stdout)\n"
+"  -n, --check-config    check the configuration and names, then exit\n"
+"  -q, --quiet           print nothing\n"
+"  -v, --verbose         trace every query\n"
+"      --help, --version\n"
+"\n"
+"Exit status: 0 every name will pass, 1 CAA refuses a name, 2 DNS problem,\n"
+"3 the check could not be done; in wrapper mode, the command's own status.\n");
+}
+
+/* The names to check, each with the certificate it belongs to. */
+struct names {
+	const char		**v;
+	const struct conf_cert	**cert;
+	size_t			  n;
+	char			**owned;	/* split copies to free */
+	size_t			  nowned;
+};
+
+static int
+names_add(struct names *ns, const char *s, const struct conf_cert *cert)
+{
+	const char		**v;
+	const struct conf_cert	**c;
+
+	if ((v = reallocarray(ns->v, ns->n + 1, sizeof(*v))) == NULL)
+		return -1;
+	ns->v = v;
+	if ((c = reallocarray(ns->cert, ns->n + 1, sizeof(*c))) == NULL)
+		return -1;
+	ns->cert = c;
+	ns->v[ns->n] = s;
+	ns->cert[ns->n] = cert;
+	ns->n++;
+	return 0;
+}
+
+/* Add every element of a comma-separated list (empty ones skipped). */
+static int
+names_add_list(struct names *ns, const char *list)
+{
+	char	*copy, *p, *tok, **o;
+
+	if ((copy = strdup(list)) == NULL)
+		return -1;
+	if ((o = reallocarray(ns->owned, ns->nowned + 1, sizeof(*o))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	ns->owned = o;
+	ns->owned[ns->nowned++] = copy;
+	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (*tok != '\0' && names_add(ns, tok, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+names_free(struct names *ns)
+{
+	size_t	 i;
+
+	for (i = 0; i < ns->nowned; i++)
+		free(ns->owned[i]);
+	free(ns->owned);
+	free(ns->v);
+	free(ns->cert);
+}
+
+/*
+ * SPEC 2.2: the wrapped command's -d NAME, -d A,B, --domain(s) NAME,
+ * and the =VALUE and attached (-dNAME) forms, as certbot and lego take.
+ */
+static int
+names_from_command(struct names *ns, char **cmd)
+{
+	size_t	 i;
+	char	*a;
+
+	for (i = 1; cmd[i] != NULL; i++) {
+		a = cmd[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "-d") == 0 || strcmp(a, "--domain") == 0 ||
+		    strcmp(a, "--domains") == 0) {
+			if (cmd[i + 1] == NULL)
+				break;
+			if (names_add_list(ns, cmd[++i]) == -1)
+				return -1;
+		} else if (strncmp(a, "--domain=", 9) == 0) {
+			if (names_add_list(ns, a + 9) == -1)
+				return -1;
+		} else if (strncmp(a, "--domains=", 10) == 0) {
+			if (names_add_list(ns, a + 10) == -1)
+				return -1;
+		} else if (strncmp(a, "-d", 2) == 0 && a[2] != '\0') {
+			if (names_add_list(ns, a + (a[2] == '=' ? 3 : 2)) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* SPEC 2.3: acme.sh's pre-hook environment, then lego v5's. */
+static int
+names_from_env(struct names *ns)
+{
+	const char	*main_name, *alt, *lego;
+
+	main_name = getenv("Le_Domain");
+	if (main_name != NULL && *main_name != '\0') {
+		if (names_add_list(ns, main_name) == -1)
+			return -1;
+		/* acme.sh writes "no" for "no alternative names". */
+		alt = getenv("Le_Alt");
+		if (alt != NULL && strcmp(alt, "no") != 0 &&
+		    names_add_list(ns, alt) == -1)
+			return -1;
+		return 0;
+	}
+	lego = getenv("LEGO_HOOK_CERT_DOMAINS");
+	if (lego != NULL && *lego != '\0')
+		return names_add_list(ns, lego);
+	return 0;
+}
+
+static int
+names_from_conf(struct names *ns, const struct conf *c)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < c->ncerts; i++)
+		for (j = 0; j < c->certs[i].ndomains; j++)
+			if (names_add(ns, c->certs[i].domains[j],
+			    &c->certs[i]) == -1)
+				return -1;
+	return 0;
+}
+
+enum {
+	OPT_CA = 256,
+	OPT_ISSUER,
+	OPT_ACCOUNT,
+	OPT_METHOD,
+	OPT_TIMEOUT,
+	OPT_FORMAT,
+	OPT_HELP,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "check-config", no_argument, NULL, 'n' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "ca", required_argument, NULL, OPT_CA },
+	{ "issuer", required_argument, NULL, OPT_ISSUER },
+	{ "account-uri", required_argument, NULL, OPT_ACCOUNT },
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Command-line settings, applied over the configuration file. */
+struct cli {
+	const char	*conffile;
+	const char	*ca;
+	const char	**issuers;
+	size_t		 nissuers;
+	const char	*account;
+	const char	*method;
+	int		 timeout;
+	int		 checkonly;
+	struct report_opts ro;
+};
+
+/* Apply the command line over the file: it wins everywhere. */
+static int
+apply_cli(struct conf *c, const struct cli *cl)
+{
+	size_t	 i;
+
+	if (cl->timeout > 0)
+		c->timeout = cl->timeout;
+	if (cl->ca != NULL && conf_policy_set_ca(&c->pol, cl->ca) == -1)
+		return -1;
+	if (cl->nissuers > 0 &&
+	    conf_policy_set_issuers(&c->pol, cl->issuers, cl->nissuers) == -1)
+		return -1;
+	if (cl->account != NULL) {
+		free(c->pol.account_uri);
+		if ((c->pol.account_uri = strdup(cl->account)) == NULL)
+			return -1;
+	}
+	if (cl->method != NULL) {
+		free(c->pol.method);
+		if ((c->pol.method = strdup(cl->method)) == NULL)
+			return -1;
+	}
+	for (i = 0; i < c->ncerts; i++) {
+		struct conf_policy *p = &c->certs[i].pol;
+
+		struct conf_policy keep = *p;
+
+		/* Clear the overridden fields so the global applies. */
+		if (cl->ca != NULL || cl->nissuers > 0) {
+			keep.ca = NULL;
+			keep.issuers = NULL;
+			keep.nissuers = 0;
+		} else {
+			p->ca = NULL;
+			p->issuers = NULL;
+			p->nissuers = 0;
+		}
+		if (cl->account != NULL)
+			keep.account_uri = NULL;
+		else
+			p->account_uri = NULL;
+		if (cl->method != NULL)
+			keep.method = NULL;
+		else
+			p->method = NULL;
+		conf_policy_clear(p);
+		*p = keep;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli	 cl;
+	struct conf	*c = NULL;
+	struct conf_errors errs = { NULL, 0 };
+	struct check	*k = NULL;
+	struct names	 ns;
+	char		**cmd = NULL, *end, why[512];
+	const char	*msg, **iv;
+	int		 ch, i, nargs = argc, bad = 0, rc = EXIT_SETUP;
+	long		 t;
+	size_t		 j;
+
+	memset(&cl, 0, sizeof(cl));
+	memset(&ns, 0, sizeof(ns));
+
+	/* Wrapper mode: everything after the first "--" is the command. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			nargs = i;
+			if (i + 1 < argc)
+				cmd = &argv[i + 1];
+			else {
+				report_msg(stderr, "no command after \"--\"");
+				usage(stderr);
+				return EXIT_SETUP;
+			}
+			break;
+		}
+
+	while ((ch = getopt_long(nargs, argv, "c:nqv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cl.conffile = optarg;
+			break;
+		case 'n':
+			cl.checkonly = 1;
+			break;
+		case 'q':
+			cl.ro.quiet = 1;
+			break;
+		case 'v':
+			cl.ro.verbose = 1;
+			break;
+		case OPT_CA:
+			if (caa_ca_issuer(optarg) == NULL) {
+				report_msg(stderr, "--ca %s: unknown CA (known: "
+				    "letsencrypt, zerossl, buypass, google, "
+				    "sslcom, sectigo; or use --issuer)", optarg);
+				bad++;
+			}
+			cl.ca = optarg;
+			break;
+		case OPT_ISSUER:
+			if ((msg = conf_check_issuer(optarg)) != NULL) {
+				report_msg(stderr, "--issuer %s: %s", optarg,
+				    msg);
+				bad++;
+			}
+			iv = reallocarray(cl.issuers, cl.nissuers + 1,
+			    sizeof(*iv));
+			if (iv == NULL)
+				goto nomem;
+			cl.issuers = iv;
+			cl.issuers[cl.nissuers++] = optarg;
+			break;
+		case OPT_ACCOUNT:
+			if ((msg = conf_check_uri(optarg)) != NULL) {
+				report_msg(stderr, "--account-uri %s: %s",
+				    optarg, msg);
+				bad++;
+			}
+			cl.account = optarg;
+			break;
+		case OPT_METHOD:
+			if ((msg = conf_check_method(optarg)) != NULL) {
+				report_msg(stderr, "--method %s: %s", optarg,
+				    msg);
+				bad++;
+			}
+			cl.method = optarg;
+			break;
+		case OPT_TIMEOUT:
+			errno = 0;
+			t = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    t < 1 || t > 3600) {
+				report_msg(stderr, "--timeout %s: must be a whole "
+				    "number of seconds from 1 to 3600", optarg);
+				bad++;
+			} else
+				cl.timeout = (int)t;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				cl.ro.format = REPORT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				cl.ro.format = REPORT_JSON;
+			else {
+				report_msg(stderr, "--format %s: must be text "
+				    "or json", optarg);
+				bad++;
+			}
+			break;
+		case OPT_HELP:
+			help();
+			return EXIT_OK;
+		case OPT_VERSION:
+			printf("caa-preflight %s\n", CAA_PREFLIGHT_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_SETUP;
+		}
+	}
+	if (cl.ca != NULL && cl.nissuers > 0) {
+		report_msg(stderr, "--ca and --issuer exclude each other");
+		bad++;
+	}
+
+	/* SPEC 3: the configuration file always supplies the settings. */
+	if ((c = conf_new()) == NULL)
+		goto nomem;
+	if (cl.conffile == NULL && access(DEFAULT_CONF, F_OK) == 0)
+		cl.conffile = DEFAULT_CONF;
+	if (cl.conffile != NULL) {
+		int	 n = conf_load(c, cl.conffile, &errs);
+
+		if (n == -1)
+			goto nomem;
+		for (j = 0; j < errs.n; j++)
+			fprintf(stderr, "%s\n", errs.msgs[j]);
+		bad += n;
+	}
+	if (bad > 0)
+		goto out;
+	if (apply_cli(c, &cl) == -1)
+		goto nomem;
+
+	/* SPEC 2: the first source that gives any names. */
+	for (i = optind; i < nargs; i++)
+		if (names_add(&ns, argv[i], NULL) == -1)
+			goto nomem;
+	if (ns.n == 0 && cmd != NULL && names_from_command(&ns, cmd) == -1)
+		goto nomem;
+	if (ns.n == 0 && names_from_env(&ns) == -1)
+		goto nomem;
+	if (ns.n == 0 && names_from_conf(&ns, c) == -1)
+		goto nomem;
+
+	if ((k = check_new(c)) == NULL)
+		goto nomem;
+	for (j = 0; j < ns.n; j++)
+		if (check_add(k, ns.v[j], ns.cert[j], why, sizeof(why)) == -1) {
+			report_msg(stderr, "%s: invalid name: %s", ns.v[j], why);
+			bad++;
+		}
+	if (bad > 0)
+		goto out;
+	if (cl.checkonly) {
+		if (!cl.ro.quiet)
+			report_msg(stderr, "%s: configuration ok, %zu name%s",
+			    cl.conffile ? cl.conffile : "(no file)", ns.n,
+			    ns.n == 1 ? "" : "s");
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (ns.n == 0) {
+		report_msg(stderr, "no names to check: give them as arguments, "
+		    "as -d/--domain(s) of a command after --, in Le_Domain/"
+		    "Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in "
+		    "the configuration's certificates or domains");
+		goto out;
+	}
+
+	if (check_run(k, why, sizeof(why)) == -1) {
+		report_msg(stderr, "%s", why);
+		goto out;
+	}
+	rc = check_exit(k);
+	if (check_unreachable(k))
+		rc = EXIT_SETUP;
+	if (cl.ro.verbose && !cl.ro.quiet)
+		report_trace(stderr, k);
+	if (cl.ro.format == REPORT_JSON)
+		report_json(stdout, k, rc);
+	report_text(stderr, k, &cl.ro);
+	if (rc == EXIT_SETUP)
+		report_msg(stderr, "no lookup got any answer from DNS: check the "
+		    "network and the resolver settings (forward, root_hints, "
+		    "trust_anchor)");
+
+	if (cmd != NULL && rc == EXIT_OK) {
+		fflush(stdout);
+		fflush(stderr);
+		check_free(k);
+		conf_free(c);
+		names_free(&ns);
+		free(cl.issuers);
+		/* SPEC 2.2: no shell, ever. */
+		execvp(cmd[0], cmd);
+		report_msg(stderr, "%s: cannot run: %s", cmd[0],
+		    strerror(errno));
+		return EXIT_SETUP;
+	}
+	if (cmd != NULL && !cl.ro.quiet)
+		report_msg(stderr, "not running %s: the check failed", cmd[0]);
+	goto out;
+nomem:
+	report_msg(stderr, "out of memory");
+	rc = EXIT_SETUP;
+out:
+	check_free(k);
+	conf_errors_free(&errs);
+	conf_free(c);
+	names_free(&ns);
+	free(cl.issuers);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,373 @@
+/*
+ * resolve: libunbound glue.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <unbound.h>
+
+#include "conf.h"
+#include "resolve.h"
+
+/* The root KSKs (key tags 20326 and 38696), used when no file is found. */
+static const char *const builtin_ta[] = {
+	". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC68345"
+	    "7104237C7F8EC8D",
+	". IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483"
+	    "AF444A4C0FB2B16",
+};
+
+#define DEFAULT_TA	"/usr/share/dns/root.key"
+
+/* A lookup in flight. */
+struct pending {
+	struct resolve		*r;
+	int			 id;		/* libunbound's async id */
+	size_t			 slot;		/* index in r->pend */
+	resolve_cb		 cb;
+	void			*arg;
+	char			*qname;
+	int			 qtype;
+	double			 start;
+};
+
+struct resolve {
+	struct ub_ctx	 *ctx;
+	struct pending	**pend;		/* outstanding lookups */
+	size_t		  npend;
+	size_t		  cap;
+	size_t		  started;
+};
+
+double
+resolve_now_ms(void)
+{
+	struct timespec	 ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+setopt(struct ub_ctx *ctx, const char *name, const char *value, char *err,
+    size_t errlen)
+{
+	char	 opt[128];
+	int	 rc;
+
+	(void)snprintf(opt, sizeof(opt), "%s:", name);
+	if ((rc = ub_ctx_set_option(ctx, opt, value)) != 0) {
+		(void)snprintf(err, errlen, "resolver option %s \"%s\": %s",
+		    name, value, ub_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+struct resolve *
+resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
+    size_t ta_len)
+{
+	struct resolve	*r;
+	size_t		 i;
+	int		 rc;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((r->ctx = ub_ctx_create()) == NULL) {
+		(void)snprintf(err, errlen, "cannot create resolver context");
+		free(r);
+		return NULL;
+	}
+	/*
+	 * Many lookups at once: libunbound's default of 16 outgoing
+	 * queries would serialise a large run.  Raw options come after, so
+	 * a configuration can still override these.
+	 */
+	if (setopt(r->ctx, "outgoing-range", "4096", err, errlen) == -1 ||
+	    setopt(r->ctx, "num-queries-per-thread", "4096", err, errlen) == -1)
+		goto fail;
+
+	if (c->root_hints != NULL) {
+		if (access(c->root_hints, R_OK) == -1) {
+			(void)snprintf(err, errlen, "root hints %s: %s",
+			    c->root_hints, strerror(errno));
+			goto fail;
+		}
+		if (setopt(r->ctx, "root-hints", c->root_hints, err,
+		    errlen) == -1)
+			goto fail;
+	}
+	for (i = 0; i < c->nforward; i++)
+		if ((rc = ub_ctx_set_fwd(r->ctx, c->forward[i])) != 0) {
+			(void)snprintf(err, errlen, "forwarder %s: %s",
+			    c->forward[i], ub_strerror(rc));
+			goto fail;
+		}
+	for (i = 0; i < c->noptions; i++)
+		if (setopt(r->ctx, c->options[i].name, c->options[i].value,
+		    err, errlen) == -1)
+			goto fail;
+
+	if (c->trust_anchor != NULL) {
+		if (access(c->trust_anchor, R_OK) == -1) {
+			(void)snprintf(err, errlen, "trust anchor %s: %s",
+			    c->trust_anchor, strerror(errno));
+			goto fail;
+		}
+		if ((rc = ub_ctx_add_ta_file(r->ctx, c->trust_anchor)) != 0) {
+			(void)snprintf(err, errlen, "trust anchor %s: %s",
+			    c->trust_anchor, ub_strerror(rc));
+			goto fail;
+		}
+		(void)snprintf(ta_used, ta_len, "%s (configured)",
+		    c->trust_anchor);
+	} else if (access(DEFAULT_TA, R_OK) == 0) {
+		if ((rc = ub_ctx_add_ta_file(r->ctx, DEFAULT_TA)) != 0) {
+			(void)snprintf(err, errlen, "trust anchor %s: %s",
+			    DEFAULT_TA, ub_strerror(rc));
+			goto fail;
+		}
+		(void)snprintf(ta_used, ta_len, "%s", DEFAULT_TA);
+	} else {
+		for (i = 0; i < sizeof(builtin_ta) / sizeof(builtin_ta[0]); i++)
+			if ((rc = ub_ctx_add_ta(r->ctx, builtin_ta[i])) != 0) {
+				(void)snprintf(err, errlen, "built-in trust "
+				    "anchor: %s", ub_strerror(rc));
+				goto fail;
+			}
+		(void)snprintf(ta_used, ta_len, "built-in root DS (key tags "
+		    "20326, 38696)");
+	}
+
+	/* A thread, not a forked process: one address space to check. */
+	if ((rc = ub_ctx_async(r->ctx, 1)) != 0) {
+		(void)snprintf(err, errlen, "resolver: %s", ub_strerror(rc));
+		goto fail;
+	}
+	return r;
+fail:
+	ub_ctx_delete(r->ctx);
+	free(r);
+	return NULL;
+}
+
+static void
+unlink_pending(struct resolve *r, struct pending *p)
+{
+	size_t	 last = r->npend - 1;
+
+	r->pend[p->slot] = r->pend[last];
+	r->pend[p->slot]->slot = p->slot;
+	r->npend--;
+}
+
+void
+resolve_answer_free(struct resolve_answer *a)
+{
+	size_t	 i;
+
+	if (a == NULL)
+		return;
+	free(a->qname);
+	free(a->why_bogus);
+	free(a->canonname);
+	for (i = 0; i < a->nrdata; i++)
+		free(a->rdata[i]);
+	free(a->rdata);
+	free(a->rdlen);
+	free(a->error);
+	free(a);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+/* Build our answer from libunbound's result; NULL on ENOMEM. */
+static struct resolve_answer *
+convert(struct pending *p, int err, struct ub_result *res,
+    enum resolve_state forced)
+{
+	struct resolve_answer	*a;
+	size_t			 n = 0, i;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->qname = p->qname;
+	p->qname = NULL;
+	a->qtype = p->qtype;
+	a->ms = resolve_now_ms() - p->start;
+	if (forced == RESOLVE_TIMEOUT) {
+		a->state = RESOLVE_TIMEOUT;
+		return a;
+	}
+	if (err != 0 || res == NULL) {
+		a->state = RESOLVE_ERROR;
+		a->error = xstrdup(ub_strerror(err));
+		return a;
+	}
+	a->state = RESOLVE_DONE;
+	a->rcode = res->rcode;
+	a->nxdomain = res->nxdomain;
+	if (res->secure)
+		a->dnssec = RESOLVE_SECURE;
+	else if (res->bogus) {
+		a->dnssec = RESOLVE_BOGUS;
+		a->why_bogus = xstrdup(res->why_bogus ? res->why_bogus :
+		    "validation failed");
+	} else
+		a->dnssec = RESOLVE_INSECURE;
+	a->canonname = xstrdup(res->canonname);
+	if (res->havedata && res->data != NULL)
+		while (res->data[n] != NULL)
+			n++;
+	if (n > 0) {
+		a->rdata = calloc(n, sizeof(*a->rdata));
+		a->rdlen = calloc(n, sizeof(*a->rdlen));
+		if (a->rdata == NULL || a->rdlen == NULL)
+			goto nomem;
+		for (i = 0; i < n; i++) {
+			size_t	 len = (size_t)res->len[i];
+
+			if ((a->rdata[i] = malloc(len ? len : 1)) == NULL)
+				goto nomem;
+			memcpy(a->rdata[i], res->data[i], len);
+			a->rdlen[i] = len;
+			a->nrdata++;
+		}
+	}
+	return a;
+nomem:
+	a->state = RESOLVE_ERROR;
+	for (i = 0; i < a->nrdata; i++)
+		free(a->rdata[i]);
+	free(a->rdata);
+	free(a->rdlen);
+	a->rdata = NULL;
+	a->rdlen = NULL;
+	a->nrdata = 0;
+	a->error = xstrdup("out of memory");
+	return a;
+}
+
+static void
+deliver(struct pending *p, int err, struct ub_result *res,
+    enum resolve_state forced)
+{
+	struct resolve		*r = p->r;
+	struct resolve_answer	*a;
+
+	a = convert(p, err, res, forced);
+	if (res != NULL)
+		ub_resolve_free(res);
+	unlink_pending(r, p);
+	p->cb(p->arg, a);
+	free(p->qname);
+	free(p);
+}
+
+static void
+callback(void *arg, int err, struct ub_result *res)
+{
+	deliver(arg, err, res, RESOLVE_DONE);
+}
+
+int
+resolve_query(struct resolve *r, const char *name, int type, resolve_cb cb,
+    void *arg)
+{
+	struct pending	*p, **v;
+	int		 rc;
+
+	if (r->npend == r->cap) {
+		size_t	 ncap = r->cap ? r->cap * 2 : 64;
+
+		if ((v = reallocarray(r->pend, ncap, sizeof(*v))) == NULL)
+			return -1;
+		r->pend = v;
+		r->cap = ncap;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -1;
+	if ((p->qname = strdup(name)) == NULL) {
+		free(p);
+		return -1;
+	}
+	p->r = r;
+	p->cb = cb;
+	p->arg = arg;
+	p->qtype = type;
+	p->start = resolve_now_ms();
+	p->slot = r->npend;
+	r->pend[r->npend++] = p;
+	rc = ub_resolve_async(r->ctx, name, type, 1, p, callback, &p->id);
+	if (rc != 0) {
+		unlink_pending(r, p);
+		free(p->qname);
+		free(p);
+		return -1;
+	}
+	r->started++;
+	return 0;
+}
+
+int
+resolve_fd(struct resolve *r)
+{
+	return ub_fd(r->ctx);
+}
+
+int
+resolve_process(struct resolve *r)
+{
+	return ub_process(r->ctx) == 0 ? 0 : -1;
+}
+
+size_t
+resolve_pending(const struct resolve *r)
+{
+	return r->npend;
+}
+
+size_t
+resolve_started(const struct resolve *r)
+{
+	return r->started;
+}
+
+void
+resolve_cancel_all(struct resolve *r)
+{
+	struct pending	*p;
+
+	/*
+	 * A lookup whose answer is already queued cannot be cancelled;
+	 * it is delivered as a timeout all the same, and its late answer
+	 * is dropped when the context is deleted.
+	 */
+	while (r->npend > 0) {
+		p = r->pend[r->npend - 1];
+		(void)ub_cancel(r->ctx, p->id);
+		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
+	}
+}
+
+void
+resolve_free(struct resolve *r)
+{
+	if (r == NULL)
+		return;
+	resolve_cancel_all(r);
+	ub_ctx_delete(r->ctx);
+	free(r->pend);
+	free(r);
+}

@@ -1,0 +1,80 @@
+/*
+ * resolve: DNSSEC-validating recursive lookups with libunbound, all in
+ * flight at once.  The caller owns the event loop: it polls resolve_fd()
+ * and calls resolve_process(); answers arrive through callbacks.
+ */
+#ifndef RESOLVE_H
+#define RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+struct resolve;
+
+enum resolve_state {
+	RESOLVE_DONE,		/* an answer (any rcode) came back */
+	RESOLVE_TIMEOUT,	/* the run's deadline passed first */
+	RESOLVE_ERROR		/* libunbound failed; see error */
+};
+
+enum resolve_dnssec {
+	RESOLVE_INSECURE,	/* no DNSSEC for this name */
+	RESOLVE_SECURE,		/* validated */
+	RESOLVE_BOGUS		/* validation failed; see why_bogus */
+};
+
+/*
+ * One finished lookup, handed to the callback, which owns it and frees
+ * it with resolve_answer_free().  The callback gets NULL when memory ran
+ * out building it.
+ */
+struct resolve_answer {
+	char			*qname;		/* as asked */
+	int			 qtype;
+	enum resolve_state	 state;
+	int			 rcode;		/* DNS rcode (DONE) */
+	int			 nxdomain;
+	enum resolve_dnssec	 dnssec;
+	char			*why_bogus;	/* BOGUS: libunbound's words */
+	char			*canonname;	/* after aliases, or NULL */
+	uint8_t		       **rdata;		/* RDATA of qtype at canonname */
+	size_t			*rdlen;
+	size_t			 nrdata;
+	char			*error;		/* ERROR: what failed */
+	double			 ms;		/* time to answer */
+};
+
+typedef void (*resolve_cb)(void *, struct resolve_answer *);
+
+/*
+ * Create a context from the configuration's resolver section.  On
+ * failure returns NULL and writes why into err.  ta_used receives a
+ * description of the trust anchor in use (for -v).
+ */
+struct resolve	*resolve_new(const struct conf *, char *err, size_t errlen,
+		    char *ta_used, size_t ta_len);
+void		 resolve_free(struct resolve *);
+
+/* Start a lookup; cb is called exactly once.  0, or -1 (cb not called). */
+int		 resolve_query(struct resolve *, const char *, int,
+		    resolve_cb, void *);
+int		 resolve_fd(struct resolve *);
+/* Deliver finished lookups to their callbacks. */
+int		 resolve_process(struct resolve *);
+/* Lookups not yet answered. */
+size_t		 resolve_pending(const struct resolve *);
+/* Lookups started so far. */
+size_t		 resolve_started(const struct resolve *);
+/*
+ * Cancel every outstanding lookup; each callback gets RESOLVE_TIMEOUT.
+ * Call resolve_process() no more after this: only resolve_free().
+ */
+void		 resolve_cancel_all(struct resolve *);
+
+void		 resolve_answer_free(struct resolve_answer *);
+
+/* Milliseconds on a monotonic clock. */
+double		 resolve_now_ms(void);
+
+#endif /* RESOLVE_H */

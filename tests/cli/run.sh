@@ -1,0 +1,174 @@
+#!/bin/sh
+# Command-line tests: exit status, messages, wrapper mode and the ACME
+# clients' environment.  No DNS answers are needed: names are IP addresses
+# (not subject to CAA), invalid, or looked up with no network at all.
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
+RECORD=$HERE/record
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+
+# run NAME WANT_STATUS [env VAR=...] -- ARGS: run the binary, keep output.
+run() {
+	name=$1 want=$2
+	shift 2
+	env -u Le_Domain -u Le_Alt -u LEGO_HOOK_CERT_DOMAINS "$@" \
+	    >"$T/out" 2>"$T/err" </dev/null
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "FAIL $name: exit $got, want $want"
+		sed 's/^/  stderr: /' "$T/err"
+		fail=$((fail + 1))
+		return 1
+	fi
+	return 0
+}
+
+# has FILE LINE: the exact line is in the output.
+has() {
+	if ! grep -Fxq -- "$2" "$T/$1"; then
+		echo "FAIL $name: no line in $1: $2"
+		sed "s/^/  $1: /" "$T/$1"
+		fail=$((fail + 1))
+		return 1
+	fi
+	return 0
+}
+
+ok() {
+	pass=$((pass + 1))
+}
+
+# --- usage ---
+run help 0 "$BIN" --help && grep -q '^usage: caa-preflight' "$T/out" && ok
+run version 0 "$BIN" --version && has out "caa-preflight 0.1.0" && ok
+run bad-option 3 "$BIN" --frobnicate example.com &&
+    has err "usage: caa-preflight [-nqv] [-c file] [--ca name] [--issuer domain]" && ok
+run bad-ca 3 "$BIN" --ca letsencrytp 192.0.2.1 &&
+    has err "caa-preflight: --ca letsencrytp: unknown CA (known: letsencrypt, zerossl, buypass, google, sslcom, sectigo; or use --issuer)" && ok
+run bad-method 3 "$BIN" --method http 192.0.2.1 &&
+    has err "caa-preflight: --method http: unknown validation method (expected http-01, dns-01 or tls-alpn-01)" && ok
+run bad-timeout 3 "$BIN" --timeout 0 192.0.2.1 &&
+    has err "caa-preflight: --timeout 0: must be a whole number of seconds from 1 to 3600" && ok
+run bad-format 3 "$BIN" --format xml 192.0.2.1 &&
+    has err "caa-preflight: --format xml: must be text or json" && ok
+run bad-uri 3 "$BIN" --account-uri ftp://x/1 192.0.2.1 &&
+    has err "caa-preflight: --account-uri ftp://x/1: account URI must start with https://" && ok
+run ca-and-issuer 3 "$BIN" --ca letsencrypt --issuer pki.goog 192.0.2.1 &&
+    has err "caa-preflight: --ca and --issuer exclude each other" && ok
+
+# --- names ---
+run no-names 3 "$BIN" -c /dev/null &&
+    has err "/dev/null:1:1: not a regular file" && ok
+printf '' >"$T/empty.yaml"
+run no-names-anywhere 3 "$BIN" -c "$T/empty.yaml" &&
+    has err "caa-preflight: no names to check: give them as arguments, as -d/--domain(s) of a command after --, in Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's certificates or domains" && ok
+run invalid-names 3 "$BIN" 'a..b' '*.x.*.y' "$(printf 'l%.0s' $(seq 64)).example" &&
+    has err "caa-preflight: a..b: invalid name: empty label (two dots in a row, or a leading dot)" &&
+    has err "caa-preflight: *.x.*.y: invalid name: label \"*\": \"*\" is only allowed as the whole leftmost label" &&
+    has err "caa-preflight: llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll.example: invalid name: label \"llllllllllllllllllll...\" is 64 characters long; the limit is 63" && ok
+run ip-only 0 "$BIN" 192.0.2.1 2001:db8::1 &&
+    has err "caa-preflight: 192.0.2.1: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&
+    has err "caa-preflight: 2 names checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
+run quiet 0 "$BIN" -q 192.0.2.1 && [ ! -s "$T/err" ] && ok
+run idn-invalid 3 "$BIN" "$(printf 'a\377.example')" &&
+    has err "$(printf 'caa-preflight: a\377.example: invalid name: cannot convert to an A-label (IDNA2008): string encoding error')" && ok
+
+# --- no network at all: exit 3, not a verdict ---
+run no-network 3 unshare -n "$BIN" example.com &&
+    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor)" && ok
+
+# --- environment of ACME clients' hooks ---
+run acme.sh 0 env Le_Domain=192.0.2.1 Le_Alt=192.0.2.2,192.0.2.3 "$BIN" &&
+    has err "caa-preflight: 192.0.2.3: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&
+    has err "caa-preflight: 3 names checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
+run acme.sh-no-alt 0 env Le_Domain=192.0.2.1 Le_Alt=no "$BIN" &&
+    has err "caa-preflight: 1 name checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
+run acme.sh-empty-alt 3 env Le_Domain='*.a..b' Le_Alt= "$BIN" &&
+    has err "caa-preflight: *.a..b: invalid name: empty label (two dots in a row, or a leading dot)" && ok
+run lego 3 env LEGO_HOOK_CERT_DOMAINS='192.0.2.9,bad_name.example' "$BIN" &&
+    has err "caa-preflight: bad_name.example: invalid name: label \"bad_name\" has the character '_'; only letters, digits and hyphens are allowed" && ok
+run args-win-over-env 0 env Le_Domain=bad..name "$BIN" 192.0.2.1 && ok
+
+# --- wrapper mode ---
+rm -f "$T/ran"
+run wrapper-runs 0 env RECORD_FILE="$T/ran" "$BIN" -- "$RECORD" certonly -d 192.0.2.1 --domains=192.0.2.2,192.0.2.3 &&
+    [ "$(cat "$T/ran")" = "certonly -d 192.0.2.1 --domains=192.0.2.2,192.0.2.3" ] &&
+    has err "caa-preflight: 3 names checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
+rm -f "$T/ran"
+run wrapper-status 7 env RECORD_FILE="$T/ran" RECORD_STATUS=7 "$BIN" -q -- "$RECORD" -d192.0.2.1 && [ -f "$T/ran" ] && ok
+rm -f "$T/ran"
+run wrapper-blocked 3 env RECORD_FILE="$T/ran" "$BIN" -- "$RECORD" --domain 192.0.2.1 --domain=ok..no &&
+    has err "caa-preflight: ok..no: invalid name: empty label (two dots in a row, or a leading dot)" &&
+    [ ! -f "$T/ran" ] && ok
+rm -f "$T/ran"
+run wrapper-no-network 3 env RECORD_FILE="$T/ran" unshare -n "$BIN" -- "$RECORD" -d example.org &&
+    has err "caa-preflight: not running $RECORD: the check failed" &&
+    [ ! -f "$T/ran" ] && ok
+run wrapper-missing 3 "$BIN" -- /nonexistent/certbot -d 192.0.2.1 &&
+    has err "caa-preflight: /nonexistent/certbot: cannot run: No such file or directory" && ok
+run wrapper-no-command 3 "$BIN" 192.0.2.1 -- &&
+    has err "caa-preflight: no command after \"--\"" && ok
+run wrapper-no-names 3 "$BIN" -c "$T/empty.yaml" -- "$RECORD" renew &&
+    grep -q 'no names to check' "$T/err" && ok
+
+# --- configuration ---
+cat >"$T/bad.yaml" <<'YAML'
+ca: nope
+timeout: soon
+domains: [good.example, "bad..example"]
+YAML
+run conf-errors 3 "$BIN" -n -c "$T/bad.yaml" &&
+    has err "$T/bad.yaml:1:5: unknown CA \"nope\" (known: letsencrypt, zerossl, buypass, google, sslcom, sectigo; or give issuer: with the CA's issuer domain)" &&
+    has err "$T/bad.yaml:2:10: timeout must be a whole number of seconds from 1 to 3600, not \"soon\"" &&
+    has err "$T/bad.yaml:3:25: invalid name \"bad..example\": empty label (two dots in a row, or a leading dot)" && ok
+cat >"$T/good.yaml" <<'YAML'
+ca: letsencrypt
+certificates:
+  - name: web
+    domains: [example.com, "*.example.com"]
+domains: [192.0.2.1]
+YAML
+run conf-ok 0 "$BIN" -n -c "$T/good.yaml" &&
+    has err "caa-preflight: $T/good.yaml: configuration ok, 3 names" && ok
+run conf-names 0 "$BIN" -c "$T/good.yaml" 192.0.2.7 &&
+    has err "caa-preflight: 1 name checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
+cat >"$T/ta.yaml" <<'YAML'
+resolver:
+  trust_anchor: /nonexistent/root.key
+YAML
+run resolver-setup 3 "$BIN" -c "$T/ta.yaml" example.com &&
+    has err "caa-preflight: trust anchor /nonexistent/root.key: No such file or directory" && ok
+
+# --- JSON, parsed back ---
+run json 0 "$BIN" --format json -q 192.0.2.1 &&
+    python3 - "$T/out" <<'PY' && ok
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["exit"] == 0, d
+assert d["version"] == "0.1.0", d
+n = d["names"][0]
+assert n["name"] == "192.0.2.1" and n["verdict"] == "not-subject", n
+PY
+run json-failure 3 unshare -n "$BIN" --format json -q --method dns-01 'Bücher.example' &&
+    python3 - "$T/out" <<'PY' && ok
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["exit"] == 3, d
+n = d["names"][0]
+assert n["name"] == "xn--bcher-kva.example", n
+assert n["input"] == "bücher.example", n
+assert n["verdict"] == "dns-failure", n
+assert n["caa"] == "dns-failure", n
+assert n["reason"] == "DNS problem: SERVFAIL looking up CAA for xn--bcher-kva.example - the domain's nameservers may be malfunctioning", n
+assert [l["name"] for l in n["levels"]] == ["xn--bcher-kva.example", "example"], n
+assert n["levels"][0]["status"] == "SERVFAIL", n
+assert n["method"] == "dns-01" and n["dns01"]["name"] == "_acme-challenge.xn--bcher-kva.example", n
+assert n["dns01"]["ok"] is False, n
+PY
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
