@@ -61,7 +61,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
 
-check: unit-check cli-check lint-check
+check: unit-check cli-check integration-check lint-check
 
 unit-check: $(UNITS)
 	@for t in $(UNITS); do echo "== $$t"; CK_FORK=yes ./$$t || exit 1; done
@@ -72,23 +72,28 @@ tests/cli/record: tests/cli/record.c
 cli-check: caa-preflight tests/cli/record
 	tests/cli/run.sh ./caa-preflight
 
-integration-check: caa-preflight
+tests/integration/responder: tests/integration/responder.c
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ \
+	    tests/integration/responder.c `pkg-config --libs ldns`
+
+integration-check: caa-preflight tests/integration/responder
 	tests/integration/run.sh ./caa-preflight
 
 lint-check:
 	mandoc -Tlint -W warning man/caa-preflight.1 man/caa-preflight.yaml.5
 
-demo: caa-preflight
+demo: caa-preflight tests/integration/responder
 	tests/integration/run.sh --demo ./caa-preflight
 
 # Sanitizer build: a profile of the same targets.
 check-asan:
 	$(MAKE) clean
 	$(MAKE) SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    CFLAGS="-O1 -g -fno-omit-frame-pointer" unit-check cli-check
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer" unit-check cli-check \
+	    integration-check
 	$(MAKE) clean
 
-check-valgrind: caa-preflight
+check-valgrind: caa-preflight tests/integration/responder
 	CAA_PREFLIGHT_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" \
 	    tests/integration/run.sh ./caa-preflight
@@ -113,7 +118,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/caa-preflight
 
 clean:
-	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record
+	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record \
+	    tests/integration/responder
 
 .PHONY: all deps check unit-check cli-check integration-check lint-check \
         demo check-asan check-valgrind install uninstall clean
