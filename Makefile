@@ -21,10 +21,10 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/name.o src/conf.o src/resolve.o src/check.o \
-       src/report.o
-HDRS = src/caa.h src/name.h src/conf.h src/resolve.h src/check.h \
-       src/report.h
+OBJS = src/caa.o src/name.o src/conf.o src/resolve.o src/probe.o \
+       src/servers.o src/check.o src/report.o
+HDRS = src/caa.h src/name.h src/conf.h src/resolve.h src/probe.h \
+       src/servers.h src/check.h src/report.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_conf
 
 all: caa-preflight

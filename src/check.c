@@ -12,13 +12,19 @@
 #include "check.h"
 #include "conf.h"
 #include "name.h"
+#include "probe.h"
 #include "resolve.h"
+#include "servers.h"
 
 #define TYPE_TXT	16
 #define TYPE_CAA	257
 
 /* Enough for a 253-character name: at most 127 labels. */
 #define MAXLEVELS	128
+/* Queries in flight to one nameserver address (politeness). */
+#define PROBE_PER_SERVER	8
+/* Wait for a direct answer before the one retry. */
+#define PROBE_ATTEMPT_MS	1000
 
 struct check {
 	const struct conf	 *c;
@@ -31,6 +37,9 @@ struct check {
 	struct check_query	 *first;	/* creation order */
 	struct check_query	 *last;
 	struct resolve		 *r;
+	struct probe		 *pr;		/* NULL: nameservers: off */
+	struct servers		 *srv;
+	int			  expired;	/* the deadline passed */
 	char			  ta[256];
 	double			  elapsed;
 };
@@ -74,6 +83,8 @@ check_free(struct check *k)
 
 	if (k == NULL)
 		return;
+	servers_free(k->srv);
+	probe_free(k->pr);
 	resolve_free(k->r);
 	for (q = k->first; q != NULL; q = next) {
 		next = q->order;
@@ -384,35 +395,59 @@ start_all(struct check *k)
 {
 	struct check_query	*q;
 
-	for (q = k->first; q != NULL; q = q->order)
+	for (q = k->first; q != NULL; q = q->order) {
 		if (resolve_query(k->r, q->qname, q->qtype, answered, q) == -1)
 			return -1;
+		/* The zone cuts, learnt while the CAA answers come. */
+		if (k->srv != NULL && q->qtype == TYPE_CAA &&
+		    servers_learn(k->srv, q->qname) == -1)
+			return -1;
+	}
 	return 0;
 }
 
-/* Poll libunbound until everything is answered or the deadline passes. */
+/*
+ * Poll libunbound and the direct probes until everything is answered or
+ * the deadline passes; then cancel what is left.
+ */
 static void
 loop(struct check *k, double deadline)
 {
-	struct pollfd	 pfd;
+	struct pollfd	 pfd[1 + 512];
+	size_t		 n;
 	double		 left;
+	int		 t, pt;
 
-	pfd.fd = resolve_fd(k->r);
-	pfd.events = POLLIN;
-	while (resolve_pending(k->r) > 0) {
+	while (!k->expired && (resolve_pending(k->r) > 0 ||
+	    (k->pr != NULL && probe_pending(k->pr) > 0))) {
 		left = deadline - resolve_now_ms();
-		if (left <= 0) {
-			resolve_cancel_all(k->r);
-			return;
-		}
-		if (poll(&pfd, 1, left > 1000 ? 1000 : (int)left + 1) == -1 &&
-		    errno != EINTR)
+		if (left <= 0)
 			break;
-		if (pfd.revents & POLLIN)
+		pfd[0].fd = resolve_fd(k->r);
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		n = 1;
+		t = left > 1000 ? 1000 : (int)left + 1;
+		if (k->pr != NULL) {
+			n += probe_pollfds(k->pr, pfd + 1, 512);
+			pt = probe_next_ms(k->pr);
+			if (pt >= 0 && pt < t)
+				t = pt;
+		}
+		if (poll(pfd, (nfds_t)n, t) == -1 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
 			(void)resolve_process(k->r);
+		if (k->pr != NULL)
+			probe_events(k->pr, pfd + 1, n - 1);
 	}
-	if (resolve_pending(k->r) > 0)
+	if (resolve_pending(k->r) > 0 ||
+	    (k->pr != NULL && probe_pending(k->pr) > 0)) {
+		k->expired = 1;
 		resolve_cancel_all(k->r);
+		if (k->pr != NULL)
+			probe_cancel_all(k->pr);
+	}
 }
 
 static void
@@ -455,6 +490,98 @@ decide(struct check *k, struct check_name *n)
 	}
 }
 
+/* The alias target of a lookup, when it has one, normalised. */
+static int
+alias_target(const struct check_query *q, char *out, size_t size)
+{
+	const char	*c;
+	size_t		 len;
+
+	if (q->ans == NULL || (c = q->ans->canonname) == NULL)
+		return 0;
+	len = strlen(c);
+	if (len > 1 && c[len - 1] == '.')
+		len--;
+	if (len >= size || (len == strlen(q->qname) &&
+	    strncasecmp(c, q->qname, len) == 0))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (c[i] >= 'A' && c[i] <= 'Z') ? c[i] + 32 : c[i];
+	out[len] = '\0';
+	return 1;
+}
+
+/* The names whose zones are probed for a name: the levels the CA's
+ * decision rests on, alias targets, and the _acme-challenge name. */
+static int
+want_name(struct check *k, struct check_name *n)
+{
+	size_t	 i, last;
+	char	 target[NAME_MAX_TEXT];
+
+	last = n->dec.level >= 0 ? (size_t)n->dec.level : n->nlevels - 1;
+	for (i = 0; i <= last && i < n->nlevels; i++) {
+		if (servers_want(k->srv, n->levels[i]->qname, TYPE_CAA) == -1)
+			return -1;
+		if (alias_target(n->levels[i], target, sizeof(target)) &&
+		    servers_want(k->srv, target, TYPE_CAA) == -1)
+			return -1;
+	}
+	if (n->acme != NULL) {
+		if (servers_want(k->srv, n->acme->qname, TYPE_TXT) == -1)
+			return -1;
+		if (alias_target(n->acme, target, sizeof(target)) &&
+		    servers_want(k->srv, target, TYPE_TXT) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A name fails when a zone its answer rests on has a server at fault. */
+static void
+zone_failed(const struct check *k, struct check_name *n, const char *qname)
+{
+	const struct srv_zone	*z = servers_zone_of(k->srv, qname);
+
+	if (z == NULL || z->nerrors == 0 || n->ns_failed)
+		return;
+	n->ns_failed = 1;
+	n->ns_zone = z->apex;
+}
+
+static void
+mark_name(struct check *k, struct check_name *n)
+{
+	size_t	 i, last;
+
+	last = n->dec.level >= 0 ? (size_t)n->dec.level : n->nlevels - 1;
+	for (i = 0; i <= last && i < n->nlevels; i++)
+		zone_failed(k, n, n->levels[i]->qname);
+	if (n->acme != NULL)
+		zone_failed(k, n, n->acme->qname);
+	if (n->ns_failed && k->c->nameservers == CONF_ERROR)
+		n->verdict = CHECK_DNS_FAILURE;
+}
+
+/* SPEC 5.3: ask every authoritative server of those zones directly. */
+static int
+nameservers(struct check *k, double deadline)
+{
+	size_t	 i;
+
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i].nm.kind == NAME_DNS &&
+		    want_name(k, &k->names[i]) == -1)
+			return -1;
+	while (!k->expired && servers_step(k->srv) > 0)
+		loop(k, deadline);
+	servers_analyse(k->srv);
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i].nm.kind == NAME_DNS)
+			mark_name(k, &k->names[i]);
+	return 0;
+}
+
 int
 check_run(struct check *k, char *err, size_t errlen)
 {
@@ -462,15 +589,24 @@ check_run(struct check *k, char *err, size_t errlen)
 	double			 start = resolve_now_ms();
 	size_t			 i;
 
+	double			 deadline = start + k->c->timeout * 1000.0;
+
 	if (k->nqueries > 0) {
 		k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
 		if (k->r == NULL)
 			return -1;
+		if (k->c->nameservers != CONF_OFF &&
+		    ((k->pr = probe_new(PROBE_PER_SERVER,
+		    PROBE_ATTEMPT_MS)) == NULL ||
+		    (k->srv = servers_new(k->r, k->pr)) == NULL)) {
+			(void)snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		if (start_all(k) == -1) {
 			(void)snprintf(err, errlen, "cannot start lookups");
 			return -1;
 		}
-		loop(k, start + k->c->timeout * 1000.0);
+		loop(k, deadline);
 	}
 	for (q = k->first; q != NULL; q = q->order)
 		if (q->qtype == TYPE_CAA)
@@ -478,6 +614,10 @@ check_run(struct check *k, char *err, size_t errlen)
 	for (i = 0; i < k->nnames; i++)
 		if (k->names[i].nm.kind == NAME_DNS)
 			decide(k, &k->names[i]);
+	if (k->srv != NULL && nameservers(k, deadline) == -1) {
+		(void)snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	k->elapsed = resolve_now_ms() - start;
 	return 0;
 }
@@ -524,6 +664,24 @@ size_t
 check_started(const struct check *k)
 {
 	return k->r ? resolve_started(k->r) : 0;
+}
+
+size_t
+check_probes_sent(const struct check *k)
+{
+	return k->pr ? probe_sent(k->pr) : 0;
+}
+
+const struct servers *
+check_servers(const struct check *k)
+{
+	return k->srv;
+}
+
+const struct conf *
+check_conf(const struct check *k)
+{
+	return k->c;
 }
 
 double

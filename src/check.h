@@ -13,6 +13,7 @@
 #include "name.h"
 
 struct resolve_answer;
+struct servers;
 
 /* One lookup of the run, shared by every name that needs it. */
 struct check_query {
@@ -51,6 +52,8 @@ struct check_name {
 	char			  acme_reason[CAA_TEXTLEN];
 	char			  acme_fix[CAA_TEXTLEN];
 	struct caa_decision	  dec;
+	int			  ns_failed;	/* a zone's server at fault */
+	const char		 *ns_zone;	/* the first such zone */
 	enum check_verdict	  verdict;
 };
 
@@ -80,6 +83,11 @@ const struct check_query *check_queries(const struct check *);
 /* The trust anchor the resolver used. */
 const char	*check_trust_anchor(const struct check *);
 size_t		 check_started(const struct check *);
+/* Direct queries sent to nameservers (retries included). */
+size_t		 check_probes_sent(const struct check *);
+/* The nameserver check, or NULL when it is off. */
+const struct servers *check_servers(const struct check *);
+const struct conf *check_conf(const struct check *);
 double		 check_elapsed_ms(const struct check *);
 /*
  * True when not one lookup of the run got a DNS answer (every one timed

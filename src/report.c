@@ -7,8 +7,10 @@
 
 #include "caa.h"
 #include "check.h"
+#include "probe.h"
 #include "report.h"
 #include "resolve.h"
+#include "servers.h"
 
 /* Write s with control characters shown as \DDD: nothing from DNS may
  * drive the terminal. */
@@ -50,6 +52,37 @@ label_of(const struct check_name *n, char *buf, size_t size)
 		(void)snprintf(buf, size, "%s (%s)", n->nm.display, full);
 	else
 		(void)snprintf(buf, size, "%s", full);
+}
+
+/* SPEC 5.3: per zone, one line per server at fault, with the fix. */
+static void
+findings_text(FILE *f, struct check *k)
+{
+	const struct servers	*s = check_servers(k);
+	const struct srv_zone	*z;
+	const struct srv_finding *fd;
+	const char		*warn;
+	size_t			 i, j;
+	int			 asw = check_conf(k)->nameservers != CONF_ERROR;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < servers_nzones(s); i++) {
+		z = servers_zone(s, i);
+		for (j = 0; j < z->nfindings; j++) {
+			fd = &z->findings[j];
+			warn = !fd->error || asw ? "warning: " : "";
+			if (fd->server != NULL)
+				report_msg(f, "%s: %snameserver %s (%s) %s",
+				    z->apex, warn, fd->server, fd->addr,
+				    fd->msg);
+			else
+				report_msg(f, "%s: %s%s", z->apex, warn,
+				    fd->msg);
+			if (fd->fix != NULL)
+				report_msg(f, "  fix: %s", fd->fix);
+		}
+	}
 }
 
 void
@@ -98,9 +131,14 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 			    CONF_WARN ? "warning: " : "", n->acme_reason);
 			report_msg(f, "  fix: %s", n->acme_fix);
 		}
+		if (n->ns_failed && check_conf(k)->nameservers == CONF_ERROR)
+			report_msg(f, "%s: a nameserver of %s is at fault (below): "
+			    "the CA can fail or decide differently depending "
+			    "on the server it reaches", label, n->ns_zone);
 		for (w = 0; w < n->dec.nwarn; w++)
 			report_msg(f, "%s: warning: %s", label, n->dec.warn[w]);
 	}
+	findings_text(f, k);
 	report_msg(f, "%zu name%s checked: %zu ok, %zu refused, %zu "
 	    "dns-failure%s", check_count(k), check_count(k) == 1 ? "" : "s",
 	    nok, nref, nfail, nip ? ", some not subject to CAA" : "");
@@ -136,6 +174,55 @@ status_name(const struct resolve_answer *a)
 	}
 }
 
+static const char *
+seen_status(const struct srv_seen *q)
+{
+	if (!q->done)
+		return "not asked";
+	switch (q->state) {
+	case PROBE_ANSWER:
+		return check_rcode_name(q->rcode);
+	case PROBE_TIMEOUT:
+		return "timeout";
+	case PROBE_TCP_FAILED:
+		return "tcp-failed";
+	default:
+		return "error";
+	}
+}
+
+static void
+trace_one(FILE *f, const char *zone, const struct srv_server *sv,
+    const struct srv_seen *q)
+{
+	report_msg(f, "probe %s %s @ %s (%s) for %s: %s%s%s, %.1f ms",
+	    q->qtype == 6 ? "SOA" : q->qtype == 16 ? "TXT" : "CAA", q->qname,
+	    sv->host, sv->addr, zone, seen_status(q),
+	    q->done && q->state == PROBE_ANSWER && q->aa ? " aa" : "",
+	    q->tcp ? " tcp" : "", q->ms);
+}
+
+static void
+trace_probes(FILE *f, struct check *k)
+{
+	const struct servers	*s = check_servers(k);
+	const struct srv_zone	*z;
+	size_t			 i, j, n;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < servers_nzones(s); i++) {
+		z = servers_zone(s, i);
+		for (j = 0; j < z->nservers; j++) {
+			trace_one(f, z->apex, &z->servers[j],
+			    &z->servers[j].soa);
+			for (n = 0; n < z->servers[j].nq; n++)
+				trace_one(f, z->apex, &z->servers[j],
+				    &z->servers[j].q[n]);
+		}
+	}
+}
+
 void
 report_trace(FILE *f, struct check *k)
 {
@@ -152,8 +239,9 @@ report_trace(FILE *f, struct check *k)
 		    a && a->why_bogus ? ": " : "",
 		    a && a->why_bogus ? a->why_bogus : "");
 	}
-	report_msg(f, "%zu lookups in %.1f ms", check_started(k),
-	    check_elapsed_ms(k));
+	trace_probes(f, k);
+	report_msg(f, "%zu lookups and %zu direct queries in %.1f ms",
+	    check_started(k), check_probes_sent(k), check_elapsed_ms(k));
 }
 
 /* JSON string: escapes quotes, backslashes, controls and non-ASCII bytes
@@ -239,6 +327,111 @@ jquery(FILE *f, const struct check_query *q)
 	fprintf(f, ",\"ms\":%.1f", a ? a->ms : 0.0);
 }
 
+static void
+jstrv(FILE *f, char *const *v, size_t n)
+{
+	size_t	 i;
+
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		fputs(i ? "," : "", f);
+		js(f, v[i]);
+	}
+	fputc(']', f);
+}
+
+static void
+jseen(FILE *f, const struct srv_seen *q)
+{
+	fputs("{\"name\":", f);
+	js(f, q->qname);
+	fprintf(f, ",\"type\":\"%s\",\"status\":", q->qtype == 6 ? "SOA" :
+	    q->qtype == 16 ? "TXT" : "CAA");
+	js(f, seen_status(q));
+	fprintf(f, ",\"aa\":%s,\"tcp\":%s,\"ms\":%.1f",
+	    q->done && q->state == PROBE_ANSWER && q->aa ? "true" : "false",
+	    q->tcp ? "true" : "false", q->ms);
+	if (q->serial >= 0)
+		fprintf(f, ",\"serial\":%ld", q->serial);
+	fputs(",\"records\":", f);
+	jstrv(f, q->records, q->nrecords);
+	fputs(",\"error\":", f);
+	js(f, q->done && q->state != PROBE_ANSWER ? q->err : NULL);
+	fputc('}', f);
+}
+
+static void
+jnameservers(FILE *f, struct check *k)
+{
+	const struct servers	*s = check_servers(k);
+	const struct srv_zone	*z;
+	size_t			 i, j, n;
+	int			 asw = check_conf(k)->nameservers != CONF_ERROR;
+
+	fputs(",\"nameservers\":", f);
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fputc('[', f);
+	for (i = 0; i < servers_nzones(s); i++) {
+		z = servers_zone(s, i);
+		fputs(i ? ",{\"zone\":" : "{\"zone\":", f);
+		js(f, z->apex);
+		fputs(",\"parent\":", f);
+		js(f, z->parent);
+		fprintf(f, ",\"secure\":%s,\"names\":",
+		    z->secure ? "true" : "false");
+		jstrv(f, z->names, z->nnames);
+		fputs(",\"delegation\":", f);
+		if (z->parent_known)
+			jstrv(f, z->parent_ns, z->nparent);
+		else
+			fputs("null", f);
+		fputs(",\"apex\":", f);
+		jstrv(f, z->child_ns, z->nchild);
+		fputs(",\"servers\":[", f);
+		for (j = 0; j < z->nservers; j++) {
+			const struct srv_server *sv = &z->servers[j];
+
+			fputs(j ? ",{\"host\":" : "{\"host\":", f);
+			js(f, sv->host);
+			fputs(",\"address\":", f);
+			js(f, sv->addr);
+			fprintf(f, ",\"in_parent\":%s,\"in_child\":%s,"
+			    "\"soa\":", sv->in_parent ? "true" : "false",
+			    sv->in_child ? "true" : "false");
+			jseen(f, &sv->soa);
+			fputs(",\"queries\":[", f);
+			for (n = 0; n < sv->nq; n++) {
+				fputs(n ? "," : "", f);
+				jseen(f, &sv->q[n]);
+			}
+			fputs("]}", f);
+		}
+		fputs("],\"findings\":[", f);
+		for (j = 0; j < z->nfindings; j++) {
+			const struct srv_finding *fd = &z->findings[j];
+
+			fprintf(f, "%s{\"severity\":\"%s\",\"server\":",
+			    j ? "," : "", fd->error && !asw ? "error" :
+			    "warning");
+			js(f, fd->server);
+			fputs(",\"address\":", f);
+			js(f, fd->addr);
+			fputs(",\"name\":", f);
+			js(f, fd->name);
+			fputs(",\"message\":", f);
+			js(f, fd->msg);
+			fputs(",\"fix\":", f);
+			js(f, fd->fix);
+			fputc('}', f);
+		}
+		fputs("]}", f);
+	}
+	fputc(']', f);
+}
+
 void
 report_json(FILE *f, struct check *k, int exitcode)
 {
@@ -246,8 +439,9 @@ report_json(FILE *f, struct check *k, int exitcode)
 	char	 full[NAME_MAX_TEXT + 4];
 
 	fprintf(f, "{\"version\":\"%s\",\"exit\":%d,\"lookups\":%zu,"
-	    "\"elapsed_ms\":%.1f,\"trust_anchor\":", CAA_PREFLIGHT_VERSION, exitcode,
-	    check_started(k), check_elapsed_ms(k));
+	    "\"direct_queries\":%zu,\"elapsed_ms\":%.1f,\"trust_anchor\":",
+	    CAA_PREFLIGHT_VERSION, exitcode, check_started(k),
+	    check_probes_sent(k), check_elapsed_ms(k));
 	js(f, check_trust_anchor(k)[0] ? check_trust_anchor(k) : NULL);
 	fputs(",\"names\":[", f);
 	for (i = 0; i < check_count(k); i++) {
@@ -261,9 +455,10 @@ report_json(FILE *f, struct check *k, int exitcode)
 		jutf8(f, n->nm.display);
 		fputs(",\"certificate\":", f);
 		js(f, n->cert);
-		fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\"",
-		    n->nm.wildcard ? "true" : "false",
-		    check_verdict_name(n->verdict));
+		fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\","
+		    "\"nameservers_failed\":%s", n->nm.wildcard ? "true" :
+		    "false", check_verdict_name(n->verdict),
+		    n->ns_failed ? "true" : "false");
 		if (n->verdict == CHECK_NOT_SUBJECT) {
 			fputs(",\"reason\":\"IP address: not subject to "
 			    "CAA\"}", f);
@@ -330,5 +525,7 @@ report_json(FILE *f, struct check *k, int exitcode)
 		}
 		fputc('}', f);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	jnameservers(f, k);
+	fputs("}\n", f);
 }

@@ -182,6 +182,7 @@ resolve_answer_free(struct resolve_answer *a)
 		free(a->rdata[i]);
 	free(a->rdata);
 	free(a->rdlen);
+	free(a->packet);
 	free(a->error);
 	free(a);
 }
@@ -227,6 +228,11 @@ convert(struct pending *p, int err, struct ub_result *res,
 	} else
 		a->dnssec = RESOLVE_INSECURE;
 	a->canonname = xstrdup(res->canonname);
+	if (res->answer_packet != NULL && res->answer_len > 0 &&
+	    (a->packet = malloc((size_t)res->answer_len)) != NULL) {
+		memcpy(a->packet, res->answer_packet, (size_t)res->answer_len);
+		a->packetlen = (size_t)res->answer_len;
+	}
 	if (res->havedata && res->data != NULL)
 		while (res->data[n] != NULL)
 			n++;

@@ -41,6 +41,8 @@ struct resolve_answer {
 	uint8_t		       **rdata;		/* RDATA of qtype at canonname */
 	size_t			*rdlen;
 	size_t			 nrdata;
+	uint8_t			*packet;	/* the whole answer, wire */
+	size_t			 packetlen;
 	char			*error;		/* ERROR: what failed */
 	double			 ms;		/* time to answer */
 };

@@ -37,31 +37,73 @@ RESOLVER_ADDR = "127.53.8.1"    # a validating unbound, for forward mode
 V6_ADDR = "::1"
 
 
+# Nameservers by token: (host, address, server instance).  "nothing" has
+# an address where nothing listens.  Responders: "resp:LABEL:ADDR:MODES".
+HOSTS = {
+    "ns1": ("ns1.%s." % TLD, NSD_ADDRS[0], "main"),
+    "ns2": ("ns2.%s." % TLD, NSD_ADDRS[1], "main"),
+    "knot": ("ns-knot.%s." % TLD, KNOT_ADDR, "knot"),
+    "v6": ("ns6.%s." % TLD, V6_ADDR, "main"),
+    "a": ("ns-a.%s." % TLD, "127.53.5.1", "a"),
+    "b": ("ns-b.%s." % TLD, "127.53.5.2", "b"),
+    "nothing": ("ns-nothing.%s." % TLD, "127.53.9.9", None),
+}
+
+
+def host(token):
+    if token.startswith("resp:"):
+        _, label, addr, _ = token.split(":", 3)
+        return ("%s.%s." % (label, TLD), addr, token)
+    return HOSTS[token]
+
+
 class Zone:
     """A zone below the TLD.
 
-    server: "nsd" (two addresses), "knot", "v6" (NSD on ::1 only), or
-            "resp:MODE[,MODE]" for our responder on an address of its own.
-    sign:   "yes", "no" (insecure: no DS), "expired" (signatures in the
-            past), "unsigned-ds" (DS at the parent, zone served unsigned),
-            "badds" (DS at the parent does not match the key).
+    servers: NS tokens (see HOSTS); "nsd" stands for ns1 and ns2.
+    deleg:   the NS tokens at the parent, when they differ from servers.
+    sign:    "yes", "no" (insecure: no DS), "expired" (signatures in the
+             past), "unsigned-ds" (DS at the parent, zone served unsigned),
+             "badds" (DS at the parent does not match the key).
+    records_b, sign_b: what server instance "b" serves instead (another
+             version of the zone, or the same signed with past dates).
     """
 
-    def __init__(self, name, server, sign, records, parent=TLD):
+    def __init__(self, name, servers, sign, records, parent=TLD,
+                 deleg=None, records_b=None, sign_b=None, serial_b=None):
         self.name = name + "." + TLD
         self.parent = parent
-        self.server = server
+        self.servers = self.expand(servers)
+        self.deleg = self.expand(deleg) if deleg else self.servers
         self.sign = sign
         self.records = records
+        self.records_b = records_b
+        self.sign_b = sign_b
+        self.serial_b = serial_b
         self.ds = []
-        self.file = None
-        self.ns = []        # (ns name, address)
+        self.files = {}     # instance -> zone file
+
+    @staticmethod
+    def expand(tokens):
+        if isinstance(tokens, str):
+            tokens = [tokens]
+        out = []
+        for t in tokens:
+            out += ["ns1", "ns2"] if t == "nsd" else [t]
+        return out
+
+    def ns(self, tokens=None):
+        return [host(t)[0] for t in (tokens or self.servers)]
 
 
 def big_rrset():
     """1,000 other issuers and Let's Encrypt: an answer that needs TCP."""
     recs = ['@ CAA 0 issue "ca-%04d.example"' % i for i in range(1000)]
     return recs + ['@ CAA 0 issue ' + LE]
+
+
+def resp(label, n, modes):
+    return "resp:%s:127.53.4.%d:%s" % (label, n, modes)
 
 
 ZONES = [
@@ -104,21 +146,54 @@ ZONES = [
     Zone("unsigned-ds", "nsd", "unsigned-ds", ['@ CAA 0 issue ' + LE]),
     Zone("badds", "nsd", "badds", ['@ CAA 0 issue ' + LE]),
     Zone("insecure", "nsd", "no", ['@ CAA 0 issue "sectigo.com"']),
-    Zone("dead", "resp:*:drop", "no", []),
-    Zone("servfail", "resp:*:servfail", "no", []),
-    Zone("refused", "resp:*:refused", "no", []),
+    Zone("dead", resp("ns-dead", 1, "*:drop"), "no", []),
+    Zone("servfail", resp("ns-servfail", 2, "*:servfail"), "no", []),
+    Zone("refused", resp("ns-refused", 3, "*:refused"), "no", []),
     Zone("v6", "v6", "yes", ['@ CAA 0 issue ' + LE]),
     Zone("acme-sf", "nsd", "yes", [
         '@ CAA 0 issue ' + LE,
-        '_acme-challenge NS ns-acme-sf-challenge.%s.' % TLD,
+        '_acme-challenge NS ns-acme-sf.%s.' % TLD,
     ]),
-    Zone("_acme-challenge.acme-sf", "resp:*:servfail", "no", [],
-         parent="acme-sf." + TLD),
+    Zone("_acme-challenge.acme-sf", resp("ns-acme-sf", 4, "*:servfail"),
+         "no", [], parent="acme-sf." + TLD),
     Zone("acme-cname", "nsd", "yes", [
         '@ CAA 0 issue ' + LE,
         '_acme-challenge CNAME _acme-challenge.validation.%s.' % TLD,
     ]),
     Zone("validation", "knot", "yes", ['_acme-challenge TXT "token"']),
+    # SPEC 5.3: every server of a zone asked directly.
+    Zone("healthy", ["ns1", "ns2", "knot"], "yes", ['@ CAA 0 issue ' + LE]),
+    Zone("split", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
+         records_b=['@ CAA 0 issue ' + LE,
+                    '@ CAA 0 iodef "mailto:caa@split.%s"' % TLD],
+         serial_b=2026112902),
+    Zone("serial", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
+         records_b=['@ CAA 0 issue ' + LE], serial_b=2026112902),
+    Zone("stale", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
+         records_b=['@ CAA 0 issue ' + LE], sign_b="expired"),
+    Zone("lame", "nsd", "yes", ['@ CAA 0 issue ' + LE],
+         deleg=["ns1", "ns2", "knot"]),
+    Zone("deadns", ["ns1", "ns2", "nothing"], "yes",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("nsdiff", "nsd", "yes", ['@ CAA 0 issue ' + LE], deleg=["ns1"]),
+    Zone("drop257", ["ns1", resp("ns-drop257", 10, "CAA:drop")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("sf257", ["ns1", resp("ns-sf257", 11, "CAA:servfail")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("notimp", ["ns1", resp("ns-notimp", 12, "CAA:notimp")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("formerr", ["ns1", resp("ns-formerr", 13, "CAA:formerr")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("ref257", ["ns1", resp("ns-ref257", 14, "CAA:refused")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("noaa", ["ns1", resp("ns-noaa", 15, "*:noaa")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("nosoa", ["ns1", resp("ns-nosoa", 16, "CAA:nosoa")], "no",
+         ['www A 192.0.2.1']),
+    Zone("tc", ["ns1", resp("ns-tc", 17, "CAA:tc,-T")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("slow", ["ns1", resp("ns-slow", 18, "*:slow=3000")], "no",
+         ['@ CAA 0 issue ' + LE]),
 ]
 
 
@@ -169,81 +244,85 @@ class Universe:
     def ds_of(self, ksk):
         return run(["ldns-key2ds", "-n", "-2", ksk + ".key"]).strip()
 
-    def write_zone(self, origin, lines, sign="yes"):
-        """Write a zone file, sign it if asked; returns (file, DS lines)."""
-        path = os.path.join(self.work, "zones", origin.rstrip(".") + ".zone"
-                            if origin != "." else "root.zone")
+    def write_zone(self, origin, lines, sign="yes", keys=None, tag="",
+                   serial=2026112901):
+        """Write a zone file and sign it as asked.
+
+        Returns (file, DS lines, keys); keys given are reused, so two
+        versions of a zone can be signed with the same keys.
+        """
+        base = origin.rstrip(".") if origin != "." else "root"
+        path = os.path.join(self.work, "zones", base + tag + ".zone")
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        soa = ("@ 3600 IN SOA ns.%s hostmaster.%s 2026112901 3600 900 "
-               "604800 300" % (origin if origin != "." else "",
-                               origin if origin != "." else ""))
+        apex = origin if origin != "." else ""
         with open(path, "w") as f:
-            f.write("$ORIGIN %s\n$TTL 300\n%s\n" % (origin, soa))
+            f.write("$ORIGIN %s\n$TTL 300\n@ 3600 IN SOA ns.%s "
+                    "hostmaster.%s %d 3600 900 604800 300\n"
+                    % (origin, apex, apex, serial))
             for line in lines:
                 f.write(line + "\n")
         if sign == "no":
-            return path, []
-        zsk = self.keygen(origin, False)
-        ksk = self.keygen(origin, True)
+            return path, [], None
+        if keys is None:
+            keys = (self.keygen(origin, False), self.keygen(origin, True))
+        zsk, ksk = keys
         args = ["ldns-signzone", "-o", origin]
         if sign == "expired":
             args += ["-i", "20200101000000", "-e", "20200201000000"]
         run(args + [path, zsk, ksk])
         ds = [self.ds_of(ksk)]
         if sign == "unsigned-ds":
-            return path, ds
+            return path, ds, keys
         if sign == "badds":
             ds = [self.ds_of(self.keygen(origin, True))]
-        return path + ".signed", ds
+        return path + ".signed", ds, keys
 
     def build(self):
-        nsd_main, knot, tld_lines = [], [], []
-        responders = []
-        addr_records = [
-            "ns-tld A %s" % TLD_ADDR,
-            "ns1 A %s" % NSD_ADDRS[0],
-            "ns2 A %s" % NSD_ADDRS[1],
-            "ns-knot A %s" % KNOT_ADDR,
-            "ns6 AAAA %s" % V6_ADDR,
-        ]
+        instances = {"main": [], "knot": [], "a": [], "b": []}
+        responders = {}
+        addr_records = ["ns-tld A %s" % TLD_ADDR]
+        for token in list(HOSTS) + [t for z in ZONES for t in z.servers]:
+            name, addr, _ = host(token)
+            rec = "%s %s %s" % (name, "AAAA" if ":" in addr else "A", addr)
+            if rec not in addr_records:
+                addr_records.append(rec)
         # Children first: their DS goes into the parent.
         for z in reversed(ZONES):
-            if z.server == "nsd":
-                z.ns = [("ns1.%s." % TLD, NSD_ADDRS[0]),
-                        ("ns2.%s." % TLD, NSD_ADDRS[1])]
-            elif z.server == "knot":
-                z.ns = [("ns-knot.%s." % TLD, KNOT_ADDR)]
-            elif z.server == "v6":
-                z.ns = [("ns6.%s." % TLD, V6_ADDR)]
-            else:
-                self.resp_n += 1
-                addr = "127.53.4.%d" % self.resp_n
-                label = "ns-" + z.name[:-len(TLD) - 1].replace(
-                    "_acme-challenge.", "") + ("-challenge" if
-                    z.name.startswith("_acme") else "")
-                addr_records.append("%s A %s" % (label, addr))
-                z.ns = [("%s.%s." % (label, TLD), addr)]
-            lines = ["@ NS %s" % n for n, _ in z.ns] + z.records
+            lines = ["@ NS %s" % n for n in z.ns()] + z.records
             for c in ZONES:
                 if c.parent == z.name:
-                    lines += ["%s. NS %s" % (c.name, n) for n, _ in c.ns]
+                    lines += ["%s. NS %s" % (c.name, n)
+                              for n in c.ns(c.deleg)]
                     lines += c.ds
-            z.file, z.ds = self.write_zone(z.name + ".", lines, z.sign)
-            if z.server in ("nsd", "v6"):
-                nsd_main.append(z)
-            elif z.server == "knot":
-                knot.append(z)
-            else:
-                responders.append(z)
-            for _, a in z.ns:
-                self.waits.append((a, z.name))
+            zfile, z.ds, keys = self.write_zone(z.name + ".", lines, z.sign)
+            bfile = zfile
+            if z.records_b is not None:
+                blines = ["@ NS %s" % n for n in z.ns()] + z.records_b
+                bfile, _, _ = self.write_zone(
+                    z.name + ".", blines, z.sign_b or z.sign, keys=keys,
+                    tag="-b", serial=z.serial_b or 2026112901)
+            for token in z.servers:
+                _, addr, inst = host(token)
+                if inst is None:
+                    continue
+                if inst.startswith("resp:"):
+                    responders[inst] = (z, zfile)
+                elif (z.name, zfile) not in instances[inst]:
+                    instances[inst].append(
+                        (z.name, bfile if inst == "b" else zfile))
+                if not (inst.startswith("resp:") and
+                        ("*:drop" in inst or "*:slow" in inst)):
+                    self.waits.append((addr, z.name))
+        self.waits = sorted(set(self.waits))
+        tld_lines = []
         for z in ZONES:
             if z.parent == TLD:
-                tld_lines += ["%s. NS %s" % (z.name, n) for n, _ in z.ns]
+                tld_lines += ["%s. NS %s" % (z.name, n)
+                              for n in z.ns(z.deleg)]
                 tld_lines += z.ds
-        tld_file, tld_ds = self.write_zone(
+        tld_file, tld_ds, _ = self.write_zone(
             TLD + ".", ["@ NS ns-tld.%s." % TLD] + addr_records + tld_lines)
-        root_file, root_ds = self.write_zone(".", [
+        root_file, root_ds, _ = self.write_zone(".", [
             "@ NS a.root-servers.net.",
             "a.root-servers.net. A %s" % ROOT_ADDR,
             "%s. NS ns-tld.%s." % (TLD, TLD),
@@ -256,31 +335,39 @@ class Universe:
         with open(os.path.join(self.work, "root.hints"), "w") as f:
             f.write(". 3600000 NS a.root-servers.net.\n"
                     "a.root-servers.net. 3600000 A %s\n" % ROOT_ADDR)
-        self.conf = os.path.join(self.work, "caa-preflight.yaml")
-        with open(self.conf, "w") as f:
-            f.write("timeout: 10\nresolver:\n  trust_anchor: %s\n"
-                    "  root_hints: %s\n" % (
-                        os.path.join(self.work, "root.ds"),
-                        os.path.join(self.work, "root.hints")))
-        self.fwdconf = os.path.join(self.work, "forward.yaml")
-        with open(self.fwdconf, "w") as f:
-            f.write("timeout: 10\nresolver:\n  trust_anchor: %s\n"
-                    "  forward: [%s]\n" % (
-                        os.path.join(self.work, "root.ds"), RESOLVER_ADDR))
+        self.conf = self.write_conf("caa-preflight.yaml", "  root_hints: "
+                                    "%s\n" % os.path.join(self.work,
+                                                           "root.hints"))
+        self.offconf = self.write_conf(
+            "off.yaml", "  root_hints: %s\nchecks:\n  nameservers: off\n"
+            % os.path.join(self.work, "root.hints"))
+        self.warnconf = self.write_conf(
+            "warn.yaml", "  root_hints: %s\nchecks:\n  nameservers: warn\n"
+            % os.path.join(self.work, "root.hints"))
+        self.fwdconf = self.write_conf("forward.yaml", "  forward: [%s]\n"
+                                       % RESOLVER_ADDR)
 
         self.nsd("root", [ROOT_ADDR], [(".", root_file)])
         self.nsd("tld", [TLD_ADDR], [(TLD, tld_file)])
-        self.nsd("main", NSD_ADDRS + [V6_ADDR],
-                 [(z.name, z.file) for z in nsd_main])
-        self.knot("knot", KNOT_ADDR, [(z.name, z.file) for z in knot])
+        self.nsd("main", NSD_ADDRS + [V6_ADDR], instances["main"])
+        self.nsd("a", [HOSTS["a"][1]], instances["a"])
+        self.nsd("b", [HOSTS["b"][1]], instances["b"])
+        self.knot("knot", KNOT_ADDR, instances["knot"])
         self.unbound(RESOLVER_ADDR)
-        for z in responders:
-            spec = z.server.split(":", 1)[1]
-            args = [self.responder, "-z", z.file, "-o", z.name + ".",
-                    "-l", z.ns[0][1] + "@53"]
-            for m in spec.split(","):
-                args += ["-m", m]
-            self.start("responder-" + z.name, args)
+        for token, (z, zfile) in sorted(responders.items()):
+            _, label, addr, modes = token.split(":", 3)
+            args = [self.responder, "-z", zfile, "-o", z.name + ".",
+                    "-l", addr + "@53"]
+            for m in modes.split(","):
+                args += ["-T"] if m == "-T" else ["-m", m]
+            self.start("responder-" + label, args)
+
+    def write_conf(self, name, resolver_extra):
+        path = os.path.join(self.work, name)
+        with open(path, "w") as f:
+            f.write("timeout: 10\nresolver:\n  trust_anchor: %s\n%s" % (
+                os.path.join(self.work, "root.ds"), resolver_extra))
+        return path
 
     # ---- servers ----
 
@@ -350,10 +437,8 @@ class Universe:
         self.waits.append((addr, TLD))
 
     def wait(self):
-        # Servers that drop everything never answer; that is their job.
-        dropped = {z.ns[0][1] for z in ZONES if ":drop" in z.server}
         deadline = time.time() + 20
-        pending = [(a, z) for a, z in self.waits if a not in dropped]
+        pending = list(self.waits)
         while pending and time.time() < deadline:
             pending = [(a, z) for a, z in pending
                        if not answers(a, z if z != "." else "")]
@@ -430,7 +515,7 @@ class S:
     """A scenario: names, options, exit status, exact report lines."""
 
     def __init__(self, title, names, status, lines, args=(), check=None,
-                 max_seconds=None, conf="conf"):
+                 max_seconds=None, conf="conf", text=None):
         self.title = title
         self.names = names
         self.status = status
@@ -439,6 +524,7 @@ class S:
         self.check = check
         self.max_seconds = max_seconds
         self.conf = conf
+        self.text = text
 
 
 def j_allowed_at(level, nrecords, dnssec="secure"):
@@ -510,9 +596,69 @@ def j_acme_sf(doc):
     assert n["dns01"]["severity"] == "error", n["dns01"]
 
 
+def t_probe_trace(lines):
+    probes = sorted(l for l in lines if " probe " in l or
+                    l.startswith(P + "probe "))
+    want = []
+    for host, addr in (("ns1.caatest", "127.53.2.1"),
+                       ("ns2.caatest", "127.53.2.2")):
+        for ty in ("CAA", "SOA"):
+            want.append(r"%sprobe %s ok\.caatest @ %s \(%s\) for "
+                        r"ok\.caatest: NOERROR aa, [0-9.]+ ms" % (
+                            re.escape(P), ty, re.escape(host),
+                            re.escape(addr)))
+    assert len(probes) == 4, probes
+    for w, g in zip(sorted(want), probes):
+        assert re.fullmatch(w, g), (w, g)
+    total = [l for l in lines if "direct queries in" in l]
+    assert len(total) == 1 and re.fullmatch(
+        re.escape(P) + r"13 lookups and 5 direct queries in [0-9.]+ ms",
+        total[0]), total
+
+
 def j_shared(doc):
     # CAA: ok, caatest, child.ok, www.ok; TXT: _acme-challenge.ok.
     assert doc["lookups"] == 5, doc["lookups"]
+
+
+def ns_fault(name):
+    return [P + "%s: a nameserver of %s is at fault (below): the CA can fail "
+            "or decide differently depending on the server it reaches"
+            % (name, name)]
+
+
+def j_finding(zone, severity, server, address, prefix):
+    def check(doc):
+        zs = [z for z in doc["nameservers"] if z["zone"] == zone]
+        assert len(zs) == 1, [z["zone"] for z in doc["nameservers"]]
+        fs = [f for f in zs[0]["findings"] if f["severity"] == severity and
+              f["server"] == server and f["address"] == address and
+              f["message"].startswith(prefix)]
+        assert len(fs) == 1, zs[0]["findings"]
+        # A server at fault is flagged whatever the severity setting.
+        assert doc["names"][0]["nameservers_failed"] == \
+            (server is not None), doc["names"][0]
+        if server is not None:
+            assert address in [s["address"] for s in zs[0]["servers"]], zs
+    return check
+
+
+def j_healthy(doc):
+    z = doc["nameservers"][0]
+    assert len(doc["nameservers"]) == 1 and z["zone"] == "healthy.caatest", z
+    assert z["findings"] == [], z["findings"]
+    assert z["delegation"] == z["apex"] == \
+        ["ns-knot.caatest", "ns1.caatest", "ns2.caatest"], z
+    assert sorted(s["address"] for s in z["servers"]) == \
+        ["127.53.2.1", "127.53.2.2", "127.53.3.1"], z["servers"]
+    for s in z["servers"]:
+        assert s["soa"]["status"] == "NOERROR" and s["soa"]["aa"], s
+        assert s["queries"][0]["records"] == \
+            ['CAA 0 issue "letsencrypt.org"'], s
+
+
+def j_off(doc):
+    assert doc["nameservers"] is None and doc["direct_queries"] == 0, doc
 
 
 SCENARIOS = [
@@ -612,26 +758,169 @@ SCENARIOS = [
         "with NOERROR or NXDOMAIN", summary(1, fail=1)], check=j_acme_sf),
     S("delegated _acme-challenge CNAME", ["*.acme-cname.caatest"], 0,
       [summary(1, ok=1)], check=j_acme_cname),
-    S("-v traces every query", ["ok.caatest"], 0, [
+    S("-v traces every query", ["ok.caatest"], 0, conf="offconf", lines=[
         "re:" + re.escape(P + "resolver: trust anchor ") + r"/.*/root\.ds "
         r"\(configured\)",
         "re:" + re.escape(P + "query CAA ok.caatest: NOERROR, secure, 1 "
                           "record, ") + r"[0-9.]+ ms",
         "re:" + re.escape(P + "query CAA caatest: NOERROR, secure, 0 "
                           "records, ") + r"[0-9.]+ ms",
-        "re:" + re.escape(P + "2 lookups in ") + r"[0-9.]+ ms",
+        "re:" + re.escape(P + "2 lookups and 0 direct queries in ") +
+        r"[0-9.]+ ms",
         P + "ok.caatest: ok (relevant CAA at ok.caatest)",
         summary(1, ok=1)], args=["-v"]),
+    S("-v traces every direct query", ["ok.caatest"], 0, conf="conf",
+      args=["-v"], lines=None, text=t_probe_trace),
     S("a level shared by names is asked once",
       ["ok.caatest", "child.ok.caatest", "*.ok.caatest", "www.ok.caatest"],
       1, refused_other("child.ok.caatest", "child.ok.caatest") +
-      [summary(4, ok=3, refused=1)], check=j_shared),
+      [summary(4, ok=3, refused=1)], check=j_shared, conf="offconf"),
     S("forwarding to a validating resolver: allowed", ["ok.caatest"], 0,
       [summary(1, ok=1)], conf="fwdconf",
       check=j_allowed_at("ok.caatest", 1)),
     S("forwarding to a validating resolver: refused", ["other.caatest"], 1,
       refused_other("other.caatest", "other.caatest") +
       [summary(1, refused=1)], conf="fwdconf"),
+    S("every server healthy, NSD and Knot: no finding", ["healthy.caatest"],
+      0, [summary(1, ok=1)], check=j_healthy),
+    S("two servers serve different zone versions", ["split.caatest"], 2,
+      ns_fault("split.caatest") + [
+          P + 'split.caatest: nameserver ns-b.caatest (127.53.5.2) answers '
+          'CAA for split.caatest differently: ns-a.caatest (127.53.5.1) has '
+          'CAA 0 issue "letsencrypt.org"; ns-b.caatest (127.53.5.2) has CAA '
+          '0 iodef "mailto:caa@split.caatest"; CAA 0 issue '
+          '"letsencrypt.org"',
+          FIX + "make every server of split.caatest serve the same version "
+          "of the zone: check the zone transfers (NOTIFY, IXFR/AXFR) from "
+          "the primary to ns-b.caatest",
+          summary(1, fail=1)],
+      check=j_finding("split.caatest", "error", "ns-b.caatest", "127.53.5.2",
+                      "answers CAA for split.caatest differently")),
+    S("SOA serials differ, answers agree: a warning", ["serial.caatest"], 0, [
+        P + "serial.caatest: warning: SOA serials differ between servers "
+        "while their answers agree: ns-a.caatest (127.53.5.1) 2026112901, "
+        "ns-b.caatest (127.53.5.2) 2026112902",
+        FIX + "let the zone transfers catch up, or check that every server "
+        "gets NOTIFY from the primary", summary(1, ok=1)],
+      check=j_finding("serial.caatest", "warning", None, None,
+                      "SOA serials differ")),
+    S("a secondary serves expired signatures", ["stale.caatest"], 2,
+      ns_fault("stale.caatest") + [
+          P + "stale.caatest: nameserver ns-b.caatest (127.53.5.2) serves "
+          "CAA for stale.caatest with bad DNSSEC signatures: DNSSEC "
+          "signature has expired (stale.caatest. CAA)",
+          FIX + "re-sign stale.caatest and make sure ns-b.caatest serves "
+          "the fresh copy (zone transfer from the signer, or its own "
+          "signing)", summary(1, fail=1)],
+      check=j_finding("stale.caatest", "error", "ns-b.caatest", "127.53.5.2",
+                      "serves CAA for stale.caatest with bad DNSSEC")),
+    S("the parent lists a server without the zone (lame)",
+      ["lame.caatest"], 2, ns_fault("lame.caatest") + [
+          P + "lame.caatest: nameserver ns-knot.caatest (127.53.3.1) does "
+          "not serve the zone lame.caatest: SOA query answered REFUSED "
+          "(lame)",
+          FIX + "load the zone lame.caatest on ns-knot.caatest, or remove "
+          "ns-knot.caatest from its NS records at the parent caatest and in "
+          "the zone",
+          P + "lame.caatest: warning: the parent caatest lists "
+          "ns-knot.caatest as a nameserver of lame.caatest, but the zone's "
+          "own NS set does not",
+          FIX + "at the parent caatest (your registrar), publish the zone's "
+          "own NS set: lame.caatest. NS ns1.caatest. / lame.caatest. NS "
+          "ns2.caatest.", summary(1, fail=1)],
+      check=j_finding("lame.caatest", "error", "ns-knot.caatest",
+                      "127.53.3.1", "does not serve the zone")),
+    S("a listed server where nothing listens", ["deadns.caatest"], 2,
+      ns_fault("deadns.caatest") + [
+          P + "deadns.caatest: nameserver ns-nothing.caatest (127.53.9.9) "
+          "does not answer at all (SOA and CAA queries: Connection refused)",
+          FIX + "repair ns-nothing.caatest or remove it from the NS records "
+          "of deadns.caatest, both at the parent caatest and in the zone",
+          summary(1, fail=1)],
+      check=j_finding("deadns.caatest", "error", "ns-nothing.caatest",
+                      "127.53.9.9", "does not answer at all")),
+    S("parent and zone NS sets differ, all healthy: a warning",
+      ["nsdiff.caatest"], 0, [
+          P + "nsdiff.caatest: warning: the zone lists ns2.caatest as a "
+          "nameserver of nsdiff.caatest, but the parent caatest does not",
+          FIX + "at the parent caatest (your registrar), publish the zone's "
+          "own NS set: nsdiff.caatest. NS ns1.caatest. / nsdiff.caatest. NS "
+          "ns2.caatest.", summary(1, ok=1)],
+      check=j_finding("nsdiff.caatest", "warning", None, None,
+                      "the zone lists ns2.caatest")),
+    S("answers SOA but drops CAA", ["drop257.caatest"], 2,
+      ns_fault("drop257.caatest") + [
+          P + "drop257.caatest: nameserver ns-drop257.caatest (127.53.4.10) "
+          "answers SOA but not CAA for drop257.caatest (no answer in time): "
+          "its DNS software or a middlebox drops type 257",
+          FIX + "upgrade the DNS software on ns-drop257.caatest, or the "
+          "firewall or load balancer in front of it, so that it answers CAA "
+          "queries (type 257); or move the zone to another DNS provider",
+          summary(1, fail=1)],
+      check=j_finding("drop257.caatest", "error", "ns-drop257.caatest",
+                      "127.53.4.10", "answers SOA but not CAA")),
+    S("drops CAA, with nameservers: warn", ["drop257.caatest"], 0, [
+        P + "drop257.caatest: warning: nameserver ns-drop257.caatest "
+        "(127.53.4.10) answers SOA but not CAA for drop257.caatest (no "
+        "answer in time): its DNS software or a middlebox drops type 257",
+        FIX + "upgrade the DNS software on ns-drop257.caatest, or the "
+        "firewall or load balancer in front of it, so that it answers CAA "
+        "queries (type 257); or move the zone to another DNS provider",
+        summary(1, ok=1)], conf="warnconf",
+      check=j_finding("drop257.caatest", "warning", "ns-drop257.caatest",
+                      "127.53.4.10", "answers SOA but not CAA")),
+] + [
+    S("%s for CAA only" % rc, ["%s.caatest" % z], 2,
+      ns_fault("%s.caatest" % z) + [
+          P + "%s.caatest: nameserver ns-%s.caatest (127.53.4.%d) answers "
+          "CAA for %s.caatest with %s" % (z, z, n, z, rc),
+          FIX + "ns-%s.caatest must answer CAA queries with NOERROR (an "
+          "empty answer when there are none) or NXDOMAIN: upgrade its DNS "
+          "software or fix its configuration" % z, summary(1, fail=1)],
+      check=j_finding("%s.caatest" % z, "error", "ns-%s.caatest" % z,
+                      "127.53.4.%d" % n, "answers CAA for %s.caatest with %s"
+                      % (z, rc)))
+    for z, n, rc in (("sf257", 11, "SERVFAIL"), ("notimp", 12, "NOTIMP"),
+                     ("formerr", 13, "FORMERR"), ("ref257", 14, "REFUSED"))
+] + [
+    S("answers without AA", ["noaa.caatest"], 2, ns_fault("noaa.caatest") + [
+        P + "noaa.caatest: nameserver ns-noaa.caatest (127.53.4.15) answers "
+        "for noaa.caatest without the AA bit: not authoritative (lame)",
+        FIX + "load the zone noaa.caatest on ns-noaa.caatest, or remove "
+        "ns-noaa.caatest from its NS records at the parent caatest and in "
+        "the zone", summary(1, fail=1)],
+      check=j_finding("noaa.caatest", "error", "ns-noaa.caatest",
+                      "127.53.4.15", "answers for noaa.caatest without")),
+    S("NODATA without SOA", ["nosoa.caatest"], 2, ns_fault("nosoa.caatest") + [
+        P + "nosoa.caatest: nameserver ns-nosoa.caatest (127.53.4.16) "
+        "answers CAA for nosoa.caatest with NODATA but no SOA in the "
+        "authority section",
+        FIX + "ns-nosoa.caatest must put the zone's SOA record in the "
+        "authority section of negative answers (RFC 2308 §2.2): upgrade its "
+        "DNS software", summary(1, fail=1)],
+      check=j_finding("nosoa.caatest", "error", "ns-nosoa.caatest",
+                      "127.53.4.16", "answers CAA for nosoa.caatest with "
+                      "NODATA")),
+    S("truncated over UDP, TCP closed", ["tc.caatest"], 2,
+      ns_fault("tc.caatest") + [
+          P + "tc.caatest: nameserver ns-tc.caatest (127.53.4.17) truncates "
+          "the CAA answer for tc.caatest over UDP and fails over TCP "
+          "(Connection refused)",
+          FIX + "allow DNS over TCP (port 53) to ns-tc.caatest: answers too "
+          "large for UDP need it", summary(1, fail=1)],
+      check=j_finding("tc.caatest", "error", "ns-tc.caatest", "127.53.4.17",
+                      "truncates the CAA answer")),
+    S("answers later than the probe waits", ["slow.caatest"], 2,
+      ns_fault("slow.caatest") + [
+          P + "slow.caatest: nameserver ns-slow.caatest (127.53.4.18) does "
+          "not answer at all (SOA and CAA queries: no answer)",
+          FIX + "repair ns-slow.caatest or remove it from the NS records of "
+          "slow.caatest, both at the parent caatest and in the zone",
+          summary(1, fail=1)],
+      check=j_finding("slow.caatest", "error", "ns-slow.caatest",
+                      "127.53.4.18", "does not answer at all")),
+    S("nameservers: off sends no direct query", ["ok.caatest"], 0,
+      [summary(1, ok=1)], conf="offconf", check=j_off),
     S("several names, one run", ["ok.caatest", "*.wild.caatest",
                                   "expired.caatest"], 2,
       refused_other("*.wild.caatest", "wild.caatest", tag="issuewild") +
@@ -667,7 +956,12 @@ def run_scenario(binary, u, s):
     got = p.stderr.splitlines()
     if p.returncode != s.status:
         errors.append("exit %d, want %d" % (p.returncode, s.status))
-    if len(got) != len(s.lines) or not all(
+    if s.text is not None:
+        try:
+            s.text(got)
+        except AssertionError as e:
+            errors.append("report: %r\n%s" % (e, "\n".join(got)))
+    elif len(got) != len(s.lines) or not all(
             match(w, g) for w, g in zip(s.lines, got)):
         errors.append("report differs:\n  want:\n%s\n  got:\n%s" % (
             "\n".join("    " + w for w in s.lines),
@@ -722,6 +1016,10 @@ def main(argv):
         if demo_mode:
             demo(binary, u.conf)
             return 0
+        if os.environ.get("UNIVERSE_EXEC"):
+            env = dict(os.environ, CONF=u.conf, WORK=work)
+            return subprocess.call(["sh", "-c",
+                                    os.environ["UNIVERSE_EXEC"]], env=env)
         passed, slowest = 0, (0.0, "")
         for s in SCENARIOS:
             if only and s.title not in only:

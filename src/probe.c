@@ -1,0 +1,512 @@
+/*
+ * probe: direct queries to authoritative servers.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "probe.h"
+#include "resolve.h"
+
+/* Sockets open at once, whatever the number of servers. */
+#define PROBE_MAXOPEN	512
+/* No DNS message is larger. */
+#define PROBE_MAXMSG	65535
+
+enum qstate {
+	Q_QUEUED,	/* waiting for a slot */
+	Q_UDP,		/* datagram sent, waiting */
+	Q_CONNECT,	/* TCP connecting */
+	Q_TCPREAD	/* TCP query written, reading */
+};
+
+struct query {
+	struct probe		*p;
+	char			 addr[INET6_ADDRSTRLEN];
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	uint8_t			*wire;		/* the query */
+	size_t			 wirelen;
+	uint16_t		 id;
+	ldns_rdf		*qname;
+	int			 qtype;
+	enum qstate		 state;
+	int			 fd;
+	int			 attempt;
+	int			 truncated;
+	double			 start;
+	double			 deadline;
+	uint8_t			*buf;		/* TCP: length + message */
+	size_t			 have;
+	probe_cb		 cb;
+	void			*arg;
+	struct query		*next;
+};
+
+struct probe {
+	struct query	*active;	/* sent, waiting */
+	struct query	*queued;	/* waiting for a slot, in order */
+	struct query	*queued_tail;
+	size_t		 nactive;
+	size_t		 nqueued;
+	size_t		 sent;
+	int		 per_server;
+	int		 attempt_ms;
+};
+
+struct probe *
+probe_new(int per_server, int attempt_ms)
+{
+	struct probe	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->per_server = per_server > 0 ? per_server : 1;
+	p->attempt_ms = attempt_ms;
+	return p;
+}
+
+static void
+query_free(struct query *q)
+{
+	if (q->fd != -1)
+		close(q->fd);
+	free(q->wire);
+	free(q->buf);
+	ldns_rdf_deep_free(q->qname);
+	free(q);
+}
+
+static int
+parse_addr(struct query *q, const char *addr)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)&q->ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&q->ss;
+
+	memset(&q->ss, 0, sizeof(q->ss));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(53);
+		q->sslen = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(53);
+		q->sslen = sizeof(*s6);
+		return 0;
+	}
+	return -1;
+}
+
+int
+probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
+    probe_cb cb, void *arg)
+{
+	struct query	*q;
+	ldns_pkt	*pkt = NULL;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return -1;
+	q->fd = -1;
+	q->p = p;
+	q->cb = cb;
+	q->arg = arg;
+	q->qtype = qtype;
+	if (strlen(addr) >= sizeof(q->addr) || parse_addr(q, addr) == -1)
+		goto fail;
+	memcpy(q->addr, addr, strlen(addr) + 1);
+	if ((q->qname = ldns_dname_new_frm_str(qname)) == NULL)
+		goto fail;
+	pkt = ldns_pkt_query_new(ldns_rdf_clone(q->qname), (ldns_rr_type)qtype,
+	    LDNS_RR_CLASS_IN, 0);
+	if (pkt == NULL)
+		goto fail;
+	/* RFC 1035 §4.1.1 id; arc4random is not in glibc 2.36. */
+	q->id = (uint16_t)(ldns_get_random() & 0xffff);
+	ldns_pkt_set_id(pkt, q->id);
+	ldns_pkt_set_rd(pkt, 0);
+	ldns_pkt_set_edns_udp_size(pkt, 4096);
+	ldns_pkt_set_edns_do(pkt, 1);
+	if (ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK)
+		goto fail;
+	ldns_pkt_free(pkt);
+	q->state = Q_QUEUED;
+	if (p->queued_tail != NULL)
+		p->queued_tail->next = q;
+	else
+		p->queued = q;
+	p->queued_tail = q;
+	p->nqueued++;
+	return 0;
+fail:
+	ldns_pkt_free(pkt);
+	query_free(q);
+	return -1;
+}
+
+static size_t
+inflight_to(const struct probe *p, const char *addr)
+{
+	const struct query	*q;
+	size_t			 n = 0;
+
+	for (q = p->active; q != NULL; q = q->next)
+		if (strcmp(q->addr, addr) == 0)
+			n++;
+	return n;
+}
+
+static void
+unlink_active(struct probe *p, struct query *q)
+{
+	struct query	**pp;
+
+	for (pp = &p->active; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == q) {
+			*pp = q->next;
+			p->nactive--;
+			return;
+		}
+}
+
+/* Finish a query: hand the result over and free it. */
+static void
+finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
+{
+	struct probe_result	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.state = st;
+	r.pkt = pkt;
+	r.tcp = q->state == Q_TCPREAD || q->state == Q_CONNECT;
+	r.truncated = q->truncated;
+	r.ms = resolve_now_ms() - q->start;
+	if (err != NULL)
+		(void)snprintf(r.err, sizeof(r.err), "%s", err);
+	unlink_active(q->p, q);
+	q->cb(q->arg, &r);
+	query_free(q);
+}
+
+static int
+open_socket(struct query *q, int type)
+{
+	int	 fd, fl;
+
+	if ((fd = socket(q->ss.ss_family, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		close(fd);
+		return -1;
+	}
+	/*
+	 * A connected socket takes datagrams from that address only: an
+	 * answer from anywhere else never reaches us.
+	 */
+	if (connect(fd, (struct sockaddr *)&q->ss, q->sslen) == -1 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	q->fd = fd;
+	return 0;
+}
+
+static void
+send_udp(struct query *q)
+{
+	q->p->sent++;
+	/* A send error shows up as an error on the socket: poll sees it. */
+	(void)send(q->fd, q->wire, q->wirelen, 0);
+	q->deadline = resolve_now_ms() + q->p->attempt_ms;
+}
+
+static void
+start_tcp(struct query *q)
+{
+	close(q->fd);
+	q->fd = -1;
+	q->truncated = 1;
+	q->state = Q_CONNECT;
+	q->deadline = resolve_now_ms() + 2.0 * q->p->attempt_ms;
+	if (open_socket(q, SOCK_STREAM) == -1)
+		finish(q, PROBE_TCP_FAILED, NULL, strerror(errno));
+}
+
+/* Start queued queries while slots are free. */
+static void
+dispatch(struct probe *p)
+{
+	struct query	**pp, *q;
+
+	for (pp = &p->queued; *pp != NULL && p->nactive < PROBE_MAXOPEN;) {
+		q = *pp;
+		if (inflight_to(p, q->addr) >= (size_t)p->per_server) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		if (p->queued_tail == q)
+			p->queued_tail = NULL;
+		p->nqueued--;
+		q->next = p->active;
+		p->active = q;
+		p->nactive++;
+		q->start = resolve_now_ms();
+		q->state = Q_UDP;
+		q->attempt = 1;
+		if (open_socket(q, SOCK_DGRAM) == -1) {
+			finish(q, PROBE_ERROR, NULL, strerror(errno));
+			pp = &p->queued;
+			continue;
+		}
+		send_udp(q);
+	}
+	/* Recompute the tail after removals in the middle. */
+	p->queued_tail = NULL;
+	for (q = p->queued; q != NULL; q = q->next)
+		p->queued_tail = q;
+}
+
+/* Is pkt the answer to q?  Anything else is ignored, not trusted. */
+static int
+is_answer(const struct query *q, const ldns_pkt *pkt)
+{
+	const ldns_rr	*qrr;
+
+	if (ldns_pkt_id(pkt) != q->id || !ldns_pkt_qr(pkt) ||
+	    ldns_pkt_qdcount(pkt) != 1)
+		return 0;
+	qrr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	return qrr != NULL && (int)ldns_rr_get_type(qrr) == q->qtype &&
+	    ldns_dname_compare(ldns_rr_owner(qrr), q->qname) == 0;
+}
+
+static void
+on_udp(struct query *q, short revents)
+{
+	uint8_t		 buf[PROBE_MAXMSG];
+	ssize_t		 n;
+	ldns_pkt	*pkt = NULL;
+
+	if (revents & POLLERR) {
+		int	 e = 0;
+		socklen_t el = sizeof(e);
+
+		(void)getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &e, &el);
+		finish(q, PROBE_ERROR, NULL, e ? strerror(e) : "socket error");
+		return;
+	}
+	while ((n = recv(q->fd, buf, sizeof(buf), 0)) >= 0) {
+		if (ldns_wire2pkt(&pkt, buf, (size_t)n) != LDNS_STATUS_OK)
+			continue;
+		if (!is_answer(q, pkt)) {
+			ldns_pkt_free(pkt);
+			pkt = NULL;
+			continue;
+		}
+		if (ldns_pkt_tc(pkt)) {
+			ldns_pkt_free(pkt);
+			start_tcp(q);
+			return;
+		}
+		finish(q, PROBE_ANSWER, pkt, NULL);
+		return;
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		finish(q, PROBE_ERROR, NULL, strerror(errno));
+}
+
+static void
+tcp_fail(struct query *q, const char *why)
+{
+	finish(q, PROBE_TCP_FAILED, NULL, why);
+}
+
+static void
+on_tcp(struct query *q, short revents)
+{
+	ssize_t		 n;
+	size_t		 need;
+	ldns_pkt	*pkt = NULL;
+	uint8_t		 hdr[2];
+	int		 e = 0;
+	socklen_t	 el = sizeof(e);
+
+	if (q->state == Q_CONNECT) {
+		(void)getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &e, &el);
+		if (e != 0 || (revents & (POLLERR | POLLHUP))) {
+			tcp_fail(q, e ? strerror(e) : "connection failed");
+			return;
+		}
+		if (!(revents & POLLOUT))
+			return;
+		hdr[0] = (uint8_t)(q->wirelen >> 8);
+		hdr[1] = (uint8_t)q->wirelen;
+		q->p->sent++;
+		/* Two small writes to a fresh socket do not block. */
+		if (write(q->fd, hdr, 2) != 2 ||
+		    write(q->fd, q->wire, q->wirelen) != (ssize_t)q->wirelen) {
+			tcp_fail(q, "cannot send over TCP");
+			return;
+		}
+		if ((q->buf = malloc(2 + PROBE_MAXMSG)) == NULL) {
+			tcp_fail(q, "out of memory");
+			return;
+		}
+		q->state = Q_TCPREAD;
+		return;
+	}
+	for (;;) {
+		n = read(q->fd, q->buf + q->have, 2 + PROBE_MAXMSG - q->have);
+		if (n == 0) {
+			tcp_fail(q, "connection closed before the answer");
+			return;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			tcp_fail(q, strerror(errno));
+			return;
+		}
+		q->have += (size_t)n;
+		if (q->have < 2)
+			continue;
+		need = (size_t)q->buf[0] << 8 | q->buf[1];
+		if (q->have < 2 + need) {
+			if (q->have == 2 + PROBE_MAXMSG)
+				break;
+			continue;
+		}
+		if (ldns_wire2pkt(&pkt, q->buf + 2, need) == LDNS_STATUS_OK &&
+		    is_answer(q, pkt)) {
+			finish(q, PROBE_ANSWER, pkt, NULL);
+			return;
+		}
+		ldns_pkt_free(pkt);
+		break;
+	}
+	tcp_fail(q, "garbage over TCP");
+}
+
+size_t
+probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
+{
+	struct query	*q;
+	size_t		 n = 0;
+
+	dispatch(p);
+	for (q = p->active; q != NULL && n < max; q = q->next) {
+		pfd[n].fd = q->fd;
+		pfd[n].events = q->state == Q_CONNECT ? POLLOUT : POLLIN;
+		pfd[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+void
+probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
+{
+	struct query	*q, *next;
+	size_t		 i;
+	double		 now;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		for (q = p->active; q != NULL; q = q->next)
+			if (q->fd == pfd[i].fd)
+				break;
+		if (q == NULL)
+			continue;
+		if (q->state == Q_UDP)
+			on_udp(q, pfd[i].revents);
+		else
+			on_tcp(q, pfd[i].revents);
+	}
+	now = resolve_now_ms();
+	for (q = p->active; q != NULL; q = next) {
+		next = q->next;
+		if (q->deadline > now)
+			continue;
+		if (q->state == Q_UDP && q->attempt == 1) {
+			/* One retry, same id: a late first answer counts. */
+			q->attempt = 2;
+			send_udp(q);
+		} else if (q->state == Q_UDP)
+			finish(q, PROBE_TIMEOUT, NULL, "no answer");
+		else
+			tcp_fail(q, "TCP timed out");
+	}
+	dispatch(p);
+}
+
+int
+probe_next_ms(struct probe *p)
+{
+	struct query	*q;
+	double		 now = resolve_now_ms(), best = 0;
+	int		 have = 0;
+
+	for (q = p->active; q != NULL; q = q->next)
+		if (!have || q->deadline - now < best) {
+			best = q->deadline - now;
+			have = 1;
+		}
+	if (!have)
+		return p->queued != NULL ? 0 : -1;
+	return best < 0 ? 0 : (int)best + 1;
+}
+
+size_t
+probe_pending(const struct probe *p)
+{
+	return p->nactive + p->nqueued;
+}
+
+size_t
+probe_sent(const struct probe *p)
+{
+	return p->sent;
+}
+
+void
+probe_cancel_all(struct probe *p)
+{
+	struct query	*q;
+
+	while (p->queued != NULL) {
+		q = p->queued;
+		p->queued = q->next;
+		p->nqueued--;
+		q->next = p->active;
+		p->active = q;
+		p->nactive++;
+		q->start = resolve_now_ms();
+	}
+	p->queued_tail = NULL;
+	while ((q = p->active) != NULL)
+		finish(q, PROBE_TIMEOUT, NULL, "deadline passed");
+}
+
+void
+probe_free(struct probe *p)
+{
+	if (p == NULL)
+		return;
+	probe_cancel_all(p);
+	free(p);
+}

@@ -1,0 +1,64 @@
+/*
+ * probe: direct, non-recursive queries to one authoritative server
+ * address, on our own non-blocking sockets, driven by the caller's event
+ * loop.  Messages are built and parsed with libldns: EDNS0 with a
+ * 4096-byte buffer and the DO bit, UDP first, TCP when truncated, one
+ * retry on timeout.  At most a fixed number of queries are in flight to
+ * any one address, so a large run does not trip rate limiting.
+ */
+#ifndef PROBE_H
+#define PROBE_H
+
+#include <poll.h>
+#include <stddef.h>
+
+#include <ldns/ldns.h>
+
+struct probe;
+
+enum probe_state {
+	PROBE_ANSWER,		/* a response to our question */
+	PROBE_TIMEOUT,		/* no response, retry included */
+	PROBE_TCP_FAILED,	/* truncated over UDP, TCP failed */
+	PROBE_ERROR		/* could not send (see err) */
+};
+
+/*
+ * The outcome of one query, handed to the callback.  The callback owns
+ * pkt (free it with ldns_pkt_free()); everything else is the caller's
+ * for the duration of the callback only.
+ */
+struct probe_result {
+	enum probe_state	 state;
+	ldns_pkt		*pkt;		/* PROBE_ANSWER: the response */
+	int			 tcp;		/* the answer came over TCP */
+	int			 truncated;	/* the UDP answer had TC set */
+	double			 ms;		/* first send to answer */
+	char			 err[128];	/* why, when not ANSWER */
+};
+
+typedef void (*probe_cb)(void *, struct probe_result *);
+
+/*
+ * per_server: queries in flight to one address at most; attempt_ms: UDP
+ * wait before the one retry (TCP gets twice that).
+ */
+struct probe	*probe_new(int per_server, int attempt_ms);
+void		 probe_free(struct probe *);
+
+/* Queue a query for qname/qtype to address (IPv4 or IPv6 text). */
+int		 probe_query(struct probe *, const char *, const char *, int,
+		    probe_cb, void *);
+/* Fill pfd with the sockets to poll; returns how many (at most max). */
+size_t		 probe_pollfds(struct probe *, struct pollfd *, size_t);
+/* Handle poll results for those sockets, then expired attempts. */
+void		 probe_events(struct probe *, const struct pollfd *, size_t);
+/* Milliseconds until the next attempt expires; -1 when none. */
+int		 probe_next_ms(struct probe *);
+size_t		 probe_pending(const struct probe *);
+/* Packets sent (UDP datagrams and TCP queries), retries included. */
+size_t		 probe_sent(const struct probe *);
+/* Give up on everything: each callback gets PROBE_TIMEOUT. */
+void		 probe_cancel_all(struct probe *);
+
+#endif /* PROBE_H */

@@ -1,0 +1,1317 @@
+/*
+ * servers: ask every authoritative server directly and name the broken
+ * one (SPEC 5.3).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "probe.h"
+#include "resolve.h"
+#include "servers.h"
+
+#define T_A	1
+#define T_NS	2
+#define T_SOA	6
+#define T_TXT	16
+#define T_AAAA	28
+#define T_DNSKEY 48
+#define T_CAA	257
+
+#define NBUCKETS	4096
+/* Parent servers asked for the delegation, one after another. */
+#define MAX_PARENT_TRIES 3
+
+/* A lookup through the validating resolver, made once. */
+struct lookup {
+	char			*qname;
+	int			 qtype;
+	int			 done;
+	struct resolve_answer	*ans;
+	struct lookup		*next;
+};
+
+/* A name the CA queries, waiting to learn its zone. */
+struct want {
+	char		*qname;
+	int		 qtype;
+	int		 settled;
+	struct srv_zone	*zone;
+};
+
+/* Which result a direct probe fills. */
+struct ticket {
+	struct srv_zone	*zone;
+	size_t		 server;
+	long		 q;		/* -1: SOA; -2: delegation; else name */
+};
+
+/* The delegation NS set, asked of the parent's servers. */
+struct deleg {
+	char	*addrs[MAX_PARENT_TRIES];
+	size_t	 naddrs;
+	size_t	 next;		/* next address to ask */
+	int	 pending;
+	int	 failed;
+	int	 parent_failed;
+};
+
+struct servers {
+	struct resolve	 *r;
+	struct probe	 *p;
+	struct lookup	 *buckets[NBUCKETS];
+	struct want	 *wants;
+	size_t		  nwants;
+	struct srv_zone	**zones;
+	size_t		  nzones;
+	int		  started;
+	int		  nomem;
+};
+
+static void
+norm(const char *in, char *out, size_t size)
+{
+	size_t	 i, len = strlen(in);
+
+	if (len > 1 && in[len - 1] == '.')
+		len--;
+	if (len >= size)
+		len = size - 1;
+	for (i = 0; i < len; i++)
+		out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? in[i] + 32 : in[i];
+	out[len] = '\0';
+}
+
+static const char *
+parent_of(const char *name)
+{
+	const char	*dot = strchr(name, '.');
+
+	return dot != NULL ? dot + 1 : NULL;
+}
+
+static size_t
+hash(const char *s, int type)
+{
+	size_t	 h = 5381 + (size_t)type;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h % NBUCKETS;
+}
+
+struct servers *
+servers_new(struct resolve *r, struct probe *p)
+{
+	struct servers	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->r = r;
+	s->p = p;
+	return s;
+}
+
+static void
+seen_clear(struct srv_seen *q)
+{
+	size_t	 i;
+
+	free(q->qname);
+	for (i = 0; i < q->nrecords; i++)
+		free(q->records[i]);
+	free(q->records);
+	ldns_pkt_free(q->pkt);
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+zone_free(struct srv_zone *z)
+{
+	size_t		 i, j;
+	struct deleg	*d = z->deleg;
+
+	free(z->apex);
+	free(z->parent);
+	strv_free(z->names, z->nnames);
+	free(z->types);
+	strv_free(z->child_ns, z->nchild);
+	strv_free(z->parent_ns, z->nparent);
+	for (i = 0; i < z->nservers; i++) {
+		free(z->servers[i].host);
+		free(z->servers[i].addr);
+		seen_clear(&z->servers[i].soa);
+		for (j = 0; j < z->servers[i].nq; j++)
+			seen_clear(&z->servers[i].q[j]);
+		free(z->servers[i].q);
+	}
+	free(z->servers);
+	ldns_rr_list_deep_free(z->dnskeys);
+	for (i = 0; i < z->nfindings; i++) {
+		free(z->findings[i].server);
+		free(z->findings[i].addr);
+		free(z->findings[i].name);
+		free(z->findings[i].msg);
+		free(z->findings[i].fix);
+	}
+	free(z->findings);
+	if (d != NULL)
+		for (i = 0; i < d->naddrs; i++)
+			free(d->addrs[i]);
+	free(d);
+	free(z);
+}
+
+void
+servers_free(struct servers *s)
+{
+	struct lookup	*l, *next;
+	size_t		 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < NBUCKETS; i++)
+		for (l = s->buckets[i]; l != NULL; l = next) {
+			next = l->next;
+			resolve_answer_free(l->ans);
+			free(l->qname);
+			free(l);
+		}
+	for (i = 0; i < s->nwants; i++)
+		free(s->wants[i].qname);
+	free(s->wants);
+	for (i = 0; i < s->nzones; i++)
+		zone_free(s->zones[i]);
+	free(s->zones);
+	free(s);
+}
+
+static void
+lookup_done(void *arg, struct resolve_answer *a)
+{
+	struct lookup	*l = arg;
+
+	l->ans = a;
+	l->done = 1;
+}
+
+/* The lookup (name, type); started when absent and start is set. */
+static struct lookup *
+lookup_get(struct servers *s, const char *qname, int qtype, int start)
+{
+	struct lookup	*l;
+	size_t		 h = hash(qname, qtype);
+
+	for (l = s->buckets[h]; l != NULL; l = l->next)
+		if (l->qtype == qtype && strcmp(l->qname, qname) == 0)
+			return l;
+	if (!start)
+		return NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->qname = strdup(qname)) == NULL) {
+		free(l);
+		s->nomem = 1;
+		return NULL;
+	}
+	l->qtype = qtype;
+	if (resolve_query(s->r, qname, qtype, lookup_done, l) == -1) {
+		l->done = 1;	/* stays without an answer */
+	} else
+		s->started++;
+	l->next = s->buckets[h];
+	s->buckets[h] = l;
+	return l;
+}
+
+int
+servers_learn(struct servers *s, const char *name)
+{
+	return lookup_get(s, name, T_SOA, 1) != NULL ? 0 : -1;
+}
+
+int
+servers_want(struct servers *s, const char *qname, int qtype)
+{
+	struct want	*v;
+	size_t		 i;
+
+	for (i = 0; i < s->nwants; i++)
+		if (s->wants[i].qtype == qtype &&
+		    strcmp(s->wants[i].qname, qname) == 0)
+			return 0;
+	if ((v = reallocarray(s->wants, s->nwants + 1, sizeof(*v))) == NULL)
+		return -1;
+	s->wants = v;
+	memset(&v[s->nwants], 0, sizeof(*v));
+	if ((v[s->nwants].qname = strdup(qname)) == NULL)
+		return -1;
+	v[s->nwants].qtype = qtype;
+	s->nwants++;
+	return 0;
+}
+
+static ldns_pkt *
+packet_of(const struct lookup *l)
+{
+	ldns_pkt	*pkt = NULL;
+
+	if (l == NULL || l->ans == NULL || l->ans->packet == NULL)
+		return NULL;
+	if (ldns_wire2pkt(&pkt, l->ans->packet, l->ans->packetlen) !=
+	    LDNS_STATUS_OK)
+		return NULL;
+	return pkt;
+}
+
+static void
+rdf_name(const ldns_rdf *rdf, char *out, size_t size)
+{
+	char	*t = ldns_rdf2str(rdf);
+
+	norm(t ? t : "", out, size);
+	free(t);
+}
+
+enum zres {
+	Z_PENDING,
+	Z_FAIL,
+	Z_ALIAS,
+	Z_FOUND
+};
+
+/* The zone holding qname, from its SOA lookup (RFC 2308 §3). */
+static enum zres
+zone_from_soa(const struct lookup *l, const char *qname, char *apex,
+    size_t size)
+{
+	ldns_pkt	*pkt;
+	ldns_rr_list	*sec;
+	ldns_rr		*rr;
+	size_t		 i;
+	char		 owner[256];
+	enum zres	 res = Z_FAIL;
+
+	if (!l->done)
+		return Z_PENDING;
+	if (l->ans == NULL || l->ans->state != RESOLVE_DONE ||
+	    (l->ans->rcode != 0 && l->ans->rcode != 3))
+		return Z_FAIL;
+	if ((pkt = packet_of(l)) == NULL)
+		return Z_FAIL;
+	sec = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		rr = ldns_rr_list_rr(sec, i);
+		rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (strcmp(owner, qname) != 0)
+			continue;
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+			norm(qname, apex, size);
+			res = Z_FOUND;
+			goto out;
+		}
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
+			res = Z_ALIAS;
+			goto out;
+		}
+	}
+	/* A DNAME above, or a CNAME: the zone is the parent's. */
+	if (ldns_rr_list_rr_count(sec) > 0) {
+		res = Z_ALIAS;
+		goto out;
+	}
+	sec = ldns_pkt_authority(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		rr = ldns_rr_list_rr(sec, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+			rdf_name(ldns_rr_owner(rr), apex, size);
+			res = Z_FOUND;
+			goto out;
+		}
+	}
+out:
+	ldns_pkt_free(pkt);
+	return res;
+}
+
+/* Walk up from qname through aliases to the zone holding it. */
+static enum zres
+find_zone(struct servers *s, const char *qname, char *apex, size_t size)
+{
+	const char	*name = qname;
+	struct lookup	*l;
+	enum zres	 r;
+
+	while (name != NULL) {
+		if ((l = lookup_get(s, name, T_SOA, 1)) == NULL)
+			return Z_FAIL;
+		r = zone_from_soa(l, name, apex, size);
+		if (r != Z_ALIAS)
+			return r;
+		name = parent_of(name);
+	}
+	return Z_FAIL;
+}
+
+static struct srv_zone *
+zone_get(struct servers *s, const char *apex)
+{
+	struct srv_zone	**v, *z;
+	size_t		  i;
+
+	for (i = 0; i < s->nzones; i++)
+		if (strcmp(s->zones[i]->apex, apex) == 0)
+			return s->zones[i];
+	if ((z = calloc(1, sizeof(*z))) == NULL ||
+	    (z->apex = strdup(apex)) == NULL ||
+	    (z->deleg = calloc(1, sizeof(struct deleg))) == NULL) {
+		if (z != NULL)
+			free(z->apex);
+		free(z);
+		return NULL;
+	}
+	if ((v = reallocarray(s->zones, s->nzones + 1, sizeof(*v))) == NULL) {
+		zone_free(z);
+		return NULL;
+	}
+	s->zones = v;
+	v[s->nzones++] = z;
+	return z;
+}
+
+static int
+push(char ***v, size_t *n, const char *str)
+{
+	char	**nv, *d;
+	size_t	  i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], str) == 0)
+			return 0;
+	if ((d = strdup(str)) == NULL ||
+	    (nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL) {
+		free(d);
+		return -1;
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 0;
+}
+
+static int
+zone_add_name(struct srv_zone *z, const char *qname, int qtype)
+{
+	size_t	 i;
+	int	*t;
+
+	for (i = 0; i < z->nnames; i++)
+		if (strcmp(z->names[i], qname) == 0 && z->types[i] == qtype)
+			return 0;
+	if ((t = reallocarray(z->types, z->nnames + 1, sizeof(*t))) == NULL)
+		return -1;
+	z->types = t;
+	t[z->nnames] = qtype;
+	return push(&z->names, &z->nnames, qname);
+}
+
+/* NS names from an NS lookup's answer for owner. */
+static int
+ns_names(const struct lookup *l, const char *owner, char ***v, size_t *n)
+{
+	ldns_pkt	*pkt;
+	ldns_rr_list	*sec;
+	size_t		 i;
+	char		 o[256], t[256];
+	int		 rc = 0;
+
+	if ((pkt = packet_of(l)) == NULL)
+		return 0;
+	sec = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+			continue;
+		rdf_name(ldns_rr_owner(rr), o, sizeof(o));
+		if (strcmp(o, owner) != 0)
+			continue;
+		rdf_name(ldns_rr_rdf(rr, 0), t, sizeof(t));
+		if (push(v, n, t) == -1)
+			rc = -1;
+	}
+	ldns_pkt_free(pkt);
+	return rc;
+}
+
+/* The addresses of a host from its A and AAAA lookups. */
+static size_t
+host_addrs(struct servers *s, const char *host, char out[][INET6_ADDRSTRLEN],
+    size_t max, int *pending)
+{
+	struct lookup	*l[2];
+	size_t		 n = 0, i, k;
+
+	l[0] = lookup_get(s, host, T_A, 1);
+	l[1] = lookup_get(s, host, T_AAAA, 1);
+	for (k = 0; k < 2; k++) {
+		if (l[k] == NULL)
+			continue;
+		if (!l[k]->done) {
+			*pending = 1;
+			continue;
+		}
+		if (l[k]->ans == NULL || l[k]->ans->state != RESOLVE_DONE)
+			continue;
+		for (i = 0; i < l[k]->ans->nrdata && n < max; i++) {
+			if (k == 0 && l[k]->ans->rdlen[i] == 4)
+				inet_ntop(AF_INET, l[k]->ans->rdata[i], out[n++],
+				    INET6_ADDRSTRLEN);
+			else if (k == 1 && l[k]->ans->rdlen[i] == 16)
+				inet_ntop(AF_INET6, l[k]->ans->rdata[i],
+				    out[n++], INET6_ADDRSTRLEN);
+		}
+	}
+	return n;
+}
+
+static void
+probed(void *arg, struct probe_result *r)
+{
+	struct ticket		*t = arg;
+	struct srv_zone		*z = t->zone;
+	struct srv_seen		*q;
+	struct deleg		*d = z->deleg;
+
+	if (t->q == -2) {
+		/* The delegation, as a parent server gives it. */
+		ldns_rr_list	*sec;
+		size_t		 i, k;
+		char		 o[256], n[256];
+
+		d->pending = 0;
+		if (r->state == PROBE_ANSWER) {
+			for (k = 0; k < 2 && !z->parent_known; k++) {
+				sec = k == 0 ? ldns_pkt_authority(r->pkt) :
+				    ldns_pkt_answer(r->pkt);
+				for (i = 0; i < ldns_rr_list_rr_count(sec);
+				    i++) {
+					ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+					if (ldns_rr_get_type(rr) !=
+					    LDNS_RR_TYPE_NS)
+						continue;
+					rdf_name(ldns_rr_owner(rr), o,
+					    sizeof(o));
+					if (strcmp(o, z->apex) != 0)
+						continue;
+					rdf_name(ldns_rr_rdf(rr, 0), n,
+					    sizeof(n));
+					(void)push(&z->parent_ns, &z->nparent,
+					    n);
+					z->parent_known = 1;
+				}
+			}
+		}
+		ldns_pkt_free(r->pkt);
+		if (!z->parent_known && d->next >= d->naddrs)
+			d->failed = 1;
+		free(t);
+		return;
+	}
+	if (t->server >= z->nservers) {
+		ldns_pkt_free(r->pkt);
+		free(t);
+		return;
+	}
+	q = t->q == -1 ? &z->servers[t->server].soa :
+	    &z->servers[t->server].q[t->q];
+	q->done = 1;
+	q->state = r->state;
+	q->tcp = r->tcp;
+	q->ms = r->ms;
+	q->pkt = r->pkt;
+	(void)snprintf(q->err, sizeof(q->err), "%s", r->err);
+	if (r->state == PROBE_ANSWER) {
+		q->rcode = ldns_pkt_get_rcode(r->pkt);
+		q->aa = ldns_pkt_aa(r->pkt);
+	}
+	free(t);
+}
+
+static int
+send_probe(struct servers *s, struct srv_zone *z, size_t server, long qi,
+    const char *addr, const char *qname, int qtype)
+{
+	struct ticket	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	t->zone = z;
+	t->server = server;
+	t->q = qi;
+	if (probe_query(s->p, addr, qname, qtype, probed, t) == -1) {
+		free(t);
+		return -1;
+	}
+	s->started++;
+	return 0;
+}
+
+/* The server (host, addr) of a zone, with every probe it needs sent. */
+static int
+server_ensure(struct servers *s, struct srv_zone *z, const char *host,
+    const char *addr)
+{
+	struct srv_server	*v, *sv = NULL;
+	struct srv_seen		*q;
+	size_t			 i;
+
+	for (i = 0; i < z->nservers; i++)
+		if (strcmp(z->servers[i].host, host) == 0 &&
+		    strcmp(z->servers[i].addr, addr) == 0) {
+			sv = &z->servers[i];
+			break;
+		}
+	if (sv == NULL) {
+		v = reallocarray(z->servers, z->nservers + 1, sizeof(*v));
+		if (v == NULL)
+			return -1;
+		z->servers = v;
+		sv = &v[z->nservers];
+		memset(sv, 0, sizeof(*sv));
+		if ((sv->host = strdup(host)) == NULL ||
+		    (sv->addr = strdup(addr)) == NULL ||
+		    (sv->soa.qname = strdup(z->apex)) == NULL)
+			return -1;
+		sv->soa.qtype = T_SOA;
+		sv->soa.serial = -1;
+		i = z->nservers++;
+		if (send_probe(s, z, i, -1, addr, z->apex, T_SOA) == -1)
+			return -1;
+	}
+	/* Names added to the zone since: probe them too. */
+	while (sv->nq < z->nnames) {
+		q = reallocarray(sv->q, sv->nq + 1, sizeof(*q));
+		if (q == NULL)
+			return -1;
+		sv->q = q;
+		q = &sv->q[sv->nq];
+		memset(q, 0, sizeof(*q));
+		q->serial = -1;
+		q->qtype = z->types[sv->nq];
+		if ((q->qname = strdup(z->names[sv->nq])) == NULL)
+			return -1;
+		if (send_probe(s, z, i, (long)sv->nq, addr, q->qname,
+		    q->qtype) == -1)
+			return -1;
+		sv->nq++;
+	}
+	return 0;
+}
+
+static void
+ensure_hosts(struct servers *s, struct srv_zone *z, char **hosts, size_t n)
+{
+	char	 addrs[16][INET6_ADDRSTRLEN];
+	size_t	 i, j, na;
+	int	 pending = 0;
+
+	for (i = 0; i < n; i++) {
+		na = host_addrs(s, hosts[i], addrs, 16, &pending);
+		for (j = 0; j < na; j++)
+			if (server_ensure(s, z, hosts[i], addrs[j]) == -1)
+				s->nomem = 1;
+	}
+}
+
+/* Ask the parent's servers, one at a time, for the delegation. */
+static void
+delegation(struct servers *s, struct srv_zone *z)
+{
+	struct deleg	*d = z->deleg;
+	char		 apex[256], **hosts = NULL;
+	char		 addrs[4][INET6_ADDRSTRLEN];
+	size_t		 nhosts = 0, i, j, na;
+	struct lookup	*l;
+	enum zres	 r;
+	int		 pending = 0;
+
+	if (z->parent_known || d->failed || d->parent_failed || d->pending)
+		return;
+	if (z->parent == NULL) {
+		r = find_zone(s, parent_of(z->apex), apex, sizeof(apex));
+		if (r == Z_FAIL) {
+			d->parent_failed = 1;
+			return;
+		}
+		if (r != Z_FOUND || (z->parent = strdup(apex)) == NULL)
+			return;
+	}
+	if ((l = lookup_get(s, z->parent, T_NS, 1)) == NULL || !l->done)
+		return;
+	if (ns_names(l, z->parent, &hosts, &nhosts) == -1)
+		s->nomem = 1;
+	for (i = 0; i < nhosts && d->naddrs < MAX_PARENT_TRIES; i++) {
+		na = host_addrs(s, hosts[i], addrs, 4, &pending);
+		for (j = 0; j < na && d->naddrs < MAX_PARENT_TRIES; j++) {
+			size_t k;
+
+			for (k = 0; k < d->naddrs; k++)
+				if (strcmp(d->addrs[k], addrs[j]) == 0)
+					break;
+			if (k == d->naddrs &&
+			    (d->addrs[d->naddrs] = strdup(addrs[j])) != NULL)
+				d->naddrs++;
+		}
+	}
+	strv_free(hosts, nhosts);
+	if (d->next < d->naddrs) {
+		if (send_probe(s, z, 0, -2, d->addrs[d->next], z->apex,
+		    T_NS) == 0)
+			d->pending = 1;
+		d->next++;
+	} else if (!pending && nhosts > 0)
+		d->failed = 1;
+	else if (nhosts == 0 && l->done)
+		d->failed = 1;
+}
+
+static void
+dnskeys(struct servers *s, struct srv_zone *z)
+{
+	struct lookup	*l;
+	ldns_pkt	*pkt;
+	ldns_rr_list	*ans;
+	size_t		 i;
+
+	if (!z->secure || z->dnskeys != NULL)
+		return;
+	if ((l = lookup_get(s, z->apex, T_DNSKEY, 1)) == NULL || !l->done)
+		return;
+	if (l->ans == NULL || l->ans->dnssec != RESOLVE_SECURE ||
+	    (pkt = packet_of(l)) == NULL) {
+		z->secure = 0;	/* cannot check what we cannot trust */
+		return;
+	}
+	z->dnskeys = ldns_rr_list_new();
+	ans = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(ans); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(ans, i)) ==
+		    LDNS_RR_TYPE_DNSKEY)
+			ldns_rr_list_push_rr(z->dnskeys,
+			    ldns_rr_clone(ldns_rr_list_rr(ans, i)));
+	ldns_pkt_free(pkt);
+}
+
+int
+servers_step(struct servers *s)
+{
+	struct lookup	*l;
+	struct srv_zone	*z;
+	char		 apex[256];
+	size_t		 i;
+
+	s->started = 0;
+	for (i = 0; i < s->nwants; i++) {
+		struct want *w = &s->wants[i];
+
+		if (w->settled)
+			continue;
+		switch (find_zone(s, w->qname, apex, sizeof(apex))) {
+		case Z_PENDING:
+		case Z_ALIAS:
+			break;
+		case Z_FAIL:
+			w->settled = 1;
+			break;
+		case Z_FOUND:
+			w->settled = 1;
+			/* A TLD's servers are not ours to probe. */
+			if (strchr(apex, '.') == NULL)
+				break;
+			if ((z = zone_get(s, apex)) == NULL ||
+			    zone_add_name(z, w->qname, w->qtype) == -1)
+				s->nomem = 1;
+			w->zone = z;
+			break;
+		}
+	}
+	for (i = 0; i < s->nzones; i++) {
+		z = s->zones[i];
+		if ((l = lookup_get(s, z->apex, T_SOA, 1)) != NULL && l->done &&
+		    l->ans != NULL && l->ans->dnssec == RESOLVE_SECURE &&
+		    z->dnskeys == NULL)
+			z->secure = 1;
+		dnskeys(s, z);
+		if ((l = lookup_get(s, z->apex, T_NS, 1)) != NULL && l->done &&
+		    z->nchild == 0 &&
+		    ns_names(l, z->apex, &z->child_ns, &z->nchild) == -1)
+			s->nomem = 1;
+		delegation(s, z);
+		ensure_hosts(s, z, z->child_ns, z->nchild);
+		ensure_hosts(s, z, z->parent_ns, z->nparent);
+	}
+	return s->started;
+}
+
+/* ---- analysis ---- */
+
+static void
+finding(struct srv_zone *z, int error, const struct srv_server *sv,
+    const char *name, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void
+finding(struct srv_zone *z, int error, const struct srv_server *sv,
+    const char *name, const char *fix, const char *fmt, ...)
+{
+	struct srv_finding	*v, *f;
+	va_list			 ap;
+
+	if ((v = reallocarray(z->findings, z->nfindings + 1,
+	    sizeof(*v))) == NULL)
+		return;
+	z->findings = v;
+	f = &v[z->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->error = error;
+	if (sv != NULL) {
+		f->server = strdup(sv->host);
+		f->addr = strdup(sv->addr);
+	}
+	f->name = name ? strdup(name) : NULL;
+	f->fix = fix ? strdup(fix) : NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&f->msg, fmt, ap) == -1)
+		f->msg = NULL;
+	va_end(ap);
+	if (error)
+		z->nerrors++;
+}
+
+static const char *
+rcode_str(int rcode)
+{
+	static const char *const n[] = { "NOERROR", "FORMERR", "SERVFAIL",
+	    "NXDOMAIN", "NOTIMP", "REFUSED" };
+
+	return rcode >= 0 && rcode < 6 ? n[rcode] : "an unknown rcode";
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Keep the answer records as sorted text: what servers are compared on. */
+static void
+seen_records(struct srv_seen *q)
+{
+	ldns_rr_list	*ans;
+	size_t		 i, j;
+	char		*t, **v;
+
+	if (q->pkt == NULL)
+		return;
+	ans = ldns_pkt_answer(q->pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		ldns_rr		*rr = ldns_rr_list_rr(ans, i);
+		ldns_rr_type	 ty = ldns_rr_get_type(rr);
+		char		 line[2048], *tn;
+		size_t		 len;
+
+		if (ty == LDNS_RR_TYPE_RRSIG)
+			continue;
+		if (ty == LDNS_RR_TYPE_SOA) {
+			q->serial = (long)ldns_rdf2native_int32(
+			    ldns_rr_rdf(rr, 2));
+			continue;
+		}
+		tn = ldns_rr_type2str(ty);
+		len = (size_t)snprintf(line, sizeof(line), "%s", tn ? tn : "?");
+		free(tn);
+		for (j = 0; j < ldns_rr_rd_count(rr) && len < sizeof(line);
+		    j++) {
+			t = ldns_rdf2str(ldns_rr_rdf(rr, j));
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+			    " %s", t ? t : "?");
+			free(t);
+		}
+		if ((v = reallocarray(q->records, q->nrecords + 1,
+		    sizeof(*v))) == NULL)
+			break;
+		q->records = v;
+		if ((v[q->nrecords] = strdup(line)) != NULL)
+			q->nrecords++;
+	}
+	qsort(q->records, q->nrecords, sizeof(*q->records), cmpstr);
+}
+
+/* An answer usable for comparison: authoritative NOERROR/NXDOMAIN. */
+static int
+usable(const struct srv_seen *q)
+{
+	return q->done && q->state == PROBE_ANSWER && q->aa &&
+	    (q->rcode == 0 || q->rcode == 3);
+}
+
+static void
+rrset_text(const struct srv_seen *q, char *buf, size_t size)
+{
+	size_t	 i, len = 0;
+
+	if (q->rcode == 3) {
+		(void)snprintf(buf, size, "NXDOMAIN");
+		return;
+	}
+	if (q->nrecords == 0) {
+		(void)snprintf(buf, size, "no records");
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < q->nrecords && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    i ? "; " : "", q->records[i]);
+}
+
+static int
+same_records(const struct srv_seen *a, const struct srv_seen *b)
+{
+	size_t	 i;
+
+	if (a->rcode != b->rcode || a->nrecords != b->nrecords)
+		return 0;
+	for (i = 0; i < a->nrecords; i++)
+		if (strcmp(a->records[i], b->records[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Is owner in the zone (at or below the apex)? */
+static int
+in_zone(const ldns_rdf *owner, const ldns_rdf *apex)
+{
+	return ldns_dname_compare(owner, apex) == 0 ||
+	    ldns_dname_is_subdomain(owner, apex);
+}
+
+/* A CNAME synthesised from a DNAME above it is never signed (RFC 6672). */
+static int
+synthesised(const ldns_rr_list *sec, const ldns_rr *cname)
+{
+	size_t	 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNAME &&
+		    ldns_dname_is_subdomain(ldns_rr_owner(cname),
+		    ldns_rr_owner(rr)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Verify one RRset (owner, type) of a section; NULL when it is good. */
+static const char *
+verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
+    const ldns_rdf *owner, ldns_rr_type ty)
+{
+	ldns_rr_list	*rrset = ldns_rr_list_new(), *good;
+	ldns_status	 st = LDNS_STATUS_CRYPTO_NO_RRSIG;
+	size_t		 j;
+	int		 ok = 0;
+
+	for (j = 0; j < ldns_rr_list_rr_count(sec); j++) {
+		ldns_rr *o = ldns_rr_list_rr(sec, j);
+
+		if (ldns_rr_get_type(o) == ty &&
+		    ldns_dname_compare(ldns_rr_owner(o), owner) == 0)
+			ldns_rr_list_push_rr(rrset, o);
+	}
+	for (j = 0; j < ldns_rr_list_rr_count(sec) && !ok; j++) {
+		ldns_rr *sig = ldns_rr_list_rr(sec, j);
+
+		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG ||
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ty ||
+		    ldns_dname_compare(ldns_rr_owner(sig), owner) != 0)
+			continue;
+		good = ldns_rr_list_new();
+		st = ldns_verify_rrsig_keylist(rrset, sig, z->dnskeys, good);
+		ldns_rr_list_free(good);
+		ok = st == LDNS_STATUS_OK;
+	}
+	ldns_rr_list_free(rrset);
+	if (ok)
+		return NULL;
+	return ldns_get_errorstr_by_id(st) ? ldns_get_errorstr_by_id(st) :
+	    "signature does not verify";
+}
+
+/*
+ * RFC 4035 §5.3: every RRset of the zone in the answer and in the denial
+ * must carry a signature that verifies, now, with the zone's DNSKEYs as
+ * the validating resolver proved them.  Each RRset is checked once.
+ */
+static const char *
+signatures_bad(const struct srv_zone *z, ldns_pkt *pkt, char *what,
+    size_t size)
+{
+	ldns_rr_list	*secs[2], *sec;
+	ldns_rdf	*apex, *done_owner[32];
+	ldns_rr_type	 done_type[32];
+	size_t		 k, i, d, ndone = 0;
+	const char	*why = NULL;
+
+	if ((apex = ldns_dname_new_frm_str(z->apex)) == NULL)
+		return NULL;
+	secs[0] = ldns_pkt_answer(pkt);
+	secs[1] = ldns_pkt_authority(pkt);
+	for (k = 0; k < 2 && why == NULL; k++) {
+		sec = secs[k];
+		for (i = 0; i < ldns_rr_list_rr_count(sec) && why == NULL;
+		    i++) {
+			ldns_rr		*rr = ldns_rr_list_rr(sec, i);
+			ldns_rr_type	 ty = ldns_rr_get_type(rr);
+			ldns_rdf	*owner = ldns_rr_owner(rr);
+
+			if (ty == LDNS_RR_TYPE_RRSIG ||
+			    (k == 1 && ty == LDNS_RR_TYPE_NS) ||
+			    !in_zone(owner, apex) ||
+			    (ty == LDNS_RR_TYPE_CNAME && synthesised(sec, rr)))
+				continue;
+			for (d = 0; d < ndone; d++)
+				if (done_type[d] == ty && ldns_dname_compare(
+				    done_owner[d], owner) == 0)
+					break;
+			if (d < ndone)
+				continue;
+			if (ndone < 32) {
+				done_owner[ndone] = owner;
+				done_type[ndone++] = ty;
+			}
+			if ((why = verify_rrset(z, sec, owner, ty)) != NULL) {
+				char *o = ldns_rdf2str(owner);
+				char *t = ldns_rr_type2str(ty);
+
+				(void)snprintf(what, size, "%s %s", o ? o : "?",
+				    t ? t : "?");
+				free(o);
+				free(t);
+			}
+		}
+	}
+	ldns_rdf_deep_free(apex);
+	return why;
+}
+
+static int
+listed(char **v, size_t n, const char *host)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], host) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmpserver(const void *a, const void *b)
+{
+	const struct srv_server	*x = a, *y = b;
+	int			 c = strcmp(x->host, y->host);
+
+	return c != 0 ? c : strcmp(x->addr, y->addr);
+}
+
+static void
+analyse_zone(struct srv_zone *z)
+{
+	char		 fix[512], a[1024], b[1024], ns[512];
+	size_t		 i, j, k, len;
+	int		 differs = 0;
+	long		 serial = -1;
+
+	/* Every probe is answered: order the report, not the arrival. */
+	qsort(z->servers, z->nservers, sizeof(*z->servers), cmpserver);
+	qsort(z->child_ns, z->nchild, sizeof(*z->child_ns), cmpstr);
+	qsort(z->parent_ns, z->nparent, sizeof(*z->parent_ns), cmpstr);
+
+	for (i = 0; i < z->nservers; i++) {
+		struct srv_server *sv = &z->servers[i];
+
+		sv->in_parent = listed(z->parent_ns, z->nparent, sv->host);
+		sv->in_child = listed(z->child_ns, z->nchild, sv->host);
+		seen_records(&sv->soa);
+		for (j = 0; j < sv->nq; j++)
+			seen_records(&sv->q[j]);
+	}
+
+	for (i = 0; i < z->nservers; i++) {
+		struct srv_server	*sv = &z->servers[i];
+		struct srv_seen		*soa = &sv->soa;
+		int			 lame = 0, allq = 1;
+
+		for (j = 0; j < sv->nq; j++)
+			if (sv->q[j].done && sv->q[j].state == PROBE_ANSWER)
+				allq = 0;
+		if (soa->state != PROBE_ANSWER && allq) {
+			(void)snprintf(fix, sizeof(fix), "repair %s or remove it "
+			    "from the NS records of %s, both at the parent%s%s "
+			    "and in the zone", sv->host, z->apex,
+			    z->parent ? " " : "", z->parent ? z->parent : "");
+			finding(z, 1, sv, NULL, fix, "does not answer at all "
+			    "(SOA and CAA queries: %s)", soa->err);
+			continue;
+		}
+		if (soa->state == PROBE_ANSWER && (soa->rcode != 0 ||
+		    !soa->aa)) {
+			lame = 1;
+			(void)snprintf(fix, sizeof(fix), "load the zone %s on %s, "
+			    "or remove %s from its NS records at the parent%s%s "
+			    "and in the zone", z->apex, sv->host, sv->host,
+			    z->parent ? " " : "", z->parent ? z->parent : "");
+			if (soa->rcode != 0)
+				finding(z, 1, sv, NULL, fix, "does not serve "
+				    "the zone %s: SOA query answered %s (lame)",
+				    z->apex, rcode_str(soa->rcode));
+			else
+				finding(z, 1, sv, NULL, fix, "answers for %s "
+				    "without the AA bit: not authoritative "
+				    "(lame)", z->apex);
+		}
+		if (soa->state == PROBE_ANSWER && soa->rcode == 0 &&
+		    soa->serial >= 0) {
+			if (serial >= 0 && soa->serial != serial)
+				differs |= 2;
+			serial = soa->serial;
+		}
+		for (j = 0; j < sv->nq && !lame; j++) {
+			struct srv_seen	*q = &sv->q[j];
+			const char	*ty = q->qtype == T_TXT ? "TXT" : "CAA";
+			const char	*why;
+			int		 soa_in_auth = 0;
+
+			if (!q->done)
+				continue;
+			if (q->state == PROBE_TIMEOUT &&
+			    soa->state == PROBE_ANSWER) {
+				(void)snprintf(fix, sizeof(fix), "upgrade the "
+				    "DNS software on %s, or the firewall or "
+				    "load balancer in front of it, so that it "
+				    "answers %s queries (type %d); or move the "
+				    "zone to another DNS provider", sv->host,
+				    ty, q->qtype);
+				finding(z, 1, sv, q->qname, fix, "answers SOA "
+				    "but not %s for %s (no answer in time): "
+				    "its DNS software or a middlebox drops "
+				    "type %d", ty, q->qname, q->qtype);
+				continue;
+			}
+			if (q->state == PROBE_TCP_FAILED) {
+				(void)snprintf(fix, sizeof(fix), "allow DNS "
+				    "over TCP (port 53) to %s: answers too "
+				    "large for UDP need it", sv->host);
+				finding(z, 1, sv, q->qname, fix, "truncates the "
+				    "%s answer for %s over UDP and fails over "
+				    "TCP (%s)", ty, q->qname, q->err);
+				continue;
+			}
+			if (q->state != PROBE_ANSWER) {
+				(void)snprintf(fix, sizeof(fix), "repair %s or "
+				    "remove it from the NS records of %s",
+				    sv->host, z->apex);
+				finding(z, 1, sv, q->qname, fix, "does not "
+				    "answer %s for %s (%s)", ty, q->qname,
+				    q->err);
+				continue;
+			}
+			if (q->rcode != 0 && q->rcode != 3) {
+				(void)snprintf(fix, sizeof(fix), "%s must answer "
+				    "%s queries with NOERROR (an empty answer "
+				    "when there are none) or NXDOMAIN: upgrade "
+				    "its DNS software or fix its configuration",
+				    sv->host, ty);
+				finding(z, 1, sv, q->qname, fix, "answers %s "
+				    "for %s with %s", ty, q->qname,
+				    rcode_str(q->rcode));
+				continue;
+			}
+			if (!q->aa) {
+				(void)snprintf(fix, sizeof(fix), "load the zone "
+				    "%s on %s, or remove it from the zone's NS "
+				    "records", z->apex, sv->host);
+				finding(z, 1, sv, q->qname, fix, "answers %s "
+				    "for %s without the AA bit: not "
+				    "authoritative (lame)", ty, q->qname);
+				continue;
+			}
+			for (k = 0; k < ldns_rr_list_rr_count(
+			    ldns_pkt_authority(q->pkt)); k++)
+				if (ldns_rr_get_type(ldns_rr_list_rr(
+				    ldns_pkt_authority(q->pkt), k)) ==
+				    LDNS_RR_TYPE_SOA)
+					soa_in_auth = 1;
+			if (q->nrecords == 0 && !soa_in_auth) {
+				(void)snprintf(fix, sizeof(fix), "%s must put "
+				    "the zone's SOA record in the authority "
+				    "section of negative answers (RFC 2308 "
+				    "§2.2): upgrade its DNS software",
+				    sv->host);
+				finding(z, 1, sv, q->qname, fix, "answers %s "
+				    "for %s with %s but no SOA in the authority "
+				    "section", ty, q->qname, q->rcode == 3 ?
+				    "NXDOMAIN" : "NODATA");
+				continue;
+			}
+			if (z->secure && z->dnskeys != NULL &&
+			    (why = signatures_bad(z, q->pkt, a,
+			    sizeof(a))) != NULL) {
+				(void)snprintf(fix, sizeof(fix), "re-sign %s and "
+				    "make sure %s serves the fresh copy (zone "
+				    "transfer from the signer, or its own "
+				    "signing)", z->apex, sv->host);
+				finding(z, 1, sv, q->qname, fix, "serves %s "
+				    "for %s with bad DNSSEC signatures: %s "
+				    "(%s)", ty, q->qname, why, a);
+			}
+		}
+	}
+
+	/* Servers must agree on each name's answer. */
+	for (j = 0; j < z->nnames; j++) {
+		const struct srv_server	*first = NULL;
+		const struct srv_seen	*fq = NULL;
+
+		for (i = 0; i < z->nservers; i++) {
+			const struct srv_server	*sv = &z->servers[i];
+			const struct srv_seen	*q;
+
+			if (j >= sv->nq || !usable(&sv->q[j]) ||
+			    !usable(&sv->soa))
+				continue;
+			q = &sv->q[j];
+			if (first == NULL) {
+				first = sv;
+				fq = q;
+				continue;
+			}
+			if (same_records(fq, q))
+				continue;
+			rrset_text(fq, a, sizeof(a));
+			rrset_text(q, b, sizeof(b));
+			(void)snprintf(fix, sizeof(fix), "make every server of "
+			    "%s serve the same version of the zone: check the "
+			    "zone transfers (NOTIFY, IXFR/AXFR) from the "
+			    "primary to %s", z->apex, sv->host);
+			finding(z, 1, sv, q->qname, fix, "answers %s for %s "
+			    "differently: %s (%s) has %s; %s (%s) has %s",
+			    q->qtype == T_TXT ? "TXT" : "CAA", q->qname,
+			    first->host, first->addr, a, sv->host, sv->addr,
+			    b);
+			differs |= 1;
+			break;
+		}
+	}
+	if (differs == 2) {
+		len = 0;
+		a[0] = '\0';
+		for (i = 0; i < z->nservers && len < sizeof(a); i++)
+			if (z->servers[i].soa.serial >= 0)
+				len += (size_t)snprintf(a + len, sizeof(a) - len,
+				    "%s%s (%s) %ld", len ? ", " : "",
+				    z->servers[i].host, z->servers[i].addr,
+				    z->servers[i].soa.serial);
+		finding(z, 0, NULL, NULL, "let the zone transfers catch up, or "
+		    "check that every server gets NOTIFY from the primary",
+		    "SOA serials differ between servers while their answers "
+		    "agree: %s", a);
+	}
+
+	/* The delegation and the apex NS set should be the same. */
+	if (z->parent_known && z->nchild > 0) {
+		len = 0;
+		ns[0] = '\0';
+		for (i = 0; i < z->nchild && len < sizeof(ns); i++)
+			len += (size_t)snprintf(ns + len, sizeof(ns) - len,
+			    "%s%s. NS %s.", i ? " / " : "", z->apex,
+			    z->child_ns[i]);
+		for (i = 0; i < z->nparent; i++)
+			if (!listed(z->child_ns, z->nchild, z->parent_ns[i])) {
+				(void)snprintf(fix, sizeof(fix), "at the parent "
+				    "%s (your registrar), publish the zone's "
+				    "own NS set: %s", z->parent, ns);
+				finding(z, 0, NULL, NULL, fix, "the parent %s "
+				    "lists %s as a nameserver of %s, but the "
+				    "zone's own NS set does not", z->parent,
+				    z->parent_ns[i], z->apex);
+			}
+		for (i = 0; i < z->nchild; i++)
+			if (!listed(z->parent_ns, z->nparent, z->child_ns[i])) {
+				(void)snprintf(fix, sizeof(fix), "at the parent "
+				    "%s (your registrar), publish the zone's "
+				    "own NS set: %s", z->parent, ns);
+				finding(z, 0, NULL, NULL, fix, "the zone lists "
+				    "%s as a nameserver of %s, but the parent %s "
+				    "does not", z->child_ns[i], z->apex,
+				    z->parent);
+			}
+	}
+	for (i = 0; i < z->nservers; i++) {
+		ldns_pkt_free(z->servers[i].soa.pkt);
+		z->servers[i].soa.pkt = NULL;
+		for (j = 0; j < z->servers[i].nq; j++) {
+			ldns_pkt_free(z->servers[i].q[j].pkt);
+			z->servers[i].q[j].pkt = NULL;
+		}
+	}
+}
+
+void
+servers_analyse(struct servers *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nzones; i++)
+		analyse_zone(s->zones[i]);
+}
+
+size_t
+servers_nzones(const struct servers *s)
+{
+	return s->nzones;
+}
+
+const struct srv_zone *
+servers_zone(const struct servers *s, size_t i)
+{
+	return i < s->nzones ? s->zones[i] : NULL;
+}
+
+const struct srv_zone *
+servers_zone_of(const struct servers *s, const char *qname)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nwants; i++)
+		if (strcmp(s->wants[i].qname, qname) == 0 &&
+		    s->wants[i].zone != NULL)
+			return s->wants[i].zone;
+	return NULL;
+}

@@ -1,0 +1,99 @@
+/*
+ * servers: the check no CA does (SPEC 5.3).  For every zone holding a
+ * name the CA queries, find the delegation NS set at the parent and the
+ * apex NS set, resolve every server's addresses, ask every address
+ * directly (through probe) and compare what they say.
+ *
+ * Driven in steps by the caller's event loop: servers_step() starts
+ * whatever lookups and probes it can with what is known so far; the
+ * caller runs the loop until nothing is pending and calls it again,
+ * until it starts nothing; then servers_analyse() makes the findings.
+ */
+#ifndef SERVERS_H
+#define SERVERS_H
+
+#include <stddef.h>
+
+struct conf;
+struct probe;
+struct resolve;
+
+/* One finding about one server (or about the zone as a whole). */
+struct srv_finding {
+	int	 error;		/* 1: the CA can fail; 0: a warning */
+	char	*server;	/* NS name, or NULL for the zone */
+	char	*addr;		/* its address, or NULL */
+	char	*name;		/* the name queried, or NULL */
+	char	*msg;		/* what was seen */
+	char	*fix;		/* what to change */
+};
+
+/* What one direct query saw, for reports. */
+struct srv_seen {
+	char	*qname;
+	int	 qtype;
+	int	 done;		/* a result came back */
+	int	 state;		/* enum probe_state */
+	int	 rcode;
+	int	 aa;
+	int	 tcp;
+	double	 ms;
+	long	 serial;	/* SOA queries: the serial, or -1 */
+	char	**records;	/* answer records as text */
+	size_t	 nrecords;
+	char	 err[128];
+	void	*pkt;		/* ldns_pkt *, until analysis */
+};
+
+/* One address of one nameserver of a zone. */
+struct srv_server {
+	char		*host;		/* NS name */
+	char		*addr;
+	int		 in_parent;	/* listed in the delegation */
+	int		 in_child;	/* listed in the apex NS set */
+	struct srv_seen	 soa;
+	struct srv_seen	*q;		/* one per zone probe name */
+	size_t		 nq;
+};
+
+struct srv_zone {
+	char		 *apex;
+	char		 *parent;	/* parent zone apex, when known */
+	int		  secure;	/* the resolver validated the SOA */
+	char		**names;	/* names probed in it */
+	int		 *types;	/* CAA, or TXT for _acme-challenge */
+	size_t		  nnames;
+	char		**child_ns;	/* apex NS set (resolver) */
+	size_t		  nchild;
+	char		**parent_ns;	/* delegation NS set (parent server) */
+	size_t		  nparent;
+	int		  parent_known;
+	struct srv_server *servers;
+	size_t		  nservers;
+	void		 *dnskeys;	/* ldns_rr_list * */
+	struct srv_finding *findings;
+	size_t		  nfindings;
+	int		  nerrors;
+	void		 *deleg;	/* internal: delegation probe state */
+};
+
+struct servers;
+
+struct servers	*servers_new(struct resolve *, struct probe *);
+void		 servers_free(struct servers *);
+/*
+ * Learn the zone of a level early (SOA lookup through the resolver), so
+ * the zone cut is known by the time the CAA answers are.
+ */
+int		 servers_learn(struct servers *, const char *);
+/* A name the CA queries (type CAA or TXT): probe it in its zone. */
+int		 servers_want(struct servers *, const char *, int);
+/* Advance; returns how many lookups and probes it started. */
+int		 servers_step(struct servers *);
+void		 servers_analyse(struct servers *);
+size_t		 servers_nzones(const struct servers *);
+const struct srv_zone *servers_zone(const struct servers *, size_t);
+/* The zone a wanted name was probed in, or NULL. */
+const struct srv_zone *servers_zone_of(const struct servers *, const char *);
+
+#endif /* SERVERS_H */
