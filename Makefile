@@ -56,12 +56,12 @@ tests/unit/check_conf: tests/unit/check_conf.c libcaapf.a
 DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \
        libidn2-dev check mandoc nsd knot knot-dnsutils ldnsutils \
        dns-root-data util-linux iproute2 python3 valgrind clang \
-       certbot pebble unbound dnsutils
+       certbot pebble dehydrated lego openssl unbound dnsutils
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
 
-check: unit-check cli-check integration-check lint-check
+check: unit-check cli-check integration-check lint-check install-check
 
 unit-check: $(UNITS)
 	@for t in $(UNITS); do echo "== $$t"; CK_FORK=yes ./$$t || exit 1; done
@@ -81,6 +81,27 @@ integration-check: caa-preflight tests/integration/responder
 
 lint-check:
 	mandoc -Tlint -W warning man/caa-preflight.1 man/caa-preflight.yaml.5
+	sh -n hooks/certbot-renew
+	sh -n hooks/dehydrated-hook
+
+# Install into a scratch DESTDIR, check what landed, uninstall, check it
+# is gone.
+install-check: caa-preflight
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	$(MAKE) -s install DESTDIR="$$d" PREFIX=/opt/cp >/dev/null && \
+	for f in bin/caa-preflight share/man/man1/caa-preflight.1 \
+	    share/man/man5/caa-preflight.yaml.5 \
+	    share/doc/caa-preflight/caa-preflight.yaml.example \
+	    share/caa-preflight/hooks/certbot-renew \
+	    share/caa-preflight/hooks/dehydrated-hook \
+	    share/caa-preflight/hooks/systemd/certbot.service.d/caa-preflight.conf; \
+	do [ -f "$$d/opt/cp/$$f" ] || { echo "install-check: $$f missing"; \
+	    exit 1; }; done && \
+	"$$d/opt/cp/bin/caa-preflight" --version >/dev/null && \
+	$(MAKE) -s uninstall DESTDIR="$$d" PREFIX=/opt/cp >/dev/null && \
+	left=$$(find "$$d" -type f) && [ -z "$$left" ] || \
+	    { echo "install-check: left behind: $$left"; exit 1; }; \
+	echo "install-check: ok"
 
 demo: caa-preflight tests/integration/responder
 	tests/integration/run.sh --demo ./caa-preflight
@@ -106,8 +127,11 @@ install: caa-preflight
 	install -m 644 man/caa-preflight.yaml.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 config/caa-preflight.yaml \
 	    $(DESTDIR)$(DOCDIR)/caa-preflight.yaml.example
-	for h in hooks/*; do [ -f "$$h" ] && \
-	    install -m 755 "$$h" $(DESTDIR)$(HOOKDIR)/ || true; done
+	install -m 755 hooks/certbot-renew hooks/dehydrated-hook \
+	    $(DESTDIR)$(HOOKDIR)/
+	mkdir -p $(DESTDIR)$(HOOKDIR)/systemd/certbot.service.d
+	install -m 644 hooks/systemd/certbot.service.d/caa-preflight.conf \
+	    $(DESTDIR)$(HOOKDIR)/systemd/certbot.service.d/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/caa-preflight \
@@ -122,4 +146,5 @@ clean:
 	    tests/integration/responder
 
 .PHONY: all deps check unit-check cli-check integration-check lint-check \
+        install-check \
         demo check-asan check-valgrind install uninstall clean

@@ -437,11 +437,21 @@ main(int argc, char *argv[])
 
 	if ((k = check_new(c)) == NULL)
 		goto nomem;
-	for (j = 0; j < ns.n; j++)
+	for (j = 0; j < ns.n; j++) {
+		size_t	 d;
+
+		/* The same name twice (main and alternative names) once. */
+		for (d = 0; d < j; d++)
+			if (ns.cert[d] == ns.cert[j] &&
+			    strcmp(ns.v[d], ns.v[j]) == 0)
+				break;
+		if (d < j)
+			continue;
 		if (check_add(k, ns.v[j], ns.cert[j], why, sizeof(why)) == -1) {
 			report_msg(stderr, "%s: invalid name: %s", ns.v[j], why);
 			bad++;
 		}
+	}
 	if (bad > 0)
 		goto out;
 	if (cl.checkonly) {

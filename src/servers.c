@@ -859,7 +859,8 @@ seen_records(struct srv_seen *q)
 		if ((v[q->nrecords] = strdup(line)) != NULL)
 			q->nrecords++;
 	}
-	qsort(q->records, q->nrecords, sizeof(*q->records), cmpstr);
+	if (q->nrecords > 1)
+		qsort(q->records, q->nrecords, sizeof(*q->records), cmpstr);
 }
 
 /* An answer usable for comparison: authoritative NOERROR/NXDOMAIN. */
@@ -1049,9 +1050,12 @@ analyse_zone(struct srv_zone *z)
 	long		 serial = -1;
 
 	/* Every probe is answered: order the report, not the arrival. */
-	qsort(z->servers, z->nservers, sizeof(*z->servers), cmpserver);
-	qsort(z->child_ns, z->nchild, sizeof(*z->child_ns), cmpstr);
-	qsort(z->parent_ns, z->nparent, sizeof(*z->parent_ns), cmpstr);
+	if (z->nservers > 1)
+		qsort(z->servers, z->nservers, sizeof(*z->servers), cmpserver);
+	if (z->nchild > 1)
+		qsort(z->child_ns, z->nchild, sizeof(*z->child_ns), cmpstr);
+	if (z->nparent > 1)
+		qsort(z->parent_ns, z->nparent, sizeof(*z->parent_ns), cmpstr);
 
 	for (i = 0; i < z->nservers; i++) {
 		struct srv_server *sv = &z->servers[i];

@@ -515,7 +515,7 @@ class S:
     """A scenario: names, options, exit status, exact report lines."""
 
     def __init__(self, title, names, status, lines, args=(), check=None,
-                 max_seconds=None, conf="conf", text=None):
+                 max_seconds=None, conf="conf", text=None, env=None):
         self.title = title
         self.names = names
         self.status = status
@@ -525,6 +525,7 @@ class S:
         self.max_seconds = max_seconds
         self.conf = conf
         self.text = text
+        self.env = env
 
 
 def j_allowed_at(level, nrecords, dnssec="secure"):
@@ -919,6 +920,20 @@ SCENARIOS = [
           summary(1, fail=1)],
       check=j_finding("slow.caatest", "error", "ns-slow.caatest",
                       "127.53.4.18", "does not answer at all")),
+    S("acme.sh pre-hook environment, wildcard in Le_Alt", [], 0,
+      [summary(3, ok=3)], env={"Le_Domain": "ok.caatest",
+                               "Le_Alt": "*.ok.caatest,www.ok.caatest"}),
+    S("acme.sh pre-hook environment, empty Le_Alt", [], 1,
+      refused_other("other.caatest", "other.caatest") +
+      [summary(1, refused=1)], env={"Le_Domain": "other.caatest",
+                                    "Le_Alt": ""}),
+    S("acme.sh: a name in both Le_Domain and Le_Alt is checked once", [], 0,
+      [summary(1, ok=1)], env={"Le_Domain": "ok.caatest",
+                               "Le_Alt": "ok.caatest"}),
+    S("lego v5 pre-hook environment", [], 1,
+      refused_other("*.wild.caatest", "wild.caatest", tag="issuewild") +
+      [summary(2, ok=1, refused=1)],
+      env={"LEGO_HOOK_CERT_DOMAINS": "ok.caatest,*.wild.caatest"}),
     S("nameservers: off sends no direct query", ["ok.caatest"], 0,
       [summary(1, ok=1)], conf="offconf", check=j_off),
     S("several names, one run", ["ok.caatest", "*.wild.caatest",
@@ -939,8 +954,12 @@ def invoke(binary, u, s, fmt):
     if fmt == "json":
         cmd += ["--format", "json"]
     cmd += s.names
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("Le_Domain", "Le_Alt", "LEGO_HOOK_CERT_DOMAINS")}
+    env.update(s.env or {})
     t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                       env=env)
     return p, time.monotonic() - t0
 
 
@@ -978,6 +997,214 @@ def run_scenario(binary, u, s):
         except (AssertionError, ValueError, KeyError, TypeError) as e:
             errors.append("JSON: %r\n%s" % (e, pj.stdout[:3000]))
     return errors, secs
+
+
+# ---- ACME clients end to end (SPEC 6): real certbot and dehydrated ----
+
+HOOKS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "hooks")
+
+
+class Pebble:
+    """Debian's pebble as the ACME server, challenges always valid."""
+
+    def __init__(self, u):
+        self.u = u
+        self.dir = os.path.join(u.work, "pebble")
+        os.makedirs(self.dir)
+        self.cert = os.path.join(self.dir, "cert.pem")
+        key = os.path.join(self.dir, "key.pem")
+        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+             "-keyout", key, "-out", self.cert, "-days", "2", "-subj",
+             "/CN=localhost", "-addext",
+             "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        conf = os.path.join(self.dir, "pebble.json")
+        with open(conf, "w") as f:
+            json.dump({"pebble": {
+                "listenAddress": "127.0.0.1:14000",
+                "managementListenAddress": "127.0.0.1:15000",
+                "certificate": self.cert, "privateKey": key,
+                "httpPort": 5002, "tlsPort": 5001,
+                "ocspResponderURL": "",
+                "externalAccountBindingRequired": False}}, f)
+        self.log = os.path.join(u.work, "pebble.log")
+        env = dict(os.environ, PEBBLE_VA_ALWAYS_VALID="1",
+                   PEBBLE_VA_NOSLEEP="1", PEBBLE_WFE_NONCEREJECT="0")
+        out = open(self.log, "w")
+        self.proc = subprocess.Popen(["pebble", "-config", conf], env=env,
+                                     stdout=out, stderr=subprocess.STDOUT)
+        u.procs.append(("pebble", self.proc))
+        u.logs.append(self.log)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", 14000), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("integration: pebble did not start")
+
+    def orders(self):
+        """Orders pebble created, and certificates it issued."""
+        with open(self.log, errors="replace") as f:
+            text = f.read()
+        return (len(re.findall(r"Added order \"", text)),
+                len(re.findall(r"Issued certificate serial", text)))
+
+
+def certbot_base(pb, d):
+    return ["certbot", "--server", "https://127.0.0.1:14000/dir",
+            "--config-dir", os.path.join(d, "etc"),
+            "--work-dir", os.path.join(d, "work"),
+            "--logs-dir", os.path.join(d, "log"),
+            "--register-unsafely-without-email", "--agree-tos", "-n"]
+
+
+def certonly(names):
+    args = ["certonly", "--manual", "--manual-auth-hook", "/bin/true",
+            "--preferred-challenges", "dns"]
+    for n in names:
+        args += ["-d", n]
+    return args
+
+
+def acme_tests(binary, u):
+    """Returns (passed, failed)."""
+    for tool in ("pebble", "certbot", "dehydrated", "openssl"):
+        if shutil.which(tool) is None:
+            if os.environ.get("CI"):
+                print("FAIL acme: %s is not installed (make deps)" % tool)
+                return 0, 1
+            print("acme: SKIPPED: %s is not installed (make deps)" % tool)
+            return 0, 0
+    pb = Pebble(u)
+    d = os.path.join(u.work, "certbot")
+    env = dict(os.environ, REQUESTS_CA_BUNDLE=pb.cert,
+               CAA_PREFLIGHT=binary)
+    base = certbot_base(pb, d)
+    live = os.path.join(d, "etc", "live")
+    archive = os.path.join(d, "etc", "archive")
+    passed = failed = 0
+
+    def test(title, fn):
+        nonlocal passed, failed
+        t0 = time.monotonic()
+        try:
+            fn()
+            passed += 1
+            print("ok   acme: %s (%.1f s)" % (title, time.monotonic() - t0))
+        except AssertionError as e:
+            failed += 1
+            print("FAIL acme: %s\n  %s" % (title, e))
+
+    def call(cmd, **kw):
+        return subprocess.run(cmd, env=kw.get("env", env),
+                              capture_output=True, text=True, timeout=300)
+
+    def wrapper_forbids():
+        before = pb.orders()
+        p = call([binary, "-c", u.conf, "--"] + base +
+                 certonly(["ok.caatest", "other.caatest"]))
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        lines = p.stderr.splitlines()
+        want = refused_other("other.caatest", "other.caatest") + [
+            summary(2, ok=1, refused=1),
+            P + "not running certbot: the check failed"]
+        assert lines == want, "\n".join(lines)
+        assert pb.orders() == before, (pb.orders(), before)
+        assert not os.path.exists(live), os.listdir(live)
+
+    def wrapper_allows():
+        before = pb.orders()
+        p = call([binary, "-c", u.conf, "--"] + base +
+                 certonly(["ok.caatest", "*.ok.caatest"]))
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        assert summary(2, ok=2) in p.stderr.splitlines(), p.stderr
+        assert os.path.exists(os.path.join(live, "ok.caatest", "cert.pem"))
+        o, i = pb.orders()
+        assert (o, i) == (before[0] + 1, before[1] + 1), ((o, i), before)
+
+    def renew_script():
+        # A second lineage whose name CAA forbids, obtained directly
+        # (pebble does not check CAA): renewing it would be refused.
+        p = call(base + certonly(["other.caatest"]))
+        assert p.returncode == 0, p.stderr
+        before = pb.orders()
+        p = call([os.path.join(HOOKS, "certbot-renew"), "-c", u.conf] +
+                 base[1:] + ["--force-renewal", "--no-random-sleep-on-renew"],
+                 env=dict(env, CERTBOT="certbot"))
+        assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+        err = p.stderr.splitlines()
+        assert P + 'other.caatest: CAA issue at other.caatest allows only ' \
+            '"sectigo.com", not "letsencrypt.org"' in err, p.stderr
+        assert "certbot-renew: holding back other.caatest (caa-preflight " \
+            "exit 1): its order would fail" in err, p.stderr
+        assert err[-1] == "certbot-renew: held back: other.caatest", err
+        o, i = pb.orders()
+        assert (o, i) == (before[0] + 1, before[1] + 1), ((o, i), before)
+        assert os.path.exists(os.path.join(archive, "ok.caatest",
+                                           "cert2.pem"))
+        assert not os.path.exists(os.path.join(archive, "other.caatest",
+                                               "cert2.pem"))
+
+    def pre_hook_does_not_stop_certbot():
+        # certbot only warns when a pre-hook fails and orders anyway:
+        # if this changes, certbot's own pre-hook becomes a real gate.
+        before = pb.orders()
+        hook = "%s -c %s deny.caatest" % (binary, u.conf)
+        p = call(base + ["--pre-hook", hook] + certonly(["deny.caatest"]))
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        assert "Hook 'pre-hook' reported error code 1" in p.stderr, p.stderr
+        assert 'deny.caatest: CAA issue at deny.caatest forbids issuance ' \
+            'by any CA' in p.stderr, p.stderr
+        o, i = pb.orders()
+        assert (o, i) == (before[0] + 1, before[1] + 1), ((o, i), before)
+
+    def dehydrated():
+        dd = os.path.join(u.work, "dehydrated")
+        os.makedirs(dd)
+        with open(os.path.join(dd, "domains.txt"), "w") as f:
+            f.write("wild.caatest\nother.caatest\nok.caatest\n")
+        conf = os.path.join(dd, "config")
+        with open(conf, "w") as f:
+            f.write('CA="https://127.0.0.1:14000/dir"\n'
+                    'CHALLENGETYPE="dns-01"\nBASEDIR="%s"\n'
+                    'DOMAINS_TXT="%s/domains.txt"\nHOOK="%s"\n'
+                    'CURL_OPTS="--cacert %s"\nCONTACT_EMAIL=""\n'
+                    % (dd, dd, os.path.join(HOOKS, "dehydrated-hook"),
+                       pb.cert))
+        denv = dict(env, CAA_PREFLIGHT_CONFIG=u.conf)
+        p = call(["dehydrated", "-f", conf, "--register", "--accept-terms"],
+                 env=denv)
+        assert p.returncode == 0, (p.stdout, p.stderr)
+        before = pb.orders()
+        p = call(["dehydrated", "-f", conf, "-c"], env=denv)
+        assert p.returncode != 0, (p.stdout, p.stderr)
+        err = p.stderr.splitlines()
+        assert P + 'other.caatest: CAA issue at other.caatest allows only ' \
+            '"sectigo.com", not "letsencrypt.org"' in err, p.stderr
+        assert "dehydrated-hook: not ordering other.caatest: caa-preflight " \
+            "exit 1" in err, p.stderr
+        # wild.caatest was ordered; the run stopped at other.caatest, so
+        # ok.caatest after it was not tried.
+        o, i = pb.orders()
+        assert (o, i) == (before[0] + 1, before[1] + 1), ((o, i), before)
+        certs = os.path.join(dd, "certs")
+        assert os.path.exists(os.path.join(certs, "wild.caatest",
+                                           "cert.pem"))
+        assert not os.path.exists(os.path.join(certs, "other.caatest",
+                                               "cert.pem"))
+        assert not os.path.exists(os.path.join(certs, "ok.caatest"))
+
+    test("wrapper: CAA forbids a name, certbot never runs", wrapper_forbids)
+    test("wrapper: all names allowed, certbot obtains the certificate",
+         wrapper_allows)
+    test("certbot-renew: the good lineage renews, the bad one is held "
+         "back", renew_script)
+    test("plain certbot --pre-hook: certbot orders anyway",
+         pre_hook_does_not_stop_certbot)
+    test("dehydrated hook: the forbidden certificate is not ordered",
+         dehydrated)
+    return passed, failed
 
 
 def demo(binary, conf):
@@ -1035,6 +1262,10 @@ def main(argv):
             else:
                 passed += 1
                 print("ok   %s (%.2f s)" % (s.title, secs))
+        if not only or "acme" in only:
+            p_, f_ = acme_tests(binary, u)
+            passed += p_
+            failed += f_
         if failed:
             u.dump_logs()
         if not only:
