@@ -61,7 +61,8 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
 
-check: unit-check cli-check integration-check lint-check install-check
+check: unit-check cli-check integration-check lint-check install-check \
+       fuzz-smoke
 
 unit-check: $(UNITS)
 	@for t in $(UNITS); do echo "== $$t"; CK_FORK=yes ./$$t || exit 1; done
@@ -74,7 +75,8 @@ cli-check: caa-preflight tests/cli/record
 
 tests/integration/responder: tests/integration/responder.c
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ \
-	    tests/integration/responder.c `pkg-config --libs ldns`
+	    tests/integration/responder tests/fuzz/fuzz_caa \
+	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response.c `pkg-config --libs ldns`
 
 integration-check: caa-preflight tests/integration/responder
 	tests/integration/run.sh ./caa-preflight
@@ -105,6 +107,47 @@ install-check: caa-preflight
 
 demo: caa-preflight tests/integration/responder
 	tests/integration/run.sh --demo ./caa-preflight
+
+# Fuzzing (libFuzzer, clang): every target runnable alone, e.g.
+#   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=caa
+FUZZ_CC      = clang
+FUZZ_SECONDS = 600
+FUZZ_TARGETS = caa name conf response
+FUZZ_WORK    = /tmp/caa-preflight-fuzz
+FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -std=c99 -D_DEFAULT_SOURCE \
+               -D_GNU_SOURCE -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" \
+               -iquote src $(DEPCFLAGS)
+
+tests/fuzz/fuzz_caa: tests/fuzz/fuzz_caa.c src/caa.c src/caa.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_caa.c src/caa.c
+tests/fuzz/fuzz_name: tests/fuzz/fuzz_name.c src/name.c src/name.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_name.c src/name.c \
+	    `pkg-config --libs libidn2`
+tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c src/conf.c $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c src/conf.c \
+	    src/caa.c src/name.c `pkg-config --libs yaml-0.1 libidn2`
+tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/servers.c \
+    src/probe.c $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-unused-function -o $@ \
+	    tests/fuzz/fuzz_response.c src/resolve.c `pkg-config --libs ldns` \
+	    -lunbound
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	    $(MAKE) -s tests/fuzz/fuzz_$$t || exit 1; \
+	    mkdir -p $(FUZZ_WORK)/$$t || exit 1; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=$(FUZZ_WORK)/$$t- -print_final_stats=1 \
+	        $(FUZZ_WORK)/$$t tests/fuzz/corpus/$$t 2>$(FUZZ_WORK)/$$t.log \
+	        || { tail -40 $(FUZZ_WORK)/$$t.log; exit 1; }; \
+	    grep -E '^stat::number_of_executed_units|^Done' \
+	        $(FUZZ_WORK)/$$t.log; \
+	done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=30
 
 # Sanitizer build: a profile of the same targets.
 check-asan:
@@ -143,8 +186,9 @@ uninstall:
 
 clean:
 	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record \
-	    tests/integration/responder
+	    tests/integration/responder tests/fuzz/fuzz_caa \
+	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response
 
 .PHONY: all deps check unit-check cli-check integration-check lint-check \
-        install-check \
+        install-check fuzz fuzz-smoke \
         demo check-asan check-valgrind install uninstall clean

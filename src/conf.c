@@ -935,59 +935,81 @@ out:
 	return buf;
 }
 
-int
-conf_load(struct conf *c, const char *path, struct conf_errors *errs)
+/* Parse a YAML text into c; errors are named after file. */
+static void
+load_text(struct ctx *x, const char *buf, size_t len)
 {
-	struct ctx	 x;
 	yaml_parser_t	 parser;
 	yaml_document_t	 doc;
 	yaml_node_t	*root;
-	char		*buf;
-	size_t		 len = 0, before = errs->n;
-	int		 havedoc = 0;
 
-	memset(&x, 0, sizeof(x));
-	x.file = path;
-	x.c = c;
-	x.errs = errs;
-	x.doc = &doc;
-
-	free(c->file);
-	if ((c->file = strdup(path)) == NULL)
-		return -1;
-	if ((buf = slurp(&x, path, &len)) == NULL)
-		return x.nomem ? -1 : (int)(errs->n - before);
 	if (memchr(buf, '\0', len) != NULL) {
-		err(&x, NULL, "file contains NUL bytes; not a YAML text");
-		free(buf);
-		return x.nomem ? -1 : (int)(errs->n - before);
+		err(x, NULL, "file contains NUL bytes; not a YAML text");
+		return;
 	}
-
 	if (!yaml_parser_initialize(&parser)) {
-		free(buf);
-		return -1;
+		x->nomem = 1;
+		return;
 	}
-	yaml_parser_set_input_string(&parser, (unsigned char *)buf, len);
+	x->doc = &doc;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		yaml_node_t	 at;
 
 		memset(&at, 0, sizeof(at));
 		at.start_mark = parser.problem_mark;
-		err(&x, &at, "YAML syntax: %s%s%s", parser.problem ?
+		err(x, &at, "YAML syntax: %s%s%s", parser.problem ?
 		    parser.problem : "error", parser.context ? " " : "",
 		    parser.context ? parser.context : "");
-		goto out;
+		yaml_parser_delete(&parser);
+		return;
 	}
-	havedoc = 1;
-	root = yaml_document_get_root_node(&doc);
-	if (root == NULL)	/* empty file: all defaults */
-		goto out;
-	walk(&x, root, top_keys, NULL, "the configuration");
-	exclusive(&x, root, "the configuration");
-out:
-	if (havedoc)
-		yaml_document_delete(&doc);
+	/* An empty file is all defaults. */
+	if ((root = yaml_document_get_root_node(&doc)) != NULL) {
+		walk(x, root, top_keys, NULL, "the configuration");
+		exclusive(x, root, "the configuration");
+	}
+	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
-	free(buf);
+}
+
+int
+conf_load_buffer(struct conf *c, const char *name, const char *buf,
+    size_t len, struct conf_errors *errs)
+{
+	struct ctx	 x;
+	size_t		 before = errs->n;
+
+	memset(&x, 0, sizeof(x));
+	x.file = name;
+	x.c = c;
+	x.errs = errs;
+	free(c->file);
+	if ((c->file = strdup(name)) == NULL)
+		return -1;
+	if (len > CONF_MAXSIZE)
+		err(&x, NULL, "file is %zu bytes; a configuration is at most %d",
+		    len, CONF_MAXSIZE);
+	else
+		load_text(&x, buf, len);
 	return x.nomem ? -1 : (int)(errs->n - before);
+}
+
+int
+conf_load(struct conf *c, const char *path, struct conf_errors *errs)
+{
+	struct ctx	 x;
+	char		*buf;
+	size_t		 len = 0, before = errs->n;
+	int		 rc;
+
+	memset(&x, 0, sizeof(x));
+	x.file = path;
+	x.c = c;
+	x.errs = errs;
+	if ((buf = slurp(&x, path, &len)) == NULL)
+		return x.nomem ? -1 : (int)(errs->n - before);
+	rc = conf_load_buffer(c, path, buf, len, errs);
+	free(buf);
+	return rc;
 }

@@ -73,6 +73,9 @@ void		 conf_free(struct conf *);
  * memory ran out.
  */
 int		 conf_load(struct conf *, const char *, struct conf_errors *);
+/* The same from a text in memory, its errors named after name. */
+int		 conf_load_buffer(struct conf *, const char *, const char *,
+		    size_t, struct conf_errors *);
 void		 conf_errors_free(struct conf_errors *);
 
 /*

@@ -278,10 +278,35 @@ packet_of(const struct lookup *l)
 	return pkt;
 }
 
+/*
+ * A hostile answer can carry records with missing RDATA fields: libldns
+ * asserts on a NULL field, so every field is fetched through these.
+ */
+static const ldns_rdf *
+field(const ldns_rr *rr, size_t i, ldns_rdf_type type, size_t size)
+{
+	const ldns_rdf	*f;
+
+	if (ldns_rr_rd_count(rr) <= i || (f = ldns_rr_rdf(rr, i)) == NULL ||
+	    ldns_rdf_get_type(f) != type ||
+	    (size > 0 && ldns_rdf_size(f) != size))
+		return NULL;
+	return f;
+}
+
+/* The type an RRSIG covers, or 0 when it is malformed. */
+static ldns_rr_type
+covered(const ldns_rr *sig)
+{
+	const ldns_rdf	*f = field(sig, 0, LDNS_RDF_TYPE_TYPE, 2);
+
+	return f != NULL ? ldns_rdf2rr_type(f) : 0;
+}
+
 static void
 rdf_name(const ldns_rdf *rdf, char *out, size_t size)
 {
-	char	*t = ldns_rdf2str(rdf);
+	char	*t = rdf != NULL ? ldns_rdf2str(rdf) : NULL;
 
 	norm(t ? t : "", out, size);
 	free(t);
@@ -449,8 +474,8 @@ ns_names(const struct lookup *l, const char *owner, char ***v, size_t *n)
 		rdf_name(ldns_rr_owner(rr), o, sizeof(o));
 		if (strcmp(o, owner) != 0)
 			continue;
-		rdf_name(ldns_rr_rdf(rr, 0), t, sizeof(t));
-		if (push(v, n, t) == -1)
+		rdf_name(field(rr, 0, LDNS_RDF_TYPE_DNAME, 0), t, sizeof(t));
+		if (t[0] != '\0' && push(v, n, t) == -1)
 			rc = -1;
 	}
 	ldns_pkt_free(pkt);
@@ -518,8 +543,11 @@ probed(void *arg, struct probe_result *r)
 					    sizeof(o));
 					if (strcmp(o, z->apex) != 0)
 						continue;
-					rdf_name(ldns_rr_rdf(rr, 0), n,
+					rdf_name(field(rr, 0,
+					    LDNS_RDF_TYPE_DNAME, 0), n,
 					    sizeof(n));
+					if (n[0] == '\0')
+						continue;
 					(void)push(&z->parent_ns, &z->nparent,
 					    n);
 					z->parent_known = 1;
@@ -838,8 +866,11 @@ seen_records(struct srv_seen *q)
 		if (ty == LDNS_RR_TYPE_RRSIG)
 			continue;
 		if (ty == LDNS_RR_TYPE_SOA) {
-			q->serial = (long)ldns_rdf2native_int32(
-			    ldns_rr_rdf(rr, 2));
+			const ldns_rdf *f = field(rr, 2, LDNS_RDF_TYPE_INT32,
+			    4);
+
+			if (f != NULL)
+				q->serial = (long)ldns_rdf2native_int32(f);
 			continue;
 		}
 		tn = ldns_rr_type2str(ty);
@@ -847,7 +878,8 @@ seen_records(struct srv_seen *q)
 		free(tn);
 		for (j = 0; j < ldns_rr_rd_count(rr) && len < sizeof(line);
 		    j++) {
-			t = ldns_rdf2str(ldns_rr_rdf(rr, j));
+			t = ldns_rr_rdf(rr, j) != NULL ?
+			    ldns_rdf2str(ldns_rr_rdf(rr, j)) : NULL;
 			len += (size_t)snprintf(line + len, sizeof(line) - len,
 			    " %s", t ? t : "?");
 			free(t);
@@ -949,7 +981,7 @@ verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
 		ldns_rr *sig = ldns_rr_list_rr(sec, j);
 
 		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG ||
-		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ty ||
+		    covered(sig) != ty ||
 		    ldns_dname_compare(ldns_rr_owner(sig), owner) != 0)
 			continue;
 		good = ldns_rr_list_new();
