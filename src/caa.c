@@ -654,8 +654,12 @@ caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
 			    "flags %u; Let's Encrypt reads bit 1 as critical "
 			    "(RFC 8659 defines only bit 128) and refuses for "
 			    "a tag it does not know", l->name, t, r->flags);
-		set_reason(d->fix, "remove the record or clear its flags: "
-		    "%s. CAA 0 %s \"%s\"", l->name, t, e);
+		if (r->taglen == 0)
+			set_reason(d->fix, "remove the record from %s: it has "
+			    "no tag", l->name);
+		else
+			set_reason(d->fix, "remove the record or clear its "
+			    "flags: %s. CAA 0 %s \"%s\"", l->name, t, e);
 		return;
 	}
 

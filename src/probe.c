@@ -310,8 +310,21 @@ on_udp(struct query *q, short revents)
 		return;
 	}
 	while ((n = recv(q->fd, buf, sizeof(buf), 0)) >= 0) {
-		if (ldns_wire2pkt(&pkt, buf, (size_t)n) != LDNS_STATUS_OK)
+		ldns_status st = ldns_wire2pkt(&pkt, buf, (size_t)n);
+
+		if (st != LDNS_STATUS_OK) {
+			/* Ours (ID, QR) but unparseable: say so, not "silent". */
+			if (n >= 12 && (buf[0] << 8 | buf[1]) == q->id &&
+			    (buf[2] & 0x80)) {
+				char	 why[96];
+
+				(void)snprintf(why, sizeof(why), "malformed "
+				    "answer: %s", ldns_get_errorstr_by_id(st));
+				finish(q, PROBE_ERROR, NULL, why);
+				return;
+			}
 			continue;
+		}
 		if (!is_answer(q, pkt)) {
 			ldns_pkt_free(pkt);
 			pkt = NULL;
@@ -499,7 +512,7 @@ probe_cancel_all(struct probe *p)
 	}
 	p->queued_tail = NULL;
 	while ((q = p->active) != NULL)
-		finish(q, PROBE_TIMEOUT, NULL, "deadline passed");
+		finish(q, PROBE_CANCELLED, NULL, "the run's deadline passed");
 }
 
 void

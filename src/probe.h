@@ -20,7 +20,8 @@ enum probe_state {
 	PROBE_ANSWER,		/* a response to our question */
 	PROBE_TIMEOUT,		/* no response, retry included */
 	PROBE_TCP_FAILED,	/* truncated over UDP, TCP failed */
-	PROBE_ERROR		/* could not send (see err) */
+	PROBE_ERROR,		/* could not send (see err) */
+	PROBE_CANCELLED		/* the run's deadline came first */
 };
 
 /*
@@ -58,7 +59,7 @@ int		 probe_next_ms(struct probe *);
 size_t		 probe_pending(const struct probe *);
 /* Packets sent (UDP datagrams and TCP queries), retries included. */
 size_t		 probe_sent(const struct probe *);
-/* Give up on everything: each callback gets PROBE_TIMEOUT. */
+/* Give up on everything: each callback gets PROBE_CANCELLED. */
 void		 probe_cancel_all(struct probe *);
 
 #endif /* PROBE_H */

@@ -186,6 +186,8 @@ seen_status(const struct srv_seen *q)
 		return "timeout";
 	case PROBE_TCP_FAILED:
 		return "tcp-failed";
+	case PROBE_CANCELLED:
+		return "cancelled";
 	default:
 		return "error";
 	}

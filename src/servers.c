@@ -1099,10 +1099,30 @@ analyse_zone(struct srv_zone *z)
 			seen_records(&sv->q[j]);
 	}
 
+	/*
+	 * A query the deadline cut short says nothing about the server:
+	 * no finding from it, but say the check is incomplete.
+	 */
+	for (i = 0, k = 0; i < z->nservers; i++) {
+		if (z->servers[i].soa.state == PROBE_CANCELLED)
+			k++;
+		for (j = 0; j < z->servers[i].nq; j++)
+			if (z->servers[i].q[j].state == PROBE_CANCELLED)
+				k++;
+	}
+	if (k > 0)
+		finding(z, 0, NULL, NULL, "raise timeout so that every server "
+		    "can be asked", "the run's deadline passed before %zu "
+		    "direct queries were answered: the nameserver check of %s "
+		    "is incomplete", k, z->apex);
+
 	for (i = 0; i < z->nservers; i++) {
 		struct srv_server	*sv = &z->servers[i];
 		struct srv_seen		*soa = &sv->soa;
 		int			 lame = 0, allq = 1;
+
+		if (!soa->done || soa->state == PROBE_CANCELLED)
+			continue;
 
 		for (j = 0; j < sv->nq; j++)
 			if (sv->q[j].done && sv->q[j].state == PROBE_ANSWER)
@@ -1144,7 +1164,7 @@ analyse_zone(struct srv_zone *z)
 			const char	*why;
 			int		 soa_in_auth = 0;
 
-			if (!q->done)
+			if (!q->done || q->state == PROBE_CANCELLED)
 				continue;
 			if (q->state == PROBE_TIMEOUT &&
 			    soa->state == PROBE_ANSWER) {
@@ -1161,9 +1181,9 @@ analyse_zone(struct srv_zone *z)
 				continue;
 			}
 			if (q->state == PROBE_TCP_FAILED) {
-				(void)snprintf(fix, sizeof(fix), "allow DNS "
-				    "over TCP (port 53) to %s: answers too "
-				    "large for UDP need it", sv->host);
+				(void)snprintf(fix, sizeof(fix), "make DNS "
+				    "over TCP (port 53) work on %s: answers "
+				    "too large for UDP need it", sv->host);
 				finding(z, 1, sv, q->qname, fix, "truncates the "
 				    "%s answer for %s over UDP and fails over "
 				    "TCP (%s)", ty, q->qname, q->err);

@@ -143,6 +143,25 @@ YAML
 run resolver-setup 3 "$BIN" -c "$T/ta.yaml" example.com &&
     has err "caa-preflight: trust anchor /nonexistent/root.key: No such file or directory" && ok
 
+# --- hostile configuration files: a clear message and exit 3 ---
+head -c 2097152 /dev/zero | tr '\0' '#' >"$T/huge.yaml"
+run conf-huge 3 "$BIN" -n -c "$T/huge.yaml" &&
+    has err "$T/huge.yaml:1:1: file is 2097152 bytes; a configuration is at most 1048576" && ok
+python3 -c "print('domains: ' + '['*300000 + ']'*300000)" >"$T/deep.yaml"
+run conf-deep 3 "$BIN" -n -c "$T/deep.yaml" &&
+    has err "$T/deep.yaml:1:11: a name must be a string, not a list" && ok
+printf 'ca: letsencrypt\n\0\1\2binary' >"$T/binary.yaml"
+run conf-binary 3 "$BIN" -n -c "$T/binary.yaml" &&
+    has err "$T/binary.yaml:1:1: file contains NUL bytes; not a YAML text" && ok
+mkfifo "$T/fifo.yaml"
+run conf-fifo 3 "$BIN" -n -c "$T/fifo.yaml" &&
+    has err "$T/fifo.yaml:1:1: not a regular file" && ok
+run conf-missing 3 "$BIN" -n -c "$T/nonexistent.yaml" &&
+    has err "$T/nonexistent.yaml:1:1: cannot open: No such file or directory" && ok
+printf 'ca: \377\376 not utf-8\n' >"$T/latin1.yaml"
+run conf-not-utf8 3 "$BIN" -n -c "$T/latin1.yaml" &&
+    grep -q "^$T/latin1.yaml:1:5: YAML syntax: invalid leading UTF-8 octet" "$T/err" && ok
+
 # --- JSON, parsed back ---
 run json 0 "$BIN" --format json -q 192.0.2.1 &&
     python3 - "$T/out" <<'PY' && ok

@@ -5,12 +5,22 @@
  * SERVFAIL/REFUSED/NOTIMP/FORMERR for one type, answer without AA, NODATA
  * without SOA, truncate over UDP with TCP closed, answer late.
  *
+ * It can also be hostile, as an attacker on the path or a broken box can:
+ * answer with the wrong ID, to another question, from another address,
+ * send endless garbage over TCP or hold the connection open, and serve
+ * records whose RDATA no zone file parser would accept.
+ *
  * usage: responder -z zonefile -o origin -l addr@port [-l ...]
- *                  [-m TYPE:MODE ...] [-T] [-p pidfile]
+ *                  [-m TYPE:MODE ...] [-r OWNER:TYPE:HEX ...] [-A addr]
+ *                  [-T] [-G] [-H] [-p pidfile]
  *   TYPE  a type name (CAA, SOA, TXT, ...) or * for every type
  *   MODE  answer drop servfail refused notimp formerr noaa nosoa tc
- *         slow=MILLISECONDS
+ *         slow=MILLISECONDS wrongid wrongq otheraddr
+ *   -r    add a record with these raw RDATA bytes (hex)
+ *   -A    the address "otheraddr" answers come from
  *   -T    no TCP listener (connections are refused)
+ *   -G    over TCP, answer with endless garbage
+ *   -H    over TCP, read the query and hold the connection, silent
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -35,7 +45,7 @@
 
 enum mode {
 	M_ANSWER, M_DROP, M_SERVFAIL, M_REFUSED, M_NOTIMP, M_FORMERR,
-	M_NOAA, M_NOSOA, M_TC, M_SLOW
+	M_NOAA, M_NOSOA, M_TC, M_SLOW, M_WRONGID, M_WRONGQ, M_OTHERADDR
 };
 
 struct rule {
@@ -60,6 +70,7 @@ struct conn {
 	int	 fd;
 	uint8_t	 buf[65537];
 	size_t	 have;
+	int	 garbage;	/* -G: writing garbage until it breaks */
 };
 
 static ldns_zone	*zone;
@@ -67,6 +78,8 @@ static ldns_rdf		*origin;
 static struct rule	 rules[MAXRULES];
 static int		 nrules;
 static struct pending	*queue;
+static int		 altfd = -1;	/* -A: the other address */
+static int		 tcp_garbage, tcp_hold;
 
 static double
 now_ms(void)
@@ -125,11 +138,48 @@ parse_rule(const char *arg)
 	else if (strcmp(m, "noaa") == 0) r->mode = M_NOAA;
 	else if (strcmp(m, "nosoa") == 0) r->mode = M_NOSOA;
 	else if (strcmp(m, "tc") == 0) r->mode = M_TC;
+	else if (strcmp(m, "wrongid") == 0) r->mode = M_WRONGID;
+	else if (strcmp(m, "wrongq") == 0) r->mode = M_WRONGQ;
+	else if (strcmp(m, "otheraddr") == 0) r->mode = M_OTHERADDR;
 	else if (strncmp(m, "slow=", 5) == 0) {
 		r->mode = M_SLOW;
 		r->ms = atoi(m + 5);
 	} else
 		die("unknown mode in -m");
+}
+
+/* -r OWNER:TYPE:HEX: a record with raw RDATA, whatever it holds. */
+static void
+add_raw(const char *arg)
+{
+	char		 owner[256], type[32];
+	const char	*c1 = strchr(arg, ':'), *c2, *hex;
+	uint8_t		 bytes[4096];
+	size_t		 n = 0;
+	ldns_rr		*rr;
+	unsigned int	 b;
+
+	if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL ||
+	    (size_t)(c1 - arg) >= sizeof(owner) ||
+	    (size_t)(c2 - c1 - 1) >= sizeof(type))
+		die("bad -r OWNER:TYPE:HEX");
+	memcpy(owner, arg, (size_t)(c1 - arg));
+	owner[c1 - arg] = '\0';
+	memcpy(type, c1 + 1, (size_t)(c2 - c1 - 1));
+	type[c2 - c1 - 1] = '\0';
+	for (hex = c2 + 1; hex[0] && hex[1] && n < sizeof(bytes); hex += 2) {
+		if (sscanf(hex, "%2x", &b) != 1)
+			die("bad hex in -r");
+		bytes[n++] = (uint8_t)b;
+	}
+	rr = ldns_rr_new();
+	ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner));
+	ldns_rr_set_type(rr, ldns_get_rr_type_by_name(type));
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	ldns_rr_set_ttl(rr, 300);
+	ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, n,
+	    bytes));
+	ldns_zone_push_rr(zone, rr);
 }
 
 static void
@@ -287,7 +337,7 @@ static void
 handle(int fd, int tcp, const uint8_t *buf, size_t len,
     const struct sockaddr_storage *from, socklen_t fromlen)
 {
-	ldns_pkt		*q = NULL, *p;
+	ldns_pkt		*q = NULL, *p = NULL;
 	const struct rule	*rule;
 	uint8_t			*wire = NULL;
 	size_t			 wlen, limit;
@@ -306,7 +356,18 @@ handle(int fd, int tcp, const uint8_t *buf, size_t len,
 		ldns_pkt_free(q);
 		return;
 	}
+	if (tcp && tcp_hold)
+		goto out_q;
 	p = answer(q, rule);
+	if (rule->mode == M_WRONGID)
+		ldns_pkt_set_id(p, (uint16_t)(ldns_pkt_id(q) ^ 0x5a5a));
+	if (rule->mode == M_WRONGQ) {
+		ldns_rr *qq = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+		ldns_rdf *wrong = ldns_dname_new_frm_str("wrong.question.");
+
+		ldns_rdf_deep_free(ldns_rr_owner(qq));
+		ldns_rr_set_owner(qq, wrong);
+	}
 	if (ldns_pkt2wire(&wire, p, &wlen) != LDNS_STATUS_OK)
 		goto out;
 	limit = ldns_pkt_edns(q) ? ldns_pkt_edns_udp_size(q) : 512;
@@ -329,12 +390,15 @@ handle(int fd, int tcp, const uint8_t *buf, size_t len,
 		if (ldns_pkt2wire(&wire, p, &wlen) != LDNS_STATUS_OK)
 			goto out;
 	}
+	if (rule->mode == M_OTHERADDR && !tcp && altfd != -1)
+		fd = altfd;
 	enqueue(fd, tcp, from, fromlen, wire, wlen,
 	    now_ms() + (rule->mode == M_SLOW ? rule->ms : 0));
 	wire = NULL;
 out:
 	free(wire);
 	ldns_pkt_free(p);
+out_q:
 	ldns_pkt_free(q);
 }
 
@@ -400,8 +464,19 @@ main(int argc, char *argv[])
 	struct pending		*p;
 
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "z:o:l:m:Tp:")) != -1) {
+	const char		*raws[16], *alt = NULL;
+	int			 nraw = 0;
+
+	while ((ch = getopt(argc, argv, "z:o:l:m:Tp:r:A:GH")) != -1) {
 		switch (ch) {
+		case 'r':
+			if (nraw == 16)
+				die("too many -r");
+			raws[nraw++] = optarg;
+			break;
+		case 'A': alt = optarg; break;
+		case 'G': tcp_garbage = 1; break;
+		case 'H': tcp_hold = 1; break;
 		case 'z': zfile = optarg; break;
 		case 'o': oname = optarg; break;
 		case 'l':
@@ -425,6 +500,14 @@ main(int argc, char *argv[])
 	    LDNS_STATUS_OK || ldns_zone_soa(zone) == NULL)
 		die("cannot parse zone file (or no SOA)");
 	fclose(f);
+	for (i = 0; i < nraw; i++)
+		add_raw(raws[i]);
+	if (alt != NULL) {
+		char spec[80];
+
+		snprintf(spec, sizeof(spec), "%s@0", alt);
+		altfd = listen_on(spec, 0);
+	}
 
 	for (i = 0; i < nlisten; i++) {
 		pfd[nfd].fd = listen_on(listens[i], 0);
@@ -442,7 +525,8 @@ main(int argc, char *argv[])
 
 	for (;;) {
 		for (i = 0; i < nfd; i++)
-			pfd[i].events = POLLIN;
+			pfd[i].events = POLLIN |
+			    (kind[i] == 2 && conns[i]->garbage ? POLLOUT : 0);
 		timeout = -1;
 		if (queue != NULL) {
 			double d = queue->due - now_ms();
@@ -473,6 +557,13 @@ main(int argc, char *argv[])
 			struct sockaddr_storage	 from;
 			socklen_t		 fl = sizeof(from);
 
+			if (kind[i] == 2 && conns[i]->garbage &&
+			    (pfd[i].revents & POLLOUT)) {
+				/* Endless: whatever the peer does with it. */
+				memset(buf, 0xa5, 4096);
+				if (write(pfd[i].fd, buf, 4096) < 0)
+					pfd[i].revents |= POLLHUP;
+			}
 			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			if (kind[i] == 0) {
@@ -517,6 +608,11 @@ main(int argc, char *argv[])
 					continue;
 				}
 				cn->have += (size_t)r;
+				if (tcp_garbage) {
+					cn->garbage = 1;
+					cn->have = 0;
+					continue;
+				}
 				while (cn->have >= 2 && cn->have >=
 				    2 + (need = (size_t)(cn->buf[0] << 8 |
 				    cn->buf[1]))) {

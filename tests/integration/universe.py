@@ -194,6 +194,39 @@ ZONES = [
          ['@ CAA 0 issue ' + LE]),
     Zone("slow", ["ns1", resp("ns-slow", 18, "*:slow=3000")], "no",
          ['@ CAA 0 issue ' + LE]),
+    # Hostile answers (issue 7): RDATA no zone file parser accepts,
+    # answers that are not answers, TCP abuse.
+    Zone("malformed", resp("ns-malformed", 20,
+                           "raw=malformed.caatest.:CAA:0009697373"),
+         "no", []),
+    Zone("zerotag", resp("ns-zerotag", 26,
+                         "raw=zerotag.caatest.:CAA:800076616c7565"), "no",
+         []),
+    Zone("nonascii", resp("ns-nonascii", 27,
+                          "raw=nonascii.caatest.:CAA:8005697373c3bc78"),
+         "no", []),
+    Zone("nul", resp("ns-nul", 28, "raw=nul.caatest.:CAA:" +
+                     (b"\x00\x05issuelets\x00encrypt.org").hex()), "no", []),
+    Zone("ctl", resp("ns-ctl", 29, "raw=ctl.caatest.:CAA:" +
+                     (b"\x00\x05issuea\x1b[2Jb.example").hex()), "no", []),
+    Zone("cname20", "nsd", "yes",
+         ["c%d CNAME c%d" % (i, i + 1) for i in range(1, 21)] +
+         ['c21 CAA 0 issue ";"']),
+    Zone("loop", "nsd", "yes", ["a CNAME b", "b CNAME a"]),
+    Zone("huge", "nsd", "yes",
+         ['@ CAA 0 issue "%s%03d.example"' % ("x" * 180, i)
+          for i in range(280)] + ['@ CAA 0 issue ' + LE]),
+    Zone("wrongid", ["ns1", resp("ns-wrongid", 21, "*:wrongid")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("wrongq", ["ns1", resp("ns-wrongq", 22, "*:wrongq")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("otheraddr", ["ns1", resp("ns-otheraddr", 23,
+                                   "*:otheraddr,A=127.53.7.1")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("tcpgarbage", ["ns1", resp("ns-tcpgarbage", 24, "CAA:tc,-G")], "no",
+         ['@ CAA 0 issue ' + LE]),
+    Zone("tcphold", ["ns1", resp("ns-tcphold", 25, "CAA:tc,-H")], "no",
+         ['@ CAA 0 issue ' + LE]),
 ]
 
 
@@ -311,7 +344,8 @@ class Universe:
                     instances[inst].append(
                         (z.name, bfile if inst == "b" else zfile))
                 if not (inst.startswith("resp:") and
-                        ("*:drop" in inst or "*:slow" in inst)):
+                        ("*:drop" in inst or "*:slow" in inst or
+                         "*:wrong" in inst or "*:otheraddr" in inst)):
                     self.waits.append((addr, z.name))
         self.waits = sorted(set(self.waits))
         tld_lines = []
@@ -359,7 +393,14 @@ class Universe:
             args = [self.responder, "-z", zfile, "-o", z.name + ".",
                     "-l", addr + "@53"]
             for m in modes.split(","):
-                args += ["-T"] if m == "-T" else ["-m", m]
+                if m in ("-T", "-G", "-H"):
+                    args.append(m)
+                elif m.startswith("raw="):
+                    args += ["-r", m[4:]]
+                elif m.startswith("A="):
+                    args += ["-A", m[2:]]
+                elif m:
+                    args += ["-m", m]
             self.start("responder-" + label, args)
 
     def write_conf(self, name, resolver_extra):
@@ -644,6 +685,22 @@ def j_finding(zone, severity, server, address, prefix):
     return check
 
 
+def one_of(*alternatives):
+    """The report is exactly one of these (each a list of lines)."""
+    def check(lines):
+        assert any(len(a) == len(lines) and all(
+            match(w, g) for w, g in zip(a, lines)) for a in alternatives), \
+            "none of %d alternatives" % len(alternatives)
+    return check
+
+
+def j_escaped(field, want):
+    def check(doc):
+        recs = doc["names"][0]["records"]
+        assert len(recs) == 1 and recs[0][field] == want, recs
+    return check
+
+
 def j_healthy(doc):
     z = doc["nameservers"][0]
     assert len(doc["nameservers"]) == 1 and z["zone"] == "healthy.caatest", z
@@ -907,8 +964,8 @@ SCENARIOS = [
           P + "tc.caatest: nameserver ns-tc.caatest (127.53.4.17) truncates "
           "the CAA answer for tc.caatest over UDP and fails over TCP "
           "(Connection refused)",
-          FIX + "allow DNS over TCP (port 53) to ns-tc.caatest: answers too "
-          "large for UDP need it", summary(1, fail=1)],
+          FIX + "make DNS over TCP (port 53) work on ns-tc.caatest: answers "
+          "too large for UDP need it", summary(1, fail=1)],
       check=j_finding("tc.caatest", "error", "ns-tc.caatest", "127.53.4.17",
                       "truncates the CAA answer")),
     S("answers later than the probe waits", ["slow.caatest"], 2,
@@ -934,6 +991,90 @@ SCENARIOS = [
       refused_other("*.wild.caatest", "wild.caatest", tag="issuewild") +
       [summary(2, ok=1, refused=1)],
       env={"LEGO_HOOK_CERT_DOMAINS": "ok.caatest,*.wild.caatest"}),
+    # Hostile answers: never a crash, never past the deadline, never a
+    # false "ok".
+    S("CAA tag length runs past the record", ["malformed.caatest"], 2, [
+        P + "malformed.caatest: DNS problem: malformed CAA record for "
+        "malformed.caatest (CAA tag length runs past the end of the record), "
+        "so the CA rejects the whole answer",
+        FIX + "delete and re-create the CAA records of malformed.caatest; "
+        "the nameserver sends one corrupt"] + ns_fault("malformed.caatest") + [
+        P + "malformed.caatest: nameserver ns-malformed.caatest "
+        "(127.53.4.20) does not answer CAA for malformed.caatest (malformed "
+        "answer: answer section incomplete)",
+        FIX + "repair ns-malformed.caatest or remove it from the NS records "
+        "of malformed.caatest", summary(1, fail=1)], max_seconds=11),
+    S("zero-length tag, critical", ["zerotag.caatest"], 1, [
+        P + 'zerotag.caatest: CAA at zerotag.caatest has tag "" marked '
+        'critical (flags 128), which the CA does not know, so it must refuse',
+        FIX + "remove the record from zerotag.caatest: it has no tag",
+        summary(1, refused=1)], max_seconds=11),
+    S("tag with non-ASCII bytes", ["nonascii.caatest"], 1, [
+        P + 'nonascii.caatest: CAA at nonascii.caatest has tag '
+        '"iss\\195\\188" marked critical (flags 128), which the CA does not '
+        'know, so it must refuse',
+        FIX + 'remove the record or clear its flags: nonascii.caatest. CAA '
+        '0 iss\\195\\188 "x"', summary(1, refused=1)],
+      check=j_escaped("tag", "iss\u00c3\u00bc"), max_seconds=11),
+    S("value with a NUL byte", ["nul.caatest"], 1, [
+        P + 'nul.caatest: CAA issue at nul.caatest allows only '
+        '"lets\\000encrypt.org", not "letsencrypt.org"',
+        FIX + 'nul.caatest. CAA 0 issue "letsencrypt.org"',
+        summary(1, refused=1)],
+      check=j_escaped("value", "lets\u0000encrypt.org"), max_seconds=11),
+    S("control characters never reach the terminal", ["ctl.caatest"], 1, [
+        P + 'ctl.caatest: CAA issue at ctl.caatest allows only '
+        '"a\\027[2Jb.example", not "letsencrypt.org"',
+        FIX + 'ctl.caatest. CAA 0 issue "letsencrypt.org"',
+        summary(1, refused=1)], max_seconds=11),
+    S("a CNAME chain of 20", ["c1.cname20.caatest"], 1,
+      forbids("c1.cname20.caatest", "c1.cname20.caatest") +
+      [summary(1, refused=1)], max_seconds=11),
+    S("a CNAME loop", ["a.loop.caatest"], 2,
+      servfail("a.loop.caatest", "a.loop.caatest") + [summary(1, fail=1)],
+      max_seconds=11),
+    S("a 64 KiB answer over TCP", ["huge.caatest"], 0, [summary(1, ok=1)],
+      check=j_allowed_at("huge.caatest", 281), max_seconds=11),
+] + [
+    S("answers %s" % how, ["%s.caatest" % z], 2, ns_fault("%s.caatest" % z) + [
+        P + "%s.caatest: nameserver ns-%s.caatest (127.53.4.%d) does not "
+        "answer at all (SOA and CAA queries: no answer)" % (z, z, n),
+        FIX + "repair ns-%s.caatest or remove it from the NS records of "
+        "%s.caatest, both at the parent caatest and in the zone" % (z, z),
+        summary(1, fail=1)], max_seconds=11,
+      check=j_finding("%s.caatest" % z, "error", "ns-%s.caatest" % z,
+                      "127.53.4.%d" % n, "does not answer at all"))
+    for z, n, how in (("wrongid", 21, "with the wrong ID"),
+                      ("wrongq", 22, "to a different question"),
+                      ("otheraddr", 23, "from another address"))
+] + [
+    S("TCP %s" % how, ["%s.caatest" % z], 2, ns_fault("%s.caatest" % z) + [
+        P + "%s.caatest: nameserver ns-%s.caatest (127.53.4.%d) truncates "
+        "the CAA answer for %s.caatest over UDP and fails over TCP (%s)"
+        % (z, z, n, z, err),
+        FIX + "make DNS over TCP (port 53) work on ns-%s.caatest: answers "
+        "too large for UDP need it" % z, summary(1, fail=1)],
+      max_seconds=11)
+    for z, n, how, err in (
+        ("tcpgarbage", 24, "sends endless garbage", "garbage over TCP"),)
+] + [
+    # libunbound meets the held connection too, and whether it then gives
+    # up on that server in time depends on its server selection: either
+    # outcome is a reported DNS failure, within the deadline.
+    S("TCP holds the connection open", ["tcphold.caatest"], 2, None,
+      max_seconds=11, text=one_of(
+          ns_fault("tcphold.caatest") + [
+              P + "tcphold.caatest: nameserver ns-tcphold.caatest "
+              "(127.53.4.25) truncates the CAA answer for tcphold.caatest "
+              "over UDP and fails over TCP (TCP timed out)",
+              FIX + "make DNS over TCP (port 53) work on ns-tcphold.caatest: "
+              "answers too large for UDP need it", summary(1, fail=1)],
+          [P + "tcphold.caatest: DNS problem: query timed out looking up "
+           "CAA for tcphold.caatest (no answer within the 10 s deadline)",
+           FIX + "make sure every nameserver of tcphold.caatest answers CAA "
+           "queries (type 257); if the network is slow, raise timeout",
+           summary(1, fail=1)])),
+] + [
     S("nameservers: off sends no direct query", ["ok.caatest"], 0,
       [summary(1, ok=1)], conf="offconf", check=j_off),
     S("several names, one run", ["ok.caatest", "*.wild.caatest",
@@ -1262,6 +1403,14 @@ def main(argv):
             else:
                 passed += 1
                 print("ok   %s (%.2f s)" % (s.title, secs))
+        # Children waited for so far are caa-preflight runs only.
+        import resource
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print("integration: peak RSS of any caa-preflight run: %.1f MiB"
+              % (rss / 1024.0))
+        if not wrap() and rss > 64 * 1024:
+            failed += 1
+            print("FAIL memory: a run used %d KiB, over 64 MiB" % rss)
         if not only or "acme" in only:
             p_, f_ = acme_tests(binary, u)
             passed += p_
