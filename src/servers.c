@@ -1308,26 +1308,21 @@ analyse_zone(struct srv_zone *z)
 			len += (size_t)snprintf(ns + len, sizeof(ns) - len,
 			    "%s%s. NS %s.", i ? " / " : "", z->apex,
 			    z->child_ns[i]);
+		(void)snprintf(fix, sizeof(fix), "at the parent %s (your "
+		    "registrar), publish the zone's own NS set: %s", z->parent,
+		    ns);
 		for (i = 0; i < z->nparent; i++)
-			if (!listed(z->child_ns, z->nchild, z->parent_ns[i])) {
-				(void)snprintf(fix, sizeof(fix), "at the parent "
-				    "%s (your registrar), publish the zone's "
-				    "own NS set: %s", z->parent, ns);
+			if (!listed(z->child_ns, z->nchild, z->parent_ns[i]))
 				finding(z, 0, NULL, NULL, fix, "the parent %s "
 				    "lists %s as a nameserver of %s, but the "
 				    "zone's own NS set does not", z->parent,
 				    z->parent_ns[i], z->apex);
-			}
 		for (i = 0; i < z->nchild; i++)
-			if (!listed(z->parent_ns, z->nparent, z->child_ns[i])) {
-				(void)snprintf(fix, sizeof(fix), "at the parent "
-				    "%s (your registrar), publish the zone's "
-				    "own NS set: %s", z->parent, ns);
+			if (!listed(z->parent_ns, z->nparent, z->child_ns[i]))
 				finding(z, 0, NULL, NULL, fix, "the zone lists "
 				    "%s as a nameserver of %s, but the parent %s "
 				    "does not", z->child_ns[i], z->apex,
 				    z->parent);
-			}
 	}
 	for (i = 0; i < z->nservers; i++) {
 		ldns_pkt_free(z->servers[i].soa.pkt);
