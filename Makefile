@@ -104,6 +104,13 @@ install-check: caa-preflight
 	    { echo "install-check: left behind: $$left"; exit 1; }; \
 	echo "install-check: ok"
 
+tests/bench/relay: tests/bench/relay.c
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ tests/bench/relay.c
+
+# Figures, not a pass/fail test: see tests/bench/bench.py.
+bench: caa-preflight tests/integration/responder tests/bench/relay
+	tests/integration/run.sh --bench ./caa-preflight
+
 demo: caa-preflight tests/integration/responder
 	tests/integration/run.sh --demo ./caa-preflight
 
@@ -151,6 +158,7 @@ fuzz-smoke:
 # Sanitizer build: a profile of the same targets.
 check-asan:
 	$(MAKE) clean
+	CAA_PREFLIGHT_SANITIZED=1 \
 	$(MAKE) SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer" unit-check cli-check \
 	    integration-check
@@ -186,8 +194,9 @@ uninstall:
 clean:
 	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record \
 	    tests/integration/responder tests/fuzz/fuzz_caa \
-	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response
+	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response \
+	    tests/bench/relay
 
 .PHONY: all deps check unit-check cli-check integration-check lint-check \
-        install-check fuzz fuzz-smoke \
+        install-check fuzz fuzz-smoke bench \
         demo check-asan check-valgrind install uninstall clean

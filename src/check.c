@@ -21,8 +21,6 @@
 
 /* Enough for a 253-character name: at most 127 labels. */
 #define MAXLEVELS	128
-/* Queries in flight to one nameserver address (politeness). */
-#define PROBE_PER_SERVER	8
 /* Wait for a direct answer before the one retry. */
 #define PROBE_ATTEMPT_MS	1000
 
@@ -387,6 +385,12 @@ answered(void *arg, struct resolve_answer *a)
 {
 	struct check_query	*q = arg;
 
+	/* The decision needs the RDATA, not the whole packet. */
+	if (a != NULL) {
+		free(a->packet);
+		a->packet = NULL;
+		a->packetlen = 0;
+	}
 	q->ans = a;
 }
 
@@ -596,7 +600,7 @@ check_run(struct check *k, char *err, size_t errlen)
 		if (k->r == NULL)
 			return -1;
 		if (k->c->nameservers != CONF_OFF &&
-		    ((k->pr = probe_new(PROBE_PER_SERVER,
+		    ((k->pr = probe_new(k->c->max_inflight,
 		    PROBE_ATTEMPT_MS)) == NULL ||
 		    (k->srv = servers_new(k->r, k->pr)) == NULL)) {
 			(void)snprintf(err, errlen, "out of memory");

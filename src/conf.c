@@ -51,6 +51,7 @@ conf_new(void)
 	c->timeout = 15;
 	c->nameservers = CONF_ERROR;
 	c->dns01 = CONF_AUTO;
+	c->max_inflight = 32;
 	if (conf_policy_set_ca(&c->pol, "letsencrypt") == -1 ||
 	    (c->pol.method = strdup("http-01")) == NULL) {
 		conf_free(c);
@@ -573,9 +574,30 @@ h_dns01(struct ctx *x, yaml_node_t *n, void *arg)
 	level(x, n, &x->c->dns01, 1, "checks.dns01");
 }
 
+static void
+h_inflight(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	const char	*s;
+	char		*end;
+	long		 v;
+
+	(void)arg;
+	if ((s = scalar(x, n, "checks.max_inflight")) == NULL)
+		return;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 1024) {
+		err(x, n, "checks.max_inflight must be a whole number from 1 "
+		    "to 1024, not \"%.32s\"", s);
+		return;
+	}
+	x->c->max_inflight = (int)v;
+}
+
 static const struct key checks_keys[] = {
 	{ "nameservers", h_nameservers },
 	{ "dns01", h_dns01 },
+	{ "max_inflight", h_inflight },
 	{ NULL, NULL }
 };
 

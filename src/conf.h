@@ -48,6 +48,7 @@ struct conf {
 	int			 timeout;	/* whole-run deadline, seconds */
 	enum conf_level		 nameservers;	/* SPEC 5.3 severity */
 	enum conf_level		 dns01;		/* SPEC 5.4 severity */
+	int			 max_inflight;	/* direct queries per address */
 	char			*trust_anchor;	/* NULL: default search */
 	char			*root_hints;	/* NULL: libunbound's own */
 	char		       **forward;	/* forwarders, "addr[@port]" */

@@ -53,7 +53,17 @@ struct query {
 	struct query		*next;
 };
 
+/* Queries in flight to one address (the politeness cap). */
+struct inflight {
+	char			 addr[INET6_ADDRSTRLEN];
+	size_t			 n;
+	struct inflight		*next;
+};
+
+#define PROBE_NADDRB	1024
+
 struct probe {
+	struct inflight	*addrs[PROBE_NADDRB];
 	struct query	*active;	/* sent, waiting */
 	struct query	*queued;	/* waiting for a slot, in order */
 	struct query	*queued_tail;
@@ -155,16 +165,25 @@ fail:
 	return -1;
 }
 
-static size_t
-inflight_to(const struct probe *p, const char *addr)
+static struct inflight *
+inflight_of(struct probe *p, const char *addr)
 {
-	const struct query	*q;
-	size_t			 n = 0;
+	struct inflight	*a;
+	size_t		 h = 5381;
+	const char	*c;
 
-	for (q = p->active; q != NULL; q = q->next)
-		if (strcmp(q->addr, addr) == 0)
-			n++;
-	return n;
+	for (c = addr; *c != '\0'; c++)
+		h = h * 33 + (unsigned char)*c;
+	h %= PROBE_NADDRB;
+	for (a = p->addrs[h]; a != NULL; a = a->next)
+		if (strcmp(a->addr, addr) == 0)
+			return a;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	memcpy(a->addr, addr, strlen(addr) + 1);
+	a->next = p->addrs[h];
+	p->addrs[h] = a;
+	return a;
 }
 
 static void
@@ -174,8 +193,12 @@ unlink_active(struct probe *p, struct query *q)
 
 	for (pp = &p->active; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == q) {
+			struct inflight *a = inflight_of(p, q->addr);
+
 			*pp = q->next;
 			p->nactive--;
+			if (a != NULL && a->n > 0)
+				a->n--;
 			return;
 		}
 }
@@ -252,11 +275,15 @@ dispatch(struct probe *p)
 	struct query	**pp, *q;
 
 	for (pp = &p->queued; *pp != NULL && p->nactive < PROBE_MAXOPEN;) {
+		struct inflight *a;
+
 		q = *pp;
-		if (inflight_to(p, q->addr) >= (size_t)p->per_server) {
+		a = inflight_of(p, q->addr);
+		if (a == NULL || a->n >= (size_t)p->per_server) {
 			pp = &q->next;
 			continue;
 		}
+		a->n++;
 		*pp = q->next;
 		if (p->queued_tail == q)
 			p->queued_tail = NULL;
@@ -518,8 +545,16 @@ probe_cancel_all(struct probe *p)
 void
 probe_free(struct probe *p)
 {
+	struct inflight	*a, *next;
+	size_t		 i;
+
 	if (p == NULL)
 		return;
 	probe_cancel_all(p);
+	for (i = 0; i < PROBE_NADDRB; i++)
+		for (a = p->addrs[i]; a != NULL; a = next) {
+			next = a->next;
+			free(a);
+		}
 	free(p);
 }

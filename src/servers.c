@@ -34,6 +34,8 @@ struct lookup {
 	int			 qtype;
 	int			 done;
 	struct resolve_answer	*ans;
+	int			 zres;		/* SOA: zone_from_soa() result */
+	char			*apex;		/* SOA: the zone, once known */
 	struct lookup		*next;
 };
 
@@ -68,6 +70,8 @@ struct servers {
 	struct lookup	 *buckets[NBUCKETS];
 	struct want	 *wants;
 	size_t		  nwants;
+	size_t		 *wanted[NBUCKETS];	/* want indices by hash */
+	size_t		  nwanted[NBUCKETS];
 	struct srv_zone	**zones;
 	size_t		  nzones;
 	int		  started;
@@ -127,7 +131,7 @@ seen_clear(struct srv_seen *q)
 	for (i = 0; i < q->nrecords; i++)
 		free(q->records[i]);
 	free(q->records);
-	ldns_pkt_free(q->pkt);
+	free(q->wire);
 }
 
 static void
@@ -189,12 +193,15 @@ servers_free(struct servers *s)
 		for (l = s->buckets[i]; l != NULL; l = next) {
 			next = l->next;
 			resolve_answer_free(l->ans);
+			free(l->apex);
 			free(l->qname);
 			free(l);
 		}
 	for (i = 0; i < s->nwants; i++)
 		free(s->wants[i].qname);
 	free(s->wants);
+	for (i = 0; i < NBUCKETS; i++)
+		free(s->wanted[i]);
 	for (i = 0; i < s->nzones; i++)
 		zone_free(s->zones[i]);
 	free(s->zones);
@@ -248,12 +255,19 @@ int
 servers_want(struct servers *s, const char *qname, int qtype)
 {
 	struct want	*v;
-	size_t		 i;
+	size_t		 i, h = hash(qname, qtype), *b;
 
-	for (i = 0; i < s->nwants; i++)
-		if (s->wants[i].qtype == qtype &&
-		    strcmp(s->wants[i].qname, qname) == 0)
+	/* Thousands of names share levels: a hash, not a scan. */
+	for (i = 0; i < s->nwanted[h]; i++) {
+		struct want *w = &s->wants[s->wanted[h][i]];
+
+		if (w->qtype == qtype && strcmp(w->qname, qname) == 0)
 			return 0;
+	}
+	if ((b = reallocarray(s->wanted[h], s->nwanted[h] + 1,
+	    sizeof(*b))) == NULL)
+		return -1;
+	s->wanted[h] = b;
 	if ((v = reallocarray(s->wants, s->nwants + 1, sizeof(*v))) == NULL)
 		return -1;
 	s->wants = v;
@@ -261,6 +275,7 @@ servers_want(struct servers *s, const char *qname, int qtype)
 	if ((v[s->nwants].qname = strdup(qname)) == NULL)
 		return -1;
 	v[s->nwants].qtype = qtype;
+	b[s->nwanted[h]++] = s->nwants;
 	s->nwants++;
 	return 0;
 }
@@ -384,7 +399,20 @@ find_zone(struct servers *s, const char *qname, char *apex, size_t size)
 	while (name != NULL) {
 		if ((l = lookup_get(s, name, T_SOA, 1)) == NULL)
 			return Z_FAIL;
-		r = zone_from_soa(l, name, apex, size);
+		if (l->zres == 0 && l->done) {
+			/* Parse the answer once; keep only the verdict. */
+			r = zone_from_soa(l, name, apex, size);
+			l->zres = (int)r + 1;
+			if (r == Z_FOUND)
+				l->apex = strdup(apex);
+		}
+		r = l->zres ? (enum zres)(l->zres - 1) : Z_PENDING;
+		if (r == Z_FOUND && l->apex != NULL) {
+			(void)snprintf(apex, size, "%s", l->apex);
+			return r;
+		}
+		if (r == Z_FOUND)
+			return Z_FAIL;	/* out of memory */
 		if (r != Z_ALIAS)
 			return r;
 		name = parent_of(name);
@@ -513,6 +541,9 @@ host_addrs(struct servers *s, const char *host, char out[][INET6_ADDRSTRLEN],
 	return n;
 }
 
+static void	seen_take(const struct srv_zone *, struct srv_seen *,
+		    ldns_pkt *);
+
 static void
 probed(void *arg, struct probe_result *r)
 {
@@ -571,12 +602,9 @@ probed(void *arg, struct probe_result *r)
 	q->state = r->state;
 	q->tcp = r->tcp;
 	q->ms = r->ms;
-	q->pkt = r->pkt;
 	(void)snprintf(q->err, sizeof(q->err), "%s", r->err);
-	if (r->state == PROBE_ANSWER) {
-		q->rcode = ldns_pkt_get_rcode(r->pkt);
-		q->aa = ldns_pkt_aa(r->pkt);
-	}
+	if (r->state == PROBE_ANSWER)
+		seen_take(z, q, r->pkt);
 	free(t);
 }
 
@@ -846,17 +874,34 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Keep the answer records as sorted text: what servers are compared on. */
+/*
+ * Keep what the analysis needs from an answer, and free it: the answer
+ * records as sorted text (what servers are compared on), the serial,
+ * whether the SOA came with a negative answer, and for signed zones the
+ * wire form for the signature check.  Thousands of parsed packets held
+ * until the end would cost far more memory than this.
+ */
 static void
-seen_records(struct srv_seen *q)
+seen_take(const struct srv_zone *z, struct srv_seen *q, ldns_pkt *pkt)
 {
 	ldns_rr_list	*ans;
 	size_t		 i, j;
 	char		*t, **v;
 
-	if (q->pkt == NULL)
+	if (pkt == NULL)
 		return;
-	ans = ldns_pkt_answer(q->pkt);
+	q->rcode = ldns_pkt_get_rcode(pkt);
+	q->aa = ldns_pkt_aa(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(ldns_pkt_authority(pkt)); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_authority(pkt),
+		    i)) == LDNS_RR_TYPE_SOA)
+			q->soa_in_auth = 1;
+	if (z->secure && ldns_pkt2wire(&q->wire, pkt, &q->wirelen) !=
+	    LDNS_STATUS_OK) {
+		q->wire = NULL;
+		q->wirelen = 0;
+	}
+	ans = ldns_pkt_answer(pkt);
 	for (i = 0; i < ldns_rr_list_rr_count(ans); i++) {
 		ldns_rr		*rr = ldns_rr_list_rr(ans, i);
 		ldns_rr_type	 ty = ldns_rr_get_type(rr);
@@ -893,6 +938,7 @@ seen_records(struct srv_seen *q)
 	}
 	if (q->nrecords > 1)
 		qsort(q->records, q->nrecords, sizeof(*q->records), cmpstr);
+	ldns_pkt_free(pkt);
 }
 
 /* An answer usable for comparison: authoritative NOERROR/NXDOMAIN. */
@@ -1094,9 +1140,6 @@ analyse_zone(struct srv_zone *z)
 
 		sv->in_parent = listed(z->parent_ns, z->nparent, sv->host);
 		sv->in_child = listed(z->child_ns, z->nchild, sv->host);
-		seen_records(&sv->soa);
-		for (j = 0; j < sv->nq; j++)
-			seen_records(&sv->q[j]);
 	}
 
 	/*
@@ -1162,7 +1205,7 @@ analyse_zone(struct srv_zone *z)
 			struct srv_seen	*q = &sv->q[j];
 			const char	*ty = q->qtype == T_TXT ? "TXT" : "CAA";
 			const char	*why;
-			int		 soa_in_auth = 0;
+			ldns_pkt	*pkt = NULL;
 
 			if (!q->done || q->state == PROBE_CANCELLED)
 				continue;
@@ -1218,13 +1261,7 @@ analyse_zone(struct srv_zone *z)
 				    "authoritative (lame)", ty, q->qname);
 				continue;
 			}
-			for (k = 0; k < ldns_rr_list_rr_count(
-			    ldns_pkt_authority(q->pkt)); k++)
-				if (ldns_rr_get_type(ldns_rr_list_rr(
-				    ldns_pkt_authority(q->pkt), k)) ==
-				    LDNS_RR_TYPE_SOA)
-					soa_in_auth = 1;
-			if (q->nrecords == 0 && !soa_in_auth) {
+			if (q->nrecords == 0 && !q->soa_in_auth) {
 				(void)snprintf(fix, sizeof(fix), "%s must put "
 				    "the zone's SOA record in the authority "
 				    "section of negative answers (RFC 2308 "
@@ -1237,7 +1274,9 @@ analyse_zone(struct srv_zone *z)
 				continue;
 			}
 			if (z->secure && z->dnskeys != NULL &&
-			    (why = signatures_bad(z, q->pkt, a,
+			    q->wire != NULL && ldns_wire2pkt(&pkt, q->wire,
+			    q->wirelen) == LDNS_STATUS_OK &&
+			    (why = signatures_bad(z, pkt, a,
 			    sizeof(a))) != NULL) {
 				(void)snprintf(fix, sizeof(fix), "re-sign %s and "
 				    "make sure %s serves the fresh copy (zone "
@@ -1247,6 +1286,7 @@ analyse_zone(struct srv_zone *z)
 				    "for %s with bad DNSSEC signatures: %s "
 				    "(%s)", ty, q->qname, why, a);
 			}
+			ldns_pkt_free(pkt);
 		}
 	}
 
@@ -1325,11 +1365,11 @@ analyse_zone(struct srv_zone *z)
 				    z->parent);
 	}
 	for (i = 0; i < z->nservers; i++) {
-		ldns_pkt_free(z->servers[i].soa.pkt);
-		z->servers[i].soa.pkt = NULL;
+		free(z->servers[i].soa.wire);
+		z->servers[i].soa.wire = NULL;
 		for (j = 0; j < z->servers[i].nq; j++) {
-			ldns_pkt_free(z->servers[i].q[j].pkt);
-			z->servers[i].q[j].pkt = NULL;
+			free(z->servers[i].q[j].wire);
+			z->servers[i].q[j].wire = NULL;
 		}
 	}
 }
@@ -1358,11 +1398,17 @@ servers_zone(const struct servers *s, size_t i)
 const struct srv_zone *
 servers_zone_of(const struct servers *s, const char *qname)
 {
-	size_t	 i;
+	static const int types[] = { T_CAA, T_TXT };
+	size_t		 i, k, h;
 
-	for (i = 0; i < s->nwants; i++)
-		if (strcmp(s->wants[i].qname, qname) == 0 &&
-		    s->wants[i].zone != NULL)
-			return s->wants[i].zone;
+	for (k = 0; k < 2; k++) {
+		h = hash(qname, types[k]);
+		for (i = 0; i < s->nwanted[h]; i++) {
+			const struct want *w = &s->wants[s->wanted[h][i]];
+
+			if (strcmp(w->qname, qname) == 0 && w->zone != NULL)
+				return w->zone;
+		}
+	}
 	return NULL;
 }

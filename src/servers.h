@@ -13,6 +13,7 @@
 #define SERVERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct conf;
 struct probe;
@@ -42,7 +43,9 @@ struct srv_seen {
 	char	**records;	/* answer records as text */
 	size_t	 nrecords;
 	char	 err[128];
-	void	*pkt;		/* ldns_pkt *, until analysis */
+	int	 soa_in_auth;	/* the authority section had the SOA */
+	uint8_t	*wire;		/* signed zones: the answer, until analysis */
+	size_t	 wirelen;
 };
 
 /* One address of one nameserver of a zone. */

@@ -30,7 +30,8 @@ good(const char *rrs, int rcode)
 }
 
 static void
-seen_from(struct srv_seen *q, const char *qname, int qtype, ldns_pkt *pkt)
+seen_from(const struct srv_zone *z, struct srv_seen *q, const char *qname,
+    int qtype, ldns_pkt *pkt)
 {
 	memset(q, 0, sizeof(*q));
 	q->qname = strdup(qname);
@@ -42,9 +43,7 @@ seen_from(struct srv_seen *q, const char *qname, int qtype, ldns_pkt *pkt)
 		return;
 	}
 	q->state = PROBE_ANSWER;
-	q->pkt = pkt;
-	q->rcode = ldns_pkt_get_rcode(pkt);
-	q->aa = ldns_pkt_aa(pkt);
+	seen_take(z, q, pkt);
 }
 
 int
@@ -104,15 +103,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	z->servers[0].addr = strdup("192.0.2.1");
 	z->servers[1].host = strdup("ns2.example.net");
 	z->servers[1].addr = strdup("192.0.2.2");
-	seen_from(&z->servers[0].soa, "example", 6, pkt);
+	seen_from(z, &z->servers[0].soa, "example", 6, pkt);
 	z->servers[0].q = calloc(1, sizeof(struct srv_seen));
 	z->servers[0].nq = 1;
-	seen_from(&z->servers[0].q[0], "example", 257, pkt2);
-	seen_from(&z->servers[1].soa, "example", 6, good("example. 300 IN SOA "
+	seen_from(z, &z->servers[0].q[0], "example", 257, pkt2);
+	seen_from(z, &z->servers[1].soa, "example", 6, good("example. 300 IN SOA "
 	    "ns1.example.net. h.example. 7 3600 900 604800 300", 0));
 	z->servers[1].q = calloc(1, sizeof(struct srv_seen));
 	z->servers[1].nq = 1;
-	seen_from(&z->servers[1].q[0], "example", 257, good("example. 300 IN "
+	seen_from(z, &z->servers[1].q[0], "example", 257, good("example. 300 IN "
 	    "CAA 0 issue \"letsencrypt.org\"", 0));
 	analyse_zone(z);
 	zone_free(z);

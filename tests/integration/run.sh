@@ -4,7 +4,7 @@
 # and every server dies with the namespace), then run caa-preflight
 # against it.
 #
-# usage: run.sh [--demo] path/to/caa-preflight [scenario ...]
+# usage: run.sh [--demo | --bench] path/to/caa-preflight [scenario ...]
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -28,4 +28,8 @@ if [ "${CAA_PREFLIGHT_IN_NS:-}" != 1 ]; then
 fi
 
 ip link set lo up || exit 1
+if [ "${1:-}" = "--bench" ]; then
+	shift
+	exec python3 "$HERE/../bench/bench.py" "$@"
+fi
 exec python3 "$HERE/universe.py" "$@"

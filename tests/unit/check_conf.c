@@ -48,6 +48,9 @@ static const struct ccase ccases[] = {
 	{ "bad checks level", "checks:\n  nameservers: maybe\n  dns01: auto\n",
 	    { "2:16: checks.nameservers must be error, warn or off, not "
 	    "\"maybe\"" } },
+	{ "bad max_inflight", "checks:\n  max_inflight: 0\n",
+	    { "2:17: checks.max_inflight must be a whole number from 1 to "
+	    "1024, not \"0\"" } },
 	{ "invalid names, all reported",
 	    "domains: [example.com, \"a..b\", \"*.ok.example\", \"x.*.y\"]\n",
 	    { "1:24: invalid name \"a..b\": empty label (two dots in a row, or "
@@ -135,7 +138,7 @@ START_TEST(test_full)
 	    "account_uri: https://acme.example/acct/7\n"
 	    "method: dns-01\n"
 	    "timeout: 30\n"
-	    "checks:\n  nameservers: warn\n  dns01: off\n"
+	    "checks:\n  nameservers: warn\n  dns01: off\n  max_inflight: 4\n"
 	    "resolver:\n"
 	    "  trust_anchor: /tmp/ta.key\n"
 	    "  root_hints: /tmp/hints\n"
@@ -154,6 +157,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(cf->timeout, 30);
 	ck_assert_int_eq(cf->nameservers, CONF_WARN);
 	ck_assert_int_eq(cf->dns01, CONF_OFF);
+	ck_assert_int_eq(cf->max_inflight, 4);
 	ck_assert_str_eq(cf->trust_anchor, "/tmp/ta.key");
 	ck_assert_str_eq(cf->root_hints, "/tmp/hints");
 	ck_assert_uint_eq(cf->nforward, 2);
@@ -192,6 +196,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cf->timeout, 15);
 	ck_assert_int_eq(cf->nameservers, CONF_ERROR);
 	ck_assert_int_eq(cf->dns01, CONF_AUTO);
+	ck_assert_int_eq(cf->max_inflight, 32);
 	conf_free(cf);
 }
 END_TEST

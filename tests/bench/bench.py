@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""make bench: caa-preflight against what operators use today.
+
+Runs inside the integration harness's private namespace.  Builds 200
+DNSSEC-signed zones with two nameservers each, puts every server behind a
+delay relay of our own (this kernel has no netem), and measures, in one
+run over the same names and servers: caa-preflight; a sequential shell
+script of dig through a local validating unbound plus dig +norec to every
+nameserver; the same script 16 names at a time.  With the nameserver
+probe on and off.  Figures are printed, not judged.
+
+Environment: BENCH_DELAY_MS (one way, default 20), BENCH_SIZES (default
+1000,10000), BENCH_BASELINE_NAMES (how many of the 1,000 names the dig
+scripts run over, default all; their figures are then scaled).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+import universe as U  # noqa: E402
+
+DELAY = float(os.environ.get("BENCH_DELAY_MS", "20"))
+SIZES = [int(x) for x in os.environ.get("BENCH_SIZES",
+                                          "1000,10000").split(",")]
+SAMPLE = int(os.environ.get("BENCH_BASELINE_NAMES", "0"))
+NZONES = 200
+RTT = 2 * DELAY / 1000.0
+# Sequential round trips a cold, fully parallel lookup of the deepest
+# name needs: root priming; the root (referral to the TLD, root DNSKEY);
+# the TLD (referral with DS, TLD DNSKEY); the zone (CAA, zone DNSKEY).
+# Naming the broken server takes one more: the direct queries.
+BOUND_RTTS = {"on": 5, "off": 4}
+
+
+def bench_zones():
+    zones = []
+    for i in range(NZONES):
+        recs = ['@ CAA 0 issue "letsencrypt.org"'] if i % 4 else []
+        if i % 10 == 3:
+            recs.append('@ CAA 0 issuewild "letsencrypt.org"')
+        recs += ["www A 192.0.2.1", "mail A 192.0.2.1", "a.b A 192.0.2.1"]
+        recs += ["h%d A 192.0.2.1" % k for k in range(50)]
+        zones.append(U.Zone("z%03d" % i, [
+            "main:ns1-z%03d:127.55.%d.1" % (i, i),
+            "main:ns2-z%03d:127.55.%d.2" % (i, i)], "yes", recs))
+    return zones
+
+
+def bench_names(n):
+    per = n // NZONES
+    prefixes = ["", "www.", "a.b.", "*.", "mail."] + \
+        ["h%d." % k for k in range(per)]
+    return [p + "z%03d.%s" % (i, U.TLD) for i in range(NZONES)
+            for p in prefixes[:per]]
+
+
+class Relay:
+    def __init__(self, work, addrs):
+        self.stats = os.path.join(work, "relay.stats")
+        self.proc = subprocess.Popen(
+            [os.path.join(HERE, "relay"), "-d", str(DELAY), "-b", "5353",
+             "-s", self.stats] + addrs)
+
+    def count(self):
+        self.proc.send_signal(signal.SIGUSR1)
+        for _ in range(100):
+            time.sleep(0.02)
+            try:
+                with open(self.stats) as f:
+                    a, b = f.read().split()
+                os.unlink(self.stats)
+                return int(a) + int(b)
+            except (OSError, ValueError):
+                continue
+        return -1
+
+
+def timed(cmd, env=None):
+    """wall, cpu (children), peak RSS KiB, the process."""
+    before = os.times()
+    t0 = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, env=env,
+                       capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    after = os.times()
+    cpu = (after.children_user - before.children_user +
+           after.children_system - before.children_system)
+    try:
+        rss = int(p.stderr.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        rss = -1
+    return wall, cpu, rss, p
+
+
+def row(label, wall, cpu, rss, queries, n, bound):
+    print("  %-34s wall %7.2f s  cpu %7.2f s  rss %6.1f MiB  queries %7s"
+          "  (%5.1f/name)  wall/bound %6.1f" % (
+              label, wall, cpu, rss / 1024.0 if rss >= 0 else -1,
+              queries, (queries / n) if isinstance(queries, int) else 0,
+              wall / bound))
+
+
+def main(argv):
+    binary = os.path.abspath(argv[0])
+    U.SERVER_PORT = 5353
+    U.ZONES = bench_zones()
+    work = tempfile.mkdtemp(prefix="caapf-bench-")
+    u = U.Universe(work)
+    t0 = time.monotonic()
+    try:
+        u.build()
+        relay = Relay(work, [U.ROOT_ADDR, U.TLD_ADDR] +
+                      [a for a in u.main_addrs if a.startswith("127.55.")])
+        u.procs.append(("relay", relay.proc))
+        u.wait()
+        print("bench: %d zones, 2 nameservers (addresses) each, every "
+              "query through a "
+              "relay adding %.0f ms each way (RTT %.0f ms); up in %.1f s" % (
+                  NZONES, DELAY, RTT * 1000, time.monotonic() - t0))
+        if os.environ.get("BENCH_EXEC"):
+            names = bench_names(SIZES[0])
+            with open(os.path.join(work, "names"), "w") as f:
+                f.write("\n".join(names))
+            return subprocess.call(["sh", "-c", os.environ["BENCH_EXEC"]],
+                                   env=dict(os.environ, WORK=work))
+        confs = {}
+        for mode in ("on", "off"):
+            confs[mode] = os.path.join(work, "bench-%s.yaml" % mode)
+            with open(confs[mode], "w") as f:
+                f.write("timeout: 120\nchecks:\n  nameservers: %s\n"
+                        "resolver:\n  trust_anchor: %s/root.ds\n"
+                        "  root_hints: %s/root.hints\n" % (
+                            "error" if mode == "on" else "off", work, work))
+        resolvers = iter("127.53.8.%d" % i for i in range(2, 250))
+        for size in SIZES:
+            names = bench_names(size)
+            for mode in ("on", "off"):
+                bound = BOUND_RTTS[mode] * RTT
+                print("\n%d names, nameserver probe %s; critical-path lower "
+                      "bound %d RTT = %.0f ms" % (len(names), mode,
+                                                  BOUND_RTTS[mode],
+                                                  bound * 1000))
+                c0 = relay.count()
+                wall, cpu, rss, p = timed([binary, "-q", "--format",
+                                           "json", "-c", confs[mode]] + names)
+                sent = relay.count() - c0
+                try:
+                    doc = json.loads(p.stdout)
+                except ValueError:
+                    print("  caa-preflight: no JSON (exit %d): %s" % (
+                        p.returncode, p.stderr[-500:]))
+                    continue
+                findings = sum(len(z["findings"])
+                               for z in doc["nameservers"] or [])
+                row("caa-preflight", wall, cpu, rss, sent, len(names),
+                    bound)
+                print("  %-34s exit %d, %d lookups, %d direct queries, %d "
+                      "nameserver findings (0 expected)" % (
+                          "", p.returncode, doc["lookups"],
+                          doc["direct_queries"], findings))
+                for z in doc["nameservers"] or []:
+                    for f in z["findings"][:3]:
+                        print("  %-34s finding: %s: %s %s" % (
+                            "", z["zone"], f["server"], f["message"]))
+                if size != SIZES[0]:
+                    continue
+                sample = names
+                if 0 < SAMPLE < len(names):
+                    step = len(names) // SAMPLE
+                    sample = names[::step][:SAMPLE]
+                scale = len(names) / len(sample)
+                env = dict(os.environ, BASELINE_PROBE="1" if mode == "on"
+                           else "0")
+                for label, par in (("dig, sequential", 1),
+                                   ("dig, 16 at a time", 16)):
+                    res = next(resolvers)
+                    u.unbound(res)
+                    u.waits = [(res, U.TLD)]
+                    u.wait()
+                    c0 = relay.count()
+                    cmd = ["xargs", "-P", str(par), "-n", "1",
+                           os.path.join(HERE, "baseline.sh"), res]
+                    t1 = time.monotonic()
+                    b0 = os.times()
+                    subprocess.run(cmd, input="\n".join(sample), text=True,
+                                   env=env, capture_output=True)
+                    bw = time.monotonic() - t1
+                    b1 = os.times()
+                    bcpu = (b1.children_user - b0.children_user +
+                            b1.children_system - b0.children_system)
+                    bsent = relay.count() - c0
+                    if scale != 1:
+                        label += " (%d names, x%.0f)" % (len(sample), scale)
+                    row(label, bw * scale, bcpu * scale, -1,
+                        int(bsent * scale), len(names), bound)
+                    print("  %-34s caa-preflight is %.1f x faster" % (
+                        "", bw * scale / wall))
+    finally:
+        u.stop()
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
