@@ -144,6 +144,8 @@ fuzz:
 	    $(MAKE) -s tests/fuzz/fuzz_$$t || exit 1; \
 	    mkdir -p $(FUZZ_WORK)/$$t || exit 1; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    ASAN_OPTIONS=fast_unwind_on_malloc=0 \
+	    LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
 	    tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	        -artifact_prefix=$(FUZZ_WORK)/$$t- -print_final_stats=1 \
 	        $(FUZZ_WORK)/$$t tests/fuzz/corpus/$$t 2>$(FUZZ_WORK)/$$t.log \

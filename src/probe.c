@@ -18,6 +18,12 @@
 #include "probe.h"
 #include "resolve.h"
 
+/*
+ * Packets a query reads that are not its answer before it gives up: each
+ * malformed one costs a small leak inside libldns's parser, so a peer
+ * flooding a socket must not get to feed it without bound.
+ */
+#define PROBE_MAXSTRAY	16
 /* Sockets open at once, whatever the number of servers. */
 #define PROBE_MAXOPEN	512
 /* No DNS message is larger. */
@@ -44,6 +50,7 @@ struct query {
 	int			 fd;
 	int			 attempt;
 	int			 truncated;
+	int			 stray;		/* packets that were not ours */
 	double			 start;
 	double			 deadline;
 	uint8_t			*buf;		/* TCP: length + message */
@@ -337,7 +344,14 @@ on_udp(struct query *q, short revents)
 		return;
 	}
 	while ((n = recv(q->fd, buf, sizeof(buf), 0)) >= 0) {
-		ldns_status st = ldns_wire2pkt(&pkt, buf, (size_t)n);
+		ldns_status st;
+
+		if (q->stray++ >= PROBE_MAXSTRAY) {
+			finish(q, PROBE_ERROR, NULL, "flooded with packets that "
+			    "are not the answer");
+			return;
+		}
+		st = ldns_wire2pkt(&pkt, buf, (size_t)n);
 
 		if (st != LDNS_STATUS_OK) {
 			/* Ours (ID, QR) but unparseable: say so, not "silent". */
