@@ -15,7 +15,8 @@
  *                  [-T] [-G] [-H] [-p pidfile]
  *   TYPE  a type name (CAA, SOA, TXT, ...) or * for every type
  *   MODE  answer drop servfail refused notimp formerr noaa nosoa tc
- *         slow=MILLISECONDS wrongid wrongq otheraddr
+ *         slow=MILLISECONDS wrongid wrongq otheraddr flood (64 packets
+ *         with the wrong ID before the answer)
  *   -r    add a record with these raw RDATA bytes (hex)
  *   -A    the address "otheraddr" answers come from
  *   -T    no TCP listener (connections are refused)
@@ -45,7 +46,8 @@
 
 enum mode {
 	M_ANSWER, M_DROP, M_SERVFAIL, M_REFUSED, M_NOTIMP, M_FORMERR,
-	M_NOAA, M_NOSOA, M_TC, M_SLOW, M_WRONGID, M_WRONGQ, M_OTHERADDR
+	M_NOAA, M_NOSOA, M_TC, M_SLOW, M_WRONGID, M_WRONGQ, M_OTHERADDR,
+	M_FLOOD
 };
 
 struct rule {
@@ -141,6 +143,7 @@ parse_rule(const char *arg)
 	else if (strcmp(m, "wrongid") == 0) r->mode = M_WRONGID;
 	else if (strcmp(m, "wrongq") == 0) r->mode = M_WRONGQ;
 	else if (strcmp(m, "otheraddr") == 0) r->mode = M_OTHERADDR;
+	else if (strcmp(m, "flood") == 0) r->mode = M_FLOOD;
 	else if (strncmp(m, "slow=", 5) == 0) {
 		r->mode = M_SLOW;
 		r->ms = atoi(m + 5);
@@ -392,6 +395,16 @@ handle(int fd, int tcp, const uint8_t *buf, size_t len,
 	}
 	if (rule->mode == M_OTHERADDR && !tcp && altfd != -1)
 		fd = altfd;
+	if (rule->mode == M_FLOOD && !tcp) {
+		for (int k = 0; k < 64; k++) {
+			uint8_t *junk = malloc(wlen);
+
+			memcpy(junk, wire, wlen);
+			junk[0] ^= 0xa5;	/* not our ID */
+			junk[1] ^= (uint8_t)k;
+			enqueue(fd, tcp, from, fromlen, junk, wlen, now_ms());
+		}
+	}
 	enqueue(fd, tcp, from, fromlen, wire, wlen,
 	    now_ms() + (rule->mode == M_SLOW ? rule->ms : 0));
 	wire = NULL;

@@ -237,6 +237,8 @@ ZONES = [
          ['@ CAA 0 issue ' + LE]),
     Zone("tcphold", ["ns1", resp("ns-tcphold", 25, "CAA:tc,-H")], "no",
          ['@ CAA 0 issue ' + LE]),
+    Zone("flood", ["ns1", resp("ns-flood", 30, "CAA:flood")], "no",
+         ['@ CAA 0 issue ' + LE]),
 ]
 
 
@@ -1093,6 +1095,15 @@ SCENARIOS = [
            "queries (type 257); if the network is slow, raise timeout",
            summary(1, fail=1)])),
 ] + [
+    S("a flood of packets that are not the answer", ["flood.caatest"], 2,
+      ns_fault("flood.caatest") + [
+          P + "flood.caatest: nameserver ns-flood.caatest (127.53.4.30) does "
+          "not answer CAA for flood.caatest (flooded with packets that are "
+          "not the answer)",
+          FIX + "repair ns-flood.caatest or remove it from the NS records of "
+          "flood.caatest", summary(1, fail=1)], max_seconds=11,
+      check=j_finding("flood.caatest", "error", "ns-flood.caatest",
+                      "127.53.4.30", "does not answer CAA for flood.caatest")),
     S("nameservers: off sends no direct query", ["ok.caatest"], 0,
       [summary(1, ok=1)], conf="offconf", check=j_off),
     S("several names, one run", ["ok.caatest", "*.wild.caatest",
