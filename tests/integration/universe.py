@@ -1078,10 +1078,14 @@ SCENARIOS = [
     for z, n, how, err in (
         ("tcpgarbage", 24, "sends endless garbage", "garbage over TCP"),)
 ] + [
-    # libunbound meets the held connection too, and whether it then gives
-    # up on that server in time depends on its server selection: either
-    # outcome is a reported DNS failure, within the deadline.
-    S("TCP holds the connection open", ["tcphold.caatest"], 2, None,
+    # libunbound meets the held connection too, and how long it stays on
+    # that server depends on its server selection.  Three exact outcomes,
+    # all within the deadline: the probe names the server; the lookup
+    # itself times out; or the lookup succeeds (through the healthy
+    # server, as the CA's would) so late that the probe is cut short,
+    # which is reported as an incomplete check, not as a verdict.  The
+    # probe starting only after every lookup is the overlap issue 6 owns.
+    S("TCP holds the connection open", ["tcphold.caatest"], None, None,
       max_seconds=11, text=one_of(
           ns_fault("tcphold.caatest") + [
               P + "tcphold.caatest: nameserver ns-tcphold.caatest "
@@ -1093,7 +1097,13 @@ SCENARIOS = [
            "CAA for tcphold.caatest (no answer within the 10 s deadline)",
            FIX + "make sure every nameserver of tcphold.caatest answers CAA "
            "queries (type 257); if the network is slow, raise timeout",
-           summary(1, fail=1)])),
+           summary(1, fail=1)],
+          ["re:" + re.escape(P + "tcphold.caatest: warning: the run's "
+                             "deadline passed before ") + r"[0-9]+" +
+           re.escape(" direct queries were answered: the nameserver check "
+                     "of tcphold.caatest is incomplete"),
+           FIX + "raise timeout so that every server can be asked",
+           summary(1, ok=1)])),
 ] + [
     S("a flood of packets that are not the answer", ["flood.caatest"], 2,
       ns_fault("flood.caatest") + [
@@ -1143,8 +1153,17 @@ def run_scenario(binary, u, s):
     errors = []
     p, secs = invoke(binary, u, s, "text")
     got = p.stderr.splitlines()
-    if p.returncode != s.status:
+    if s.status is not None and p.returncode != s.status:
         errors.append("exit %d, want %d" % (p.returncode, s.status))
+    elif s.status is None:
+        # The exit status must be the one the report's counts call for.
+        m = re.search(r"(\d+) refused, (\d+) dns-failure", got[-1]
+                      if got else "")
+        want = None if m is None else 2 if int(m.group(2)) else \
+            1 if int(m.group(1)) else 0
+        if want != p.returncode:
+            errors.append("exit %d, but the report says %r" % (
+                p.returncode, got[-1:] or None))
     if s.text is not None:
         try:
             s.text(got)
@@ -1162,7 +1181,8 @@ def run_scenario(binary, u, s):
         pj, _ = invoke(binary, u, s, "json")
         try:
             doc = json.loads(pj.stdout)
-            assert doc["exit"] == s.status, "JSON exit %r" % doc["exit"]
+            assert s.status is None or doc["exit"] == s.status, \
+                "JSON exit %r" % doc["exit"]
             s.check(doc)
         except (AssertionError, ValueError, KeyError, TypeError) as e:
             errors.append("JSON: %r\n%s" % (e, pj.stdout[:3000]))
