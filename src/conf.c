@@ -519,24 +519,36 @@ h_method(struct ctx *x, yaml_node_t *n, void *arg)
 	set_str(x, &p->method, s);
 }
 
-static void
-h_timeout(struct ctx *x, yaml_node_t *n, void *arg)
+/*
+ * A whole number from min to max for key what; unit goes
+ * into the message ("of seconds ").  Returns 0 and sets *out, or -1 after an error.
+ */
+static int
+integer(struct ctx *x, yaml_node_t *n, const char *what, const char *unit,
+    long min, long max, int *out)
 {
 	const char	*s;
 	char		*end;
-	long		 t;
+	long		 v;
 
-	(void)arg;
-	if ((s = scalar(x, n, "timeout")) == NULL)
-		return;
+	if ((s = scalar(x, n, what)) == NULL)
+		return -1;
 	errno = 0;
-	t = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || t < 1 || t > 3600) {
-		err(x, n, "timeout must be a whole number of seconds from 1 "
-		    "to 3600, not \"%.32s\"", s);
-		return;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		err(x, n, "%s must be a whole number %sfrom %ld to %ld, not "
+		    "\"%.32s\"", what, unit, min, max, s);
+		return -1;
 	}
-	x->c->timeout = (int)t;
+	*out = (int)v;
+	return 0;
+}
+
+static void
+h_timeout(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	(void)integer(x, n, "timeout", "of seconds ", 1, 3600, &x->c->timeout);
 }
 
 static void
@@ -577,21 +589,9 @@ h_dns01(struct ctx *x, yaml_node_t *n, void *arg)
 static void
 h_inflight(struct ctx *x, yaml_node_t *n, void *arg)
 {
-	const char	*s;
-	char		*end;
-	long		 v;
-
 	(void)arg;
-	if ((s = scalar(x, n, "checks.max_inflight")) == NULL)
-		return;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < 1 || v > 1024) {
-		err(x, n, "checks.max_inflight must be a whole number from 1 "
-		    "to 1024, not \"%.32s\"", s);
-		return;
-	}
-	x->c->max_inflight = (int)v;
+	(void)integer(x, n, "checks.max_inflight", "", 1, 1024,
+	    &x->c->max_inflight);
 }
 
 static const struct key checks_keys[] = {
