@@ -107,15 +107,21 @@ later(int fd, int udp, const struct sockaddr_storage *to, socklen_t tolen,
 	tail = it;
 }
 
+/*
+ * SO_REUSEADDR only on sockets bound by hand: two unbound sockets with it
+ * can be given the same ephemeral port, and one then gets the other's
+ * answers.
+ */
 static int
-sock(int family, int type)
+sock(int family, int type, int reuse)
 {
 	int	 fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int	 one = 1;
 
 	if (fd == -1)
 		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuse)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	return fd;
 }
 
@@ -150,14 +156,14 @@ front_new(const char *addr, int backport)
 	memcpy(&f->back, &f->addr, sizeof(f->addr));
 	set_port(&f->addr, 53);
 	set_port(&f->back, backport);
-	f->udp = sock(f->addr.ss_family, SOCK_DGRAM);
+	f->udp = sock(f->addr.ss_family, SOCK_DGRAM, 1);
 	{
 		int big = 4 * 1024 * 1024;
 
 		setsockopt(f->udp, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 	}
-	f->tcp = sock(f->addr.ss_family, SOCK_STREAM);
-	f->up = sock(f->addr.ss_family, SOCK_DGRAM);
+	f->tcp = sock(f->addr.ss_family, SOCK_STREAM, 1);
+	f->up = sock(f->addr.ss_family, SOCK_DGRAM, 0);
 	if (bind(f->udp, (struct sockaddr *)&f->addr, f->len) == -1 ||
 	    bind(f->tcp, (struct sockaddr *)&f->addr, f->len) == -1 ||
 	    listen(f->tcp, 256) == -1)
@@ -312,7 +318,7 @@ main(int argc, char *argv[])
 				if ((c = accept4(f->tcp, NULL, NULL,
 				    SOCK_CLOEXEC)) == -1)
 					continue;
-				s = sock(f->addr.ss_family, SOCK_STREAM);
+				s = sock(f->addr.ss_family, SOCK_STREAM, 0);
 				if ((connect(s, (struct sockaddr *)&f->back,
 				    f->len) == -1 && errno != EINPROGRESS) ||
 				    c >= MAXFD || s >= MAXFD) {
