@@ -34,10 +34,10 @@ struct check {
 	size_t			  nqueries;
 	struct check_query	 *first;	/* creation order */
 	struct check_query	 *last;
+	struct check_query	 *ready;	/* answered, not taken in */
 	struct resolve		 *r;
 	struct probe		 *pr;		/* NULL: nameservers: off */
 	struct servers		 *srv;
-	int			  expired;	/* the deadline passed */
 	char			  ta[256];
 	double			  elapsed;
 };
@@ -68,6 +68,7 @@ query_free(struct check_query *q)
 	free(q->recs);
 	free(q->failure);
 	free(q->fix);
+	free(q->waiters);
 	resolve_answer_free(q->ans);
 	free(q->qname);
 	free(q);
@@ -126,6 +127,23 @@ grow(struct check *k)
 	return 0;
 }
 
+/* Name number i waits for q's answer before it can be decided. */
+static int
+wait_for(struct check_query *q, size_t i)
+{
+	size_t	*v, n = q->nwaiters;
+
+	/* Doubling: a TLD's level can have every name of the run waiting. */
+	if ((n & (n - 1)) == 0) {
+		if ((v = reallocarray(q->waiters, n ? n * 2 : 1,
+		    sizeof(*v))) == NULL)
+			return -1;
+		q->waiters = v;
+	}
+	q->waiters[q->nwaiters++] = i;
+	return 0;
+}
+
 /* The query for (name, type), made once per run. */
 static struct check_query *
 query_get(struct check *k, const char *name, int type)
@@ -146,6 +164,7 @@ query_get(struct check *k, const char *name, int type)
 		return NULL;
 	}
 	q->qtype = type;
+	q->run = k;
 	q->next = k->buckets[h];
 	k->buckets[h] = q;
 	if (k->last != NULL)
@@ -198,9 +217,11 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	if ((n->levels = calloc(nl, sizeof(*n->levels))) == NULL)
 		goto nomem;
 	for (i = 0; i < nl; i++)
-		if ((n->levels[i] = query_get(k, lv[i], TYPE_CAA)) == NULL)
+		if ((n->levels[i] = query_get(k, lv[i], TYPE_CAA)) == NULL ||
+		    wait_for(n->levels[i], k->nnames - 1) == -1)
 			goto nomem;
 	n->nlevels = nl;
+	n->waiting = nl;
 
 	/* SPEC 5.4: _acme-challenge must resolve for dns-01. */
 	dns01 = strcmp(n->method, "dns-01") == 0;
@@ -210,8 +231,10 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	if (n->acme_level != CONF_OFF) {
 		(void)snprintf(acme, sizeof(acme), "_acme-challenge.%s",
 		    n->nm.ascii);
-		if ((n->acme = query_get(k, acme, TYPE_TXT)) == NULL)
+		if ((n->acme = query_get(k, acme, TYPE_TXT)) == NULL ||
+		    wait_for(n->acme, k->nnames - 1) == -1)
 			goto nomem;
+		n->waiting++;
 	}
 	return 0;
 nomem:
@@ -392,6 +415,9 @@ answered(void *arg, struct resolve_answer *a)
 		a->packetlen = 0;
 	}
 	q->ans = a;
+	/* Taken in by the loop, outside libunbound's callback. */
+	q->ready = q->run->ready;
+	q->run->ready = q;
 }
 
 static int
@@ -408,50 +434,6 @@ start_all(struct check *k)
 			return -1;
 	}
 	return 0;
-}
-
-/*
- * Poll libunbound and the direct probes until everything is answered or
- * the deadline passes; then cancel what is left.
- */
-static void
-loop(struct check *k, double deadline)
-{
-	struct pollfd	 pfd[1 + 512];
-	size_t		 n;
-	double		 left;
-	int		 t, pt;
-
-	while (!k->expired && (resolve_pending(k->r) > 0 ||
-	    (k->pr != NULL && probe_pending(k->pr) > 0))) {
-		left = deadline - resolve_now_ms();
-		if (left <= 0)
-			break;
-		pfd[0].fd = resolve_fd(k->r);
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		n = 1;
-		t = left > 1000 ? 1000 : (int)left + 1;
-		if (k->pr != NULL) {
-			n += probe_pollfds(k->pr, pfd + 1, 512);
-			pt = probe_next_ms(k->pr);
-			if (pt >= 0 && pt < t)
-				t = pt;
-		}
-		if (poll(pfd, (nfds_t)n, t) == -1 && errno != EINTR)
-			break;
-		if (pfd[0].revents & POLLIN)
-			(void)resolve_process(k->r);
-		if (k->pr != NULL)
-			probe_events(k->pr, pfd + 1, n - 1);
-	}
-	if (resolve_pending(k->r) > 0 ||
-	    (k->pr != NULL && probe_pending(k->pr) > 0)) {
-		k->expired = 1;
-		resolve_cancel_all(k->r);
-		if (k->pr != NULL)
-			probe_cancel_all(k->pr);
-	}
 }
 
 static void
@@ -567,33 +549,106 @@ mark_name(struct check *k, struct check_name *n)
 		n->verdict = CHECK_DNS_FAILURE;
 }
 
-/* SPEC 5.3: ask every authoritative server of those zones directly. */
+/*
+ * Take in the answers that came: a name is decided as soon as every
+ * lookup it needs is answered, and the zones its decision rests on are
+ * handed to the nameserver check at once, while other names still
+ * resolve.
+ */
 static int
-nameservers(struct check *k, double deadline)
+take_in(struct check *k)
 {
-	size_t	 i;
+	struct check_query	*q;
+	struct check_name	*n;
+	size_t			 i;
+	int			 rc = 0;
 
-	for (i = 0; i < k->nnames; i++)
-		if (k->names[i].nm.kind == NAME_DNS &&
-		    want_name(k, &k->names[i]) == -1)
-			return -1;
-	while (!k->expired && servers_step(k->srv) > 0)
-		loop(k, deadline);
-	servers_analyse(k->srv);
-	for (i = 0; i < k->nnames; i++)
-		if (k->names[i].nm.kind == NAME_DNS)
-			mark_name(k, &k->names[i]);
-	return 0;
+	while ((q = k->ready) != NULL) {
+		k->ready = q->ready;
+		q->ready = NULL;
+		if (q->settled)
+			continue;
+		q->settled = 1;
+		if (q->qtype == TYPE_CAA)
+			caa_level(q, k->c->timeout);
+		for (i = 0; i < q->nwaiters; i++) {
+			n = &k->names[q->waiters[i]];
+			if (n->waiting > 0 && --n->waiting > 0)
+				continue;
+			decide(k, n);
+			n->decided = 1;
+			/* SPEC 5.3: ask every server of those zones. */
+			if (k->srv != NULL && want_name(k, n) == -1)
+				rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int
+pending(const struct check *k)
+{
+	return resolve_pending(k->r) > 0 ||
+	    (k->pr != NULL && probe_pending(k->pr) > 0);
+}
+
+/*
+ * One poll loop for libunbound and the direct queries, until nothing is
+ * left to ask or the deadline passes; then cancel what is left.
+ */
+static int
+loop(struct check *k, double deadline)
+{
+	struct pollfd	 pfd[1 + 512];
+	size_t		 n;
+	double		 left;
+	int		 t, pt, rc = 0;
+
+	for (;;) {
+		if (take_in(k) == -1)
+			rc = -1;
+		if (k->srv != NULL) {
+			if (servers_step(k->srv) == 0 && !pending(k))
+				break;
+		} else if (!pending(k))
+			break;
+		left = deadline - resolve_now_ms();
+		if (left <= 0)
+			break;
+		pfd[0].fd = resolve_fd(k->r);
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		n = 1;
+		t = left > 1000 ? 1000 : (int)left + 1;
+		if (k->pr != NULL) {
+			n += probe_pollfds(k->pr, pfd + 1, 512);
+			pt = probe_next_ms(k->pr);
+			if (pt >= 0 && pt < t)
+				t = pt;
+		}
+		if (poll(pfd, (nfds_t)n, t) == -1 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
+			(void)resolve_process(k->r);
+		if (k->pr != NULL)
+			probe_events(k->pr, pfd + 1, n - 1);
+	}
+	if (pending(k)) {
+		resolve_cancel_all(k->r);
+		if (k->pr != NULL)
+			probe_cancel_all(k->pr);
+		if (take_in(k) == -1)
+			rc = -1;
+	}
+	return rc;
 }
 
 int
 check_run(struct check *k, char *err, size_t errlen)
 {
-	struct check_query	*q;
-	double			 start = resolve_now_ms();
-	size_t			 i;
-
-	double			 deadline = start + k->c->timeout * 1000.0;
+	double	 start = resolve_now_ms();
+	double	 deadline = start + k->c->timeout * 1000.0;
+	size_t	 i;
 
 	if (k->nqueries > 0) {
 		k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
@@ -610,17 +665,28 @@ check_run(struct check *k, char *err, size_t errlen)
 			(void)snprintf(err, errlen, "cannot start lookups");
 			return -1;
 		}
-		loop(k, deadline);
+		if (loop(k, deadline) == -1) {
+			(void)snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 	}
-	for (q = k->first; q != NULL; q = q->order)
-		if (q->qtype == TYPE_CAA)
-			caa_level(q, k->c->timeout);
+	/* Every lookup was answered or cancelled; this is belt and braces. */
 	for (i = 0; i < k->nnames; i++)
-		if (k->names[i].nm.kind == NAME_DNS)
+		if (k->names[i].nm.kind == NAME_DNS && !k->names[i].decided) {
+			for (size_t j = 0; j < k->names[i].nlevels; j++)
+				if (!k->names[i].levels[j]->settled) {
+					k->names[i].levels[j]->settled = 1;
+					caa_level(k->names[i].levels[j],
+					    k->c->timeout);
+				}
 			decide(k, &k->names[i]);
-	if (k->srv != NULL && nameservers(k, deadline) == -1) {
-		(void)snprintf(err, errlen, "out of memory");
-		return -1;
+			k->names[i].decided = 1;
+		}
+	if (k->srv != NULL) {
+		servers_analyse(k->srv);
+		for (i = 0; i < k->nnames; i++)
+			if (k->names[i].nm.kind == NAME_DNS)
+				mark_name(k, &k->names[i]);
 	}
 	k->elapsed = resolve_now_ms() - start;
 	return 0;

@@ -28,6 +28,12 @@ struct check_query {
 	char			*fix;		/* FAILED: the remedy */
 	struct check_query	*next;		/* hash chain */
 	struct check_query	*order;		/* creation order */
+	/* Internal: the run, and the names (indices) waiting for it. */
+	struct check		*run;
+	size_t			*waiters;
+	size_t			 nwaiters;
+	int			 settled;	/* its answer was taken in */
+	struct check_query	*ready;		/* answered, to take in */
 };
 
 enum check_verdict {
@@ -55,6 +61,8 @@ struct check_name {
 	int			  ns_failed;	/* a zone's server at fault */
 	const char		 *ns_zone;	/* the first such zone */
 	enum check_verdict	  verdict;
+	size_t			  waiting;	/* its lookups not answered */
+	int			  decided;
 };
 
 struct check;

@@ -43,7 +43,6 @@ struct lookup {
 struct want {
 	char		*qname;
 	int		 qtype;
-	int		 settled;
 	struct srv_zone	*zone;
 };
 
@@ -64,6 +63,13 @@ struct deleg {
 	int	 parent_failed;
 };
 
+/* A zone's state that reports do not see. */
+struct zpriv {
+	struct deleg	 deleg;
+	int		 settled;	/* nothing to start until a name comes */
+	struct srv_zone	*hnext;		/* hash chain by apex */
+};
+
 struct servers {
 	struct resolve	 *r;
 	struct probe	 *p;
@@ -72,8 +78,13 @@ struct servers {
 	size_t		  nwants;
 	size_t		 *wanted[NBUCKETS];	/* want indices by hash */
 	size_t		  nwanted[NBUCKETS];
+	size_t		 *unsettled;		/* wants without a zone yet */
+	size_t		  nunsettled;
+	size_t		  wcap;
 	struct srv_zone	**zones;
 	size_t		  nzones;
+	size_t		  zcap;
+	struct srv_zone	 *zbuckets[NBUCKETS];	/* zones by apex */
 	int		  started;
 	int		  nomem;
 };
@@ -148,7 +159,7 @@ static void
 zone_free(struct srv_zone *z)
 {
 	size_t		 i, j;
-	struct deleg	*d = z->deleg;
+	struct zpriv	*zp = z->priv;
 
 	free(z->apex);
 	free(z->parent);
@@ -174,10 +185,10 @@ zone_free(struct srv_zone *z)
 		free(z->findings[i].fix);
 	}
 	free(z->findings);
-	if (d != NULL)
-		for (i = 0; i < d->naddrs; i++)
-			free(d->addrs[i]);
-	free(d);
+	if (zp != NULL)
+		for (i = 0; i < zp->deleg.naddrs; i++)
+			free(zp->deleg.addrs[i]);
+	free(zp);
 	free(z);
 }
 
@@ -200,6 +211,7 @@ servers_free(struct servers *s)
 	for (i = 0; i < s->nwants; i++)
 		free(s->wants[i].qname);
 	free(s->wants);
+	free(s->unsettled);
 	for (i = 0; i < NBUCKETS; i++)
 		free(s->wanted[i]);
 	for (i = 0; i < s->nzones; i++)
@@ -255,7 +267,7 @@ int
 servers_want(struct servers *s, const char *qname, int qtype)
 {
 	struct want	*v;
-	size_t		 i, h = hash(qname, qtype), *b;
+	size_t		 i, h = hash(qname, qtype), *b, *u;
 
 	/* Thousands of names share levels: a hash, not a scan. */
 	for (i = 0; i < s->nwanted[h]; i++) {
@@ -268,14 +280,24 @@ servers_want(struct servers *s, const char *qname, int qtype)
 	    sizeof(*b))) == NULL)
 		return -1;
 	s->wanted[h] = b;
-	if ((v = reallocarray(s->wants, s->nwants + 1, sizeof(*v))) == NULL)
-		return -1;
-	s->wants = v;
+	if (s->nwants == s->wcap) {
+		size_t	 ncap = s->wcap ? s->wcap * 2 : 64;
+
+		if ((v = reallocarray(s->wants, ncap, sizeof(*v))) == NULL)
+			return -1;
+		s->wants = v;
+		if ((u = reallocarray(s->unsettled, ncap, sizeof(*u))) == NULL)
+			return -1;
+		s->unsettled = u;
+		s->wcap = ncap;
+	}
+	v = s->wants;
 	memset(&v[s->nwants], 0, sizeof(*v));
 	if ((v[s->nwants].qname = strdup(qname)) == NULL)
 		return -1;
 	v[s->nwants].qtype = qtype;
 	b[s->nwanted[h]++] = s->nwants;
+	s->unsettled[s->nunsettled++] = s->nwants;
 	s->nwants++;
 	return 0;
 }
@@ -424,25 +446,36 @@ static struct srv_zone *
 zone_get(struct servers *s, const char *apex)
 {
 	struct srv_zone	**v, *z;
-	size_t		  i;
+	struct zpriv	 *zp;
+	size_t		  h = hash(apex, 0);
 
-	for (i = 0; i < s->nzones; i++)
-		if (strcmp(s->zones[i]->apex, apex) == 0)
-			return s->zones[i];
+	for (z = s->zbuckets[h]; z != NULL; z = zp->hnext) {
+		zp = z->priv;
+		if (strcmp(z->apex, apex) == 0)
+			return z;
+	}
 	if ((z = calloc(1, sizeof(*z))) == NULL ||
 	    (z->apex = strdup(apex)) == NULL ||
-	    (z->deleg = calloc(1, sizeof(struct deleg))) == NULL) {
+	    (z->priv = calloc(1, sizeof(struct zpriv))) == NULL) {
 		if (z != NULL)
 			free(z->apex);
 		free(z);
 		return NULL;
 	}
-	if ((v = reallocarray(s->zones, s->nzones + 1, sizeof(*v))) == NULL) {
-		zone_free(z);
-		return NULL;
+	if (s->nzones == s->zcap) {
+		size_t	 ncap = s->zcap ? s->zcap * 2 : 16;
+
+		if ((v = reallocarray(s->zones, ncap, sizeof(*v))) == NULL) {
+			zone_free(z);
+			return NULL;
+		}
+		s->zones = v;
+		s->zcap = ncap;
 	}
-	s->zones = v;
-	v[s->nzones++] = z;
+	s->zones[s->nzones++] = z;
+	zp = z->priv;
+	zp->hnext = s->zbuckets[h];
+	s->zbuckets[h] = z;
 	return z;
 }
 
@@ -465,20 +498,26 @@ push(char ***v, size_t *n, const char *str)
 	return 0;
 }
 
+/* A wanted name into its zone; each want settles once, so no scan. */
 static int
 zone_add_name(struct srv_zone *z, const char *qname, int qtype)
 {
-	size_t	 i;
-	int	*t;
+	char	**v, *d;
+	int	 *t;
 
-	for (i = 0; i < z->nnames; i++)
-		if (strcmp(z->names[i], qname) == 0 && z->types[i] == qtype)
-			return 0;
 	if ((t = reallocarray(z->types, z->nnames + 1, sizeof(*t))) == NULL)
 		return -1;
 	z->types = t;
+	if ((v = reallocarray(z->names, z->nnames + 1, sizeof(*v))) == NULL)
+		return -1;
+	z->names = v;
+	if ((d = strdup(qname)) == NULL)
+		return -1;
 	t[z->nnames] = qtype;
-	return push(&z->names, &z->nnames, qname);
+	v[z->nnames++] = d;
+	/* Every server of the zone has a new name to be asked. */
+	((struct zpriv *)z->priv)->settled = 0;
+	return 0;
 }
 
 /* NS names from an NS lookup's answer for owner. */
@@ -550,7 +589,7 @@ probed(void *arg, struct probe_result *r)
 	struct ticket		*t = arg;
 	struct srv_zone		*z = t->zone;
 	struct srv_seen		*q;
-	struct deleg		*d = z->deleg;
+	struct deleg		*d = &((struct zpriv *)z->priv)->deleg;
 
 	if (t->q == -2) {
 		/* The delegation, as a parent server gives it. */
@@ -679,7 +718,8 @@ server_ensure(struct servers *s, struct srv_zone *z, const char *host,
 	return 0;
 }
 
-static void
+/* Returns whether an address lookup is still pending. */
+static int
 ensure_hosts(struct servers *s, struct srv_zone *z, char **hosts, size_t n)
 {
 	char	 addrs[16][INET6_ADDRSTRLEN];
@@ -692,13 +732,14 @@ ensure_hosts(struct servers *s, struct srv_zone *z, char **hosts, size_t n)
 			if (server_ensure(s, z, hosts[i], addrs[j]) == -1)
 				s->nomem = 1;
 	}
+	return pending;
 }
 
 /* Ask the parent's servers, one at a time, for the delegation. */
 static void
 delegation(struct servers *s, struct srv_zone *z)
 {
-	struct deleg	*d = z->deleg;
+	struct deleg	*d = &((struct zpriv *)z->priv)->deleg;
 	char		 apex[256], **hosts = NULL;
 	char		 addrs[4][INET6_ADDRSTRLEN];
 	size_t		 nhosts = 0, i, j, na;
@@ -773,53 +814,72 @@ dnskeys(struct servers *s, struct srv_zone *z)
 	ldns_pkt_free(pkt);
 }
 
+/* Everything a zone needs started; returns 1 when nothing is left. */
+static int
+zone_step(struct servers *s, struct srv_zone *z)
+{
+	struct deleg	*d = &((struct zpriv *)z->priv)->deleg;
+	struct lookup	*soa, *ns;
+	int		 pending;
+
+	soa = lookup_get(s, z->apex, T_SOA, 1);
+	if (soa != NULL && soa->done && soa->ans != NULL &&
+	    soa->ans->dnssec == RESOLVE_SECURE && z->dnskeys == NULL)
+		z->secure = 1;
+	dnskeys(s, z);
+	ns = lookup_get(s, z->apex, T_NS, 1);
+	if (ns != NULL && ns->done && z->nchild == 0 &&
+	    ns_names(ns, z->apex, &z->child_ns, &z->nchild) == -1)
+		s->nomem = 1;
+	delegation(s, z);
+	pending = ensure_hosts(s, z, z->child_ns, z->nchild);
+	pending |= ensure_hosts(s, z, z->parent_ns, z->nparent);
+	if (s->nomem)
+		return 1;
+	return !pending && (soa == NULL || soa->done) &&
+	    (ns == NULL || ns->done) && (!z->secure || z->dnskeys != NULL) &&
+	    !d->pending && (z->parent_known || d->failed || d->parent_failed);
+}
+
 int
 servers_step(struct servers *s)
 {
-	struct lookup	*l;
 	struct srv_zone	*z;
+	struct zpriv	*zp;
 	char		 apex[256];
-	size_t		 i;
+	size_t		 i, keep = 0;
 
 	s->started = 0;
-	for (i = 0; i < s->nwants; i++) {
-		struct want *w = &s->wants[i];
+	/* Only what can still change is looked at: steps come often. */
+	for (i = 0; i < s->nunsettled; i++) {
+		struct want *w = &s->wants[s->unsettled[i]];
 
-		if (w->settled)
-			continue;
 		switch (find_zone(s, w->qname, apex, sizeof(apex))) {
 		case Z_PENDING:
 		case Z_ALIAS:
+			s->unsettled[keep++] = s->unsettled[i];
 			break;
 		case Z_FAIL:
-			w->settled = 1;
 			break;
 		case Z_FOUND:
-			w->settled = 1;
 			/* A TLD's servers are not ours to probe. */
 			if (strchr(apex, '.') == NULL)
 				break;
 			if ((z = zone_get(s, apex)) == NULL ||
-			    zone_add_name(z, w->qname, w->qtype) == -1)
+			    zone_add_name(z, w->qname, w->qtype) == -1) {
 				s->nomem = 1;
+				break;
+			}
 			w->zone = z;
 			break;
 		}
 	}
+	s->nunsettled = keep;
 	for (i = 0; i < s->nzones; i++) {
 		z = s->zones[i];
-		if ((l = lookup_get(s, z->apex, T_SOA, 1)) != NULL && l->done &&
-		    l->ans != NULL && l->ans->dnssec == RESOLVE_SECURE &&
-		    z->dnskeys == NULL)
-			z->secure = 1;
-		dnskeys(s, z);
-		if ((l = lookup_get(s, z->apex, T_NS, 1)) != NULL && l->done &&
-		    z->nchild == 0 &&
-		    ns_names(l, z->apex, &z->child_ns, &z->nchild) == -1)
-			s->nomem = 1;
-		delegation(s, z);
-		ensure_hosts(s, z, z->child_ns, z->nchild);
-		ensure_hosts(s, z, z->parent_ns, z->nparent);
+		zp = z->priv;
+		if (!zp->settled)
+			zp->settled = zone_step(s, z);
 	}
 	return s->started;
 }

@@ -77,7 +77,7 @@ struct srv_zone {
 	struct srv_finding *findings;
 	size_t		  nfindings;
 	int		  nerrors;
-	void		 *deleg;	/* internal: delegation probe state */
+	void		 *priv;		/* internal state */
 };
 
 struct servers;
