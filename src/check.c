@@ -35,6 +35,7 @@ struct check {
 	struct check_query	 *first;	/* creation order */
 	struct check_query	 *last;
 	struct check_query	 *ready;	/* answered, not taken in */
+	int			  nomem;
 	struct resolve		 *r;
 	struct probe		 *pr;		/* NULL: nameservers: off */
 	struct servers		 *srv;
@@ -408,6 +409,10 @@ answered(void *arg, struct resolve_answer *a)
 {
 	struct check_query	*q = arg;
 
+	/* The zone that answered, for the nameserver check. */
+	if (q->run->srv != NULL &&
+	    servers_hint(q->run->srv, q->qname, q->qtype, a) == -1)
+		q->run->nomem = 1;
 	/* The decision needs the RDATA, not the whole packet. */
 	if (a != NULL) {
 		free(a->packet);
@@ -425,14 +430,9 @@ start_all(struct check *k)
 {
 	struct check_query	*q;
 
-	for (q = k->first; q != NULL; q = q->order) {
+	for (q = k->first; q != NULL; q = q->order)
 		if (resolve_query(k->r, q->qname, q->qtype, answered, q) == -1)
 			return -1;
-		/* The zone cuts, learnt while the CAA answers come. */
-		if (k->srv != NULL && q->qtype == TYPE_CAA &&
-		    servers_learn(k->srv, q->qname) == -1)
-			return -1;
-	}
 	return 0;
 }
 
@@ -563,6 +563,8 @@ take_in(struct check *k)
 	size_t			 i;
 	int			 rc = 0;
 
+	if (k->nomem)
+		rc = -1;
 	while ((q = k->ready) != NULL) {
 		k->ready = q->ready;
 		q->ready = NULL;

@@ -39,6 +39,13 @@ struct lookup {
 	struct lookup		*next;
 };
 
+/* The zone of a name, read off the answer the CA's lookup got. */
+struct hint {
+	char		*qname;
+	char		*apex;
+	struct hint	*next;
+};
+
 /* A name the CA queries, waiting to learn its zone. */
 struct want {
 	char		*qname;
@@ -63,9 +70,20 @@ struct deleg {
 	int	 parent_failed;
 };
 
+/* A signature checked once: the digest of the RRset and RRSIG, verdict. */
+struct verified {
+	uint8_t		 digest[LDNS_SHA256_DIGEST_LENGTH];
+	ldns_status	 st;
+	struct verified	*next;
+};
+
+#define NVERIFIED	256
+
 /* A zone's state that reports do not see. */
 struct zpriv {
 	struct deleg	 deleg;
+	/* Every server of a zone sends the same signed RRsets. */
+	struct verified	*verified[NVERIFIED];
 	int		 settled;	/* nothing to start until a name comes */
 	struct srv_zone	*hnext;		/* hash chain by apex */
 };
@@ -85,6 +103,7 @@ struct servers {
 	size_t		  nzones;
 	size_t		  zcap;
 	struct srv_zone	 *zbuckets[NBUCKETS];	/* zones by apex */
+	struct hint	 *hints[NBUCKETS];	/* zones by name */
 	int		  started;
 	int		  nomem;
 };
@@ -185,9 +204,16 @@ zone_free(struct srv_zone *z)
 		free(z->findings[i].fix);
 	}
 	free(z->findings);
-	if (zp != NULL)
+	if (zp != NULL) {
 		for (i = 0; i < zp->deleg.naddrs; i++)
 			free(zp->deleg.addrs[i]);
+		for (i = 0; i < NVERIFIED; i++)
+			for (struct verified *v = zp->verified[i], *vn;
+			    v != NULL; v = vn) {
+				vn = v->next;
+				free(v);
+			}
+	}
 	free(zp);
 	free(z);
 }
@@ -207,6 +233,13 @@ servers_free(struct servers *s)
 			free(l->apex);
 			free(l->qname);
 			free(l);
+		}
+	for (i = 0; i < NBUCKETS; i++)
+		for (struct hint *t = s->hints[i], *tn; t != NULL; t = tn) {
+			tn = t->next;
+			free(t->qname);
+			free(t->apex);
+			free(t);
 		}
 	for (i = 0; i < s->nwants; i++)
 		free(s->wants[i].qname);
@@ -255,12 +288,6 @@ lookup_get(struct servers *s, const char *qname, int qtype, int start)
 	l->next = s->buckets[h];
 	s->buckets[h] = l;
 	return l;
-}
-
-int
-servers_learn(struct servers *s, const char *name)
-{
-	return lookup_get(s, name, T_SOA, 1) != NULL ? 0 : -1;
 }
 
 int
@@ -410,6 +437,107 @@ out:
 	return res;
 }
 
+static const struct hint *
+hint_of(const struct servers *s, const char *qname)
+{
+	const struct hint	*t;
+
+	for (t = s->hints[hash(qname, 0)]; t != NULL; t = t->next)
+		if (strcmp(t->qname, qname) == 0)
+			return t;
+	return NULL;
+}
+
+/* Is name the apex itself or below it? */
+static int
+under(const char *name, const char *apex)
+{
+	size_t	 n = strlen(name), a = strlen(apex);
+
+	return strcmp(name, apex) == 0 || (n > a + 1 &&
+	    name[n - a - 1] == '.' && strcmp(name + n - a, apex) == 0);
+}
+
+/*
+ * The zone holding qname, as its answer shows it: the SOA of a negative
+ * answer, the signer of a signed positive one.  Empty when the answer
+ * does not say (an alias, an unsigned positive answer, a failure).
+ */
+static void
+zone_in_answer(const struct resolve_answer *a, const char *qname, int qtype,
+    char *apex, size_t size)
+{
+	ldns_pkt	*pkt = NULL;
+	ldns_rr_list	*sec;
+	ldns_rr		*rr;
+	size_t		 i;
+	char		 owner[256];
+
+	apex[0] = '\0';
+	if (a == NULL || a->state != RESOLVE_DONE || a->packet == NULL ||
+	    a->dnssec == RESOLVE_BOGUS || (a->rcode != 0 && a->rcode != 3) ||
+	    ldns_wire2pkt(&pkt, a->packet, a->packetlen) != LDNS_STATUS_OK)
+		return;
+	sec = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		rr = ldns_rr_list_rr(sec, i);
+		rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (strcmp(owner, qname) != 0)
+			goto out;	/* an alias's target, or a DNAME */
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+		    (int)covered(rr) == qtype)
+			rdf_name(field(rr, 7, LDNS_RDF_TYPE_DNAME, 0), apex,
+			    size);
+		else if ((int)ldns_rr_get_type(rr) != qtype) {
+			apex[0] = '\0';
+			goto out;
+		}
+	}
+	if (ldns_rr_list_rr_count(sec) == 0) {
+		sec = ldns_pkt_authority(pkt);
+		for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+			rr = ldns_rr_list_rr(sec, i);
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+				rdf_name(ldns_rr_owner(rr), apex, size);
+				break;
+			}
+		}
+	}
+	if (apex[0] != '\0' && !under(qname, apex))
+		apex[0] = '\0';
+out:
+	ldns_pkt_free(pkt);
+}
+
+int
+servers_hint(struct servers *s, const char *qname, int qtype,
+    const struct resolve_answer *a)
+{
+	struct hint	*t;
+	char		 apex[256];
+	size_t		 h;
+
+	zone_in_answer(a, qname, qtype, apex, sizeof(apex));
+	if (apex[0] == '\0' || hint_of(s, qname) != NULL)
+		return 0;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->qname = strdup(qname)) == NULL ||
+	    (t->apex = strdup(apex)) == NULL) {
+		if (t != NULL)
+			free(t->qname);
+		free(t);
+		return -1;
+	}
+	h = hash(qname, 0);
+	t->next = s->hints[h];
+	s->hints[h] = t;
+	/* What the zone's check will need, asked now. */
+	if (lookup_get(s, apex, T_SOA, 1) == NULL ||
+	    lookup_get(s, apex, T_NS, 1) == NULL)
+		return -1;
+	return 0;
+}
+
 /* Walk up from qname through aliases to the zone holding it. */
 static enum zres
 find_zone(struct servers *s, const char *qname, char *apex, size_t size)
@@ -419,6 +547,12 @@ find_zone(struct servers *s, const char *qname, char *apex, size_t size)
 	enum zres	 r;
 
 	while (name != NULL) {
+		const struct hint *t = hint_of(s, name);
+
+		if (t != NULL) {
+			(void)snprintf(apex, size, "%s", t->apex);
+			return Z_FOUND;
+		}
 		if ((l = lookup_get(s, name, T_SOA, 1)) == NULL)
 			return Z_FAIL;
 		if (l->zres == 0 && l->done) {
@@ -1067,11 +1201,58 @@ synthesised(const ldns_rr_list *sec, const ldns_rr *cname)
 }
 
 /* Verify one RRset (owner, type) of a section; NULL when it is good. */
+/*
+ * Check one RRSIG over an RRset, once per run: the digest covers the
+ * records as sent and the signature, so only the very same bytes reuse
+ * a verdict.
+ */
+static ldns_status
+verify_once(const struct srv_zone *z, ldns_rr_list *rrset, ldns_rr *sig)
+{
+	struct zpriv		*zp = z->priv;
+	struct verified		*v;
+	ldns_buffer		*b;
+	ldns_sha256_CTX		 ctx;
+	ldns_rr_list		*good;
+	uint8_t			 d[LDNS_SHA256_DIGEST_LENGTH];
+	ldns_status		 st;
+	size_t			 h;
+
+	if ((b = ldns_buffer_new(512)) == NULL)
+		return LDNS_STATUS_MEM_ERR;
+	if (ldns_rr_list2buffer_wire(b, rrset) != LDNS_STATUS_OK ||
+	    ldns_rr2buffer_wire(b, sig, LDNS_SECTION_ANSWER) !=
+	    LDNS_STATUS_OK) {
+		ldns_buffer_free(b);
+		return LDNS_STATUS_MEM_ERR;
+	}
+	ldns_sha256_init(&ctx);
+	ldns_sha256_update(&ctx, ldns_buffer_begin(b),
+	    ldns_buffer_position(b));
+	ldns_sha256_final(d, &ctx);
+	ldns_buffer_free(b);
+	h = ((size_t)d[0] << 8 | d[1]) % NVERIFIED;
+	for (v = zp->verified[h]; v != NULL; v = v->next)
+		if (memcmp(v->digest, d, sizeof(d)) == 0)
+			return v->st;
+	good = ldns_rr_list_new();
+	st = ldns_verify_rrsig_keylist(rrset, sig, z->dnskeys, good);
+	ldns_rr_list_free(good);
+	if ((v = calloc(1, sizeof(*v))) != NULL) {
+		memcpy(v->digest, d, sizeof(d));
+		v->st = st;
+		v->next = zp->verified[h];
+		zp->verified[h] = v;
+	}
+	return st;
+}
+
+/* NULL when an RRSIG over (owner, ty) verifies, else why not. */
 static const char *
 verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
     const ldns_rdf *owner, ldns_rr_type ty)
 {
-	ldns_rr_list	*rrset = ldns_rr_list_new(), *good;
+	ldns_rr_list	*rrset = ldns_rr_list_new();
 	ldns_status	 st = LDNS_STATUS_CRYPTO_NO_RRSIG;
 	size_t		 j;
 	int		 ok = 0;
@@ -1090,9 +1271,7 @@ verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
 		    covered(sig) != ty ||
 		    ldns_dname_compare(ldns_rr_owner(sig), owner) != 0)
 			continue;
-		good = ldns_rr_list_new();
-		st = ldns_verify_rrsig_keylist(rrset, sig, z->dnskeys, good);
-		ldns_rr_list_free(good);
+		st = verify_once(z, rrset, sig);
 		ok = st == LDNS_STATUS_OK;
 	}
 	ldns_rr_list_free(rrset);
@@ -1102,11 +1281,6 @@ verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
 	    "signature does not verify";
 }
 
-/*
- * RFC 4035 §5.3: every RRset of the zone in the answer and in the denial
- * must carry a signature that verifies, now, with the zone's DNSKEYs as
- * the validating resolver proved them.  Each RRset is checked once.
- */
 static const char *
 signatures_bad(const struct srv_zone *z, ldns_pkt *pkt, char *what,
     size_t size)

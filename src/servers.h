@@ -18,6 +18,7 @@
 struct conf;
 struct probe;
 struct resolve;
+struct resolve_answer;
 
 /* One finding about one server (or about the zone as a whole). */
 struct srv_finding {
@@ -85,10 +86,13 @@ struct servers;
 struct servers	*servers_new(struct resolve *, struct probe *);
 void		 servers_free(struct servers *);
 /*
- * Learn the zone of a level early (SOA lookup through the resolver), so
- * the zone cut is known by the time the CAA answers are.
+ * Learn the zone of a name the CA queries from the answer it got (the
+ * SOA of a negative answer, the signer of a signed one), and start the
+ * zone's lookups; a name whose answer does not tell is looked up itself
+ * when wanted.
  */
-int		 servers_learn(struct servers *, const char *);
+int		 servers_hint(struct servers *, const char *, int,
+		    const struct resolve_answer *);
 /* A name the CA queries (type CAA or TXT): probe it in its zone. */
 int		 servers_want(struct servers *, const char *, int);
 /* Advance; returns how many lookups and probes it started. */
