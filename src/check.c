@@ -91,8 +91,19 @@ check_free(struct check *k)
 		query_free(q);
 	}
 	for (i = 0; i < k->nnames; i++) {
-		free(k->names[i].input);
-		free(k->names[i].levels);
+		struct check_name *n = &k->names[i];
+
+		free(n->input);
+		free(n->nm.ascii);
+		free(n->nm.display);
+		free(n->levels);
+		free(n->acme_reason);
+		free(n->acme_fix);
+		free(n->dec.reason);
+		free(n->dec.fix);
+		for (size_t w = 0; w < n->dec.nwarn; w++)
+			free(n->dec.warn[w]);
+		free(n->dec.warn);
 	}
 	free(k->names);
 	free(k->buckets);
@@ -185,6 +196,7 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	const char		*lv[MAXLEVELS];
 	size_t			 i, nl;
 	char			 acme[NAME_MAX_TEXT + 32];
+	struct name		 nm;
 	int			 dns01;
 
 	if (k->nnames == k->cap) {
@@ -197,12 +209,21 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	}
 	n = &k->names[k->nnames];
 	memset(n, 0, sizeof(*n));
-	if (name_parse(input, &n->nm) == NAME_INVALID) {
-		(void)snprintf(why, whylen, "%s", n->nm.why);
+	if (name_parse(input, &nm) == NAME_INVALID) {
+		(void)snprintf(why, whylen, "%s", nm.why);
 		return -1;
 	}
-	if ((n->input = strdup(input)) == NULL)
+	n->nm.kind = nm.kind;
+	n->nm.wildcard = nm.wildcard;
+	n->input = strdup(input);
+	n->nm.ascii = strdup(nm.ascii);
+	n->nm.display = strdup(nm.display);
+	if (n->input == NULL || n->nm.ascii == NULL || n->nm.display == NULL) {
+		free(n->input);
+		free(n->nm.ascii);
+		free(n->nm.display);
 		goto nomem;
+	}
 	n->cert = cert ? cert->label : NULL;
 	conf_effective(k->c, cert, &n->pol);
 	/* SPEC 3: a wildcard can only be validated with dns-01. */
@@ -371,6 +392,7 @@ acme_check(struct check_name *n, int timeout)
 	struct check_query	*q = n->acme;
 	struct resolve_answer	*a = q->ans;
 	char			 via[NAME_MAX_TEXT + 32] = "";
+	char			 why[CAA_TEXTLEN], fix[CAA_TEXTLEN];
 
 	if (a != NULL && a->canonname != NULL &&
 	    strcmp(a->canonname, q->qname) != 0 &&
@@ -379,29 +401,31 @@ acme_check(struct check_name *n, int timeout)
 		(void)snprintf(via, sizeof(via), " (alias of %s)",
 		    a->canonname);
 	if (a == NULL || a->state == RESOLVE_ERROR)
-		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		(void)snprintf(why, sizeof(why),
 		    "dns-01: resolver error looking up TXT for %s: %s",
 		    q->qname, a && a->error ? a->error : "out of memory");
 	else if (a->state == RESOLVE_TIMEOUT)
-		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		(void)snprintf(why, sizeof(why),
 		    "dns-01: query timed out looking up TXT for %s (no "
 		    "answer within the %d s deadline); the CA cannot read the "
 		    "challenge", q->qname, timeout);
 	else if (a->dnssec == RESOLVE_BOGUS)
-		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		(void)snprintf(why, sizeof(why),
 		    "dns-01: DNSSEC validation failed looking up TXT for "
 		    "%s%s: %s", q->qname, via, a->why_bogus);
 	else if (a->rcode != 0 && a->rcode != 3)
-		(void)snprintf(n->acme_reason, sizeof(n->acme_reason),
+		(void)snprintf(why, sizeof(why),
 		    "dns-01: %s looking up TXT for %s%s; the CA cannot read "
 		    "the challenge", check_rcode_name(a->rcode), q->qname,
 		    via);
 	else
 		return;
+	(void)snprintf(fix, sizeof(fix), "every nameserver of the zone "
+	    "holding %s must answer TXT queries for it with NOERROR or "
+	    "NXDOMAIN", via[0] ? a->canonname : q->qname);
 	n->acme_failed = 1;
-	(void)snprintf(n->acme_fix, sizeof(n->acme_fix), "every nameserver "
-	    "of the zone holding %s must answer TXT queries for it with "
-	    "NOERROR or NXDOMAIN", via[0] ? a->canonname : q->qname);
+	n->acme_reason = strdup(why);
+	n->acme_fix = strdup(fix);
 }
 
 static void
@@ -436,11 +460,32 @@ start_all(struct check *k)
 	return 0;
 }
 
+/* Only the text that was written is kept. */
+static void
+keep_decision(struct check_decision *d, const struct caa_decision *c)
+{
+	size_t	 i;
+
+	d->verdict = c->verdict;
+	d->level = c->level;
+	d->considered = c->considered;
+	d->reason = c->reason[0] != '\0' ? strdup(c->reason) : NULL;
+	d->fix = c->fix[0] != '\0' ? strdup(c->fix) : NULL;
+	if (c->verdict != CAA_ALLOWED && d->reason == NULL)
+		d->reason = strdup("out of memory");
+	if (c->nwarn > 0 &&
+	    (d->warn = calloc(c->nwarn, sizeof(*d->warn))) != NULL)
+		for (i = 0; i < c->nwarn; i++)
+			if ((d->warn[d->nwarn] = strdup(c->warn[i])) != NULL)
+				d->nwarn++;
+}
+
 static void
 decide(struct check *k, struct check_name *n)
 {
 	struct caa_level	 lv[MAXLEVELS];
 	struct caa_policy	 pol;
+	struct caa_decision	 dec;
 	size_t			 i;
 
 	for (i = 0; i < n->nlevels; i++) {
@@ -457,7 +502,8 @@ decide(struct check *k, struct check_name *n)
 	pol.nissuers = n->pol.nissuers;
 	pol.account_uri = n->pol.account_uri;
 	pol.method = n->method;
-	caa_decide(lv, n->nlevels, n->nm.wildcard, &pol, &n->dec);
+	caa_decide(lv, n->nlevels, n->nm.wildcard, &pol, &dec);
+	keep_decision(&n->dec, &dec);
 	switch (n->dec.verdict) {
 	case CAA_ALLOWED:
 		n->verdict = CHECK_OK;

@@ -43,10 +43,32 @@ enum check_verdict {
 	CHECK_NOT_SUBJECT	/* IP address: CAs skip CAA */
 };
 
+/*
+ * The CA's decision for a name, kept compact: a run can hold many
+ * thousands (caa_decide's own buffers are scratch).
+ */
+struct check_decision {
+	enum caa_verdict	 verdict;
+	int			 level;		/* deciding level, -1: none */
+	enum caa_tag		 considered;
+	char			*reason;	/* NULL when allowed */
+	char			*fix;		/* NULL: none */
+	char			**warn;		/* portability notes */
+	size_t			 nwarn;
+};
+
+/* A parsed name, kept compact (struct name is a parser's buffer). */
+struct check_ident {
+	enum name_kind	 kind;
+	int		 wildcard;
+	char		*ascii;		/* A-label form, no "*." */
+	char		*display;	/* as given, normalised */
+};
+
 /* One name of one certificate and everything decided about it. */
 struct check_name {
 	char			 *input;	/* as given */
-	struct name		  nm;
+	struct check_ident	  nm;
 	const char		 *cert;		/* certificate label or NULL */
 	struct conf_policy	  pol;		/* effective, borrowed */
 	const char		 *method;	/* method used for this name */
@@ -55,9 +77,9 @@ struct check_name {
 	struct check_query	 *acme;		/* _acme-challenge TXT, or NULL */
 	enum conf_level		  acme_level;	/* severity of acme failures */
 	int			  acme_failed;
-	char			  acme_reason[CAA_TEXTLEN];
-	char			  acme_fix[CAA_TEXTLEN];
-	struct caa_decision	  dec;
+	char			 *acme_reason;	/* set when acme_failed */
+	char			 *acme_fix;
+	struct check_decision	  dec;
 	int			  ns_failed;	/* a zone's server at fault */
 	const char		 *ns_zone;	/* the first such zone */
 	enum check_verdict	  verdict;

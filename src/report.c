@@ -41,13 +41,21 @@ report_msg(FILE *f, const char *fmt, ...)
 	fputc('\n', f);
 }
 
+/* The name in A-label form, "*." included. */
+static void
+full_name(const struct check_name *n, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "%s%s", n->nm.wildcard ? "*." : "",
+	    n->nm.ascii);
+}
+
 /* "bücher.example (xn--bcher-kva.example)" when the forms differ. */
 static void
 label_of(const struct check_name *n, char *buf, size_t size)
 {
 	char	 full[NAME_MAX_TEXT + 4];
 
-	name_full(&n->nm, full, sizeof(full));
+	full_name(n, full, sizeof(full));
 	if (strcmp(full, n->nm.display) != 0)
 		(void)snprintf(buf, size, "%s (%s)", n->nm.display, full);
 	else
@@ -123,13 +131,15 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 		}
 		if (n->dec.verdict != CAA_ALLOWED) {
 			report_msg(f, "%s: %s", label, n->dec.reason);
-			if (n->dec.fix[0] != '\0')
+			if (n->dec.fix != NULL)
 				report_msg(f, "  fix: %s", n->dec.fix);
 		}
 		if (n->acme_failed && n->acme_level != CONF_OFF) {
 			report_msg(f, "%s: %s%s", label, n->acme_level ==
-			    CONF_WARN ? "warning: " : "", n->acme_reason);
-			report_msg(f, "  fix: %s", n->acme_fix);
+			    CONF_WARN ? "warning: " : "", n->acme_reason ?
+			    n->acme_reason : "out of memory");
+			if (n->acme_fix != NULL)
+				report_msg(f, "  fix: %s", n->acme_fix);
 		}
 		if (n->ns_failed && check_conf(k)->nameservers == CONF_ERROR)
 			report_msg(f, "%s: a nameserver of %s is at fault (below): "
@@ -449,7 +459,7 @@ report_json(FILE *f, struct check *k, int exitcode)
 	for (i = 0; i < check_count(k); i++) {
 		struct check_name *n = check_get(k, i);
 
-		name_full(&n->nm, full, sizeof(full));
+		full_name(n, full, sizeof(full));
 		fputs(i ? ",{" : "{", f);
 		fputs("\"name\":", f);
 		js(f, full);
@@ -504,9 +514,9 @@ report_json(FILE *f, struct check *k, int exitcode)
 			fputc('}', f);
 		}
 		fputs("],\"reason\":", f);
-		js(f, n->dec.reason[0] ? n->dec.reason : NULL);
+		js(f, n->dec.reason);
 		fputs(",\"fix\":", f);
-		js(f, n->dec.fix[0] ? n->dec.fix : NULL);
+		js(f, n->dec.fix);
 		fputs(",\"warnings\":[", f);
 		for (j = 0; j < n->dec.nwarn; j++) {
 			fputs(j ? "," : "", f);
