@@ -74,6 +74,8 @@ struct probe {
 	struct query	*active;	/* sent, waiting */
 	struct query	*queued;	/* waiting for a slot, in order */
 	struct query	*queued_tail;
+	struct query	*polled[PROBE_MAXOPEN];	/* by pollfd index */
+	size_t		 npolled;
 	size_t		 nactive;
 	size_t		 nqueued;
 	size_t		 sent;
@@ -279,7 +281,7 @@ start_tcp(struct query *q)
 static void
 dispatch(struct probe *p)
 {
-	struct query	**pp, *q;
+	struct query	**pp, *q, *prev = NULL;
 
 	for (pp = &p->queued; *pp != NULL && p->nactive < PROBE_MAXOPEN;) {
 		struct inflight *a;
@@ -287,13 +289,14 @@ dispatch(struct probe *p)
 		q = *pp;
 		a = inflight_of(p, q->addr);
 		if (a == NULL || a->n >= (size_t)p->per_server) {
+			prev = q;
 			pp = &q->next;
 			continue;
 		}
 		a->n++;
 		*pp = q->next;
 		if (p->queued_tail == q)
-			p->queued_tail = NULL;
+			p->queued_tail = prev;
 		p->nqueued--;
 		q->next = p->active;
 		p->active = q;
@@ -304,14 +307,11 @@ dispatch(struct probe *p)
 		if (open_socket(q, SOCK_DGRAM) == -1) {
 			finish(q, PROBE_ERROR, NULL, strerror(errno));
 			pp = &p->queued;
+			prev = NULL;
 			continue;
 		}
 		send_udp(q);
 	}
-	/* Recompute the tail after removals in the middle. */
-	p->queued_tail = NULL;
-	for (q = p->queued; q != NULL; q = q->next)
-		p->queued_tail = q;
 }
 
 /* Is pkt the answer to q?  Anything else is ignored, not trusted. */
@@ -462,12 +462,14 @@ probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
 	size_t		 n = 0;
 
 	dispatch(p);
-	for (q = p->active; q != NULL && n < max; q = q->next) {
+	for (q = p->active; q != NULL && n < max && n < PROBE_MAXOPEN;
+	    q = q->next) {
 		pfd[n].fd = q->fd;
 		pfd[n].events = q->state == Q_CONNECT ? POLLOUT : POLLIN;
 		pfd[n].revents = 0;
-		n++;
+		p->polled[n++] = q;
 	}
+	p->npolled = n;
 	return n;
 }
 
@@ -478,13 +480,12 @@ probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
 	size_t		 i;
 	double		 now;
 
-	for (i = 0; i < n; i++) {
+	/* Each event finishes at most its own query: the map holds. */
+	for (i = 0; i < n && i < p->npolled; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		for (q = p->active; q != NULL; q = q->next)
-			if (q->fd == pfd[i].fd)
-				break;
-		if (q == NULL)
+		q = p->polled[i];
+		if (q->fd != pfd[i].fd)
 			continue;
 		if (q->state == Q_UDP)
 			on_udp(q, pfd[i].revents);
