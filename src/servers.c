@@ -162,6 +162,7 @@ seen_clear(struct srv_seen *q)
 		free(q->records[i]);
 	free(q->records);
 	free(q->wire);
+	free(q->sig_what);
 }
 
 static void
@@ -1075,6 +1076,9 @@ cmpstr(const void *a, const void *b)
  * wire form for the signature check.  Thousands of parsed packets held
  * until the end would cost far more memory than this.
  */
+static const char *signatures_bad(const struct srv_zone *, ldns_pkt *,
+		    char *, size_t);
+
 static void
 seen_take(const struct srv_zone *z, struct srv_seen *q, ldns_pkt *pkt)
 {
@@ -1090,8 +1094,18 @@ seen_take(const struct srv_zone *z, struct srv_seen *q, ldns_pkt *pkt)
 		if (ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_authority(pkt),
 		    i)) == LDNS_RR_TYPE_SOA)
 			q->soa_in_auth = 1;
-	if (z->secure && ldns_pkt2wire(&q->wire, pkt, &q->wirelen) !=
-	    LDNS_STATUS_OK) {
+	if (z->secure && z->dnskeys != NULL) {
+		/* The zone's keys are known: check now, keep the verdict. */
+		char	 what[512];
+
+		q->sig_checked = 1;
+		if ((q->sig_why = signatures_bad(z, pkt, what,
+		    sizeof(what))) != NULL &&
+		    (q->sig_what = strdup(what)) == NULL)
+			q->sig_checked = 0;
+	}
+	if (z->secure && !q->sig_checked &&
+	    ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK) {
 		q->wire = NULL;
 		q->wirelen = 0;
 	}
@@ -1507,11 +1521,17 @@ analyse_zone(struct srv_zone *z)
 				    "NXDOMAIN" : "NODATA");
 				continue;
 			}
-			if (z->secure && z->dnskeys != NULL &&
+			why = NULL;
+			pkt = NULL;
+			if (q->sig_checked) {
+				why = q->sig_why;
+				(void)snprintf(a, sizeof(a), "%s",
+				    q->sig_what ? q->sig_what : "");
+			} else if (z->secure && z->dnskeys != NULL &&
 			    q->wire != NULL && ldns_wire2pkt(&pkt, q->wire,
-			    q->wirelen) == LDNS_STATUS_OK &&
-			    (why = signatures_bad(z, pkt, a,
-			    sizeof(a))) != NULL) {
+			    q->wirelen) == LDNS_STATUS_OK)
+				why = signatures_bad(z, pkt, a, sizeof(a));
+			if (why != NULL) {
 				(void)snprintf(fix, sizeof(fix), "re-sign %s and "
 				    "make sure %s serves the fresh copy (zone "
 				    "transfer from the signer, or its own "

@@ -47,6 +47,9 @@ struct srv_seen {
 	int	 soa_in_auth;	/* the authority section had the SOA */
 	uint8_t	*wire;		/* signed zones: the answer, until analysis */
 	size_t	 wirelen;
+	int	 sig_checked;	/* signatures checked on arrival */
+	const char *sig_why;	/* then: NULL, or why they fail */
+	char	*sig_what;	/* the RRset that fails */
 };
 
 /* One address of one nameserver of a zone. */
