@@ -11,7 +11,8 @@ probe on and off.  Figures are printed, not judged.
 
 Environment: BENCH_DELAY_MS (one way, default 20), BENCH_SIZES (default
 1000,10000), BENCH_BASELINE_NAMES (how many of the 1,000 names the dig
-scripts run over, default all; their figures are then scaled).
+scripts run over, default all; their figures are then scaled), BENCH_RRL
+(0: skip the closing run with NSD's response-rate limiting on).
 """
 
 import json
@@ -107,19 +108,57 @@ def row(label, wall, cpu, rss, queries, n, bound):
               wall / bound))
 
 
+def up(work):
+    """The universe and its relay, up."""
+    u = U.Universe(work)
+    u.build()
+    relay = Relay(work, [U.ROOT_ADDR, U.TLD_ADDR] +
+                  [a for a in u.main_addrs if a.startswith("127.55.")])
+    u.procs.append(("relay", relay.proc))
+    u.wait()
+    return u, relay
+
+
+def write_confs(work):
+    confs = {}
+    for mode in ("on", "off"):
+        confs[mode] = os.path.join(work, "bench-%s.yaml" % mode)
+        with open(confs[mode], "w") as f:
+            f.write("timeout: 120\nchecks:\n  nameservers: %s\n"
+                    "resolver:\n  trust_anchor: %s/root.ds\n"
+                    "  root_hints: %s/root.hints\n" % (
+                        "error" if mode == "on" else "off", work, work))
+    return confs
+
+
+def run_tool(binary, conf, names, relay):
+    c0 = relay.count()
+    wall, cpu, rss, p = timed([binary, "-q", "--format", "json", "-c",
+                               conf] + names)
+    sent = relay.count() - c0
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        print("  caa-preflight: no JSON (exit %d): %s" % (
+            p.returncode, p.stderr[-500:]))
+        return None
+    return wall, cpu, rss, sent, p.returncode, doc
+
+
+def findings_of(doc):
+    return [(z["zone"], f) for z in doc["nameservers"] or []
+            for f in z["findings"]]
+
+
 def main(argv):
     binary = os.path.abspath(argv[0])
     U.SERVER_PORT = 5353
     U.ZONES = bench_zones()
     work = tempfile.mkdtemp(prefix="caapf-bench-")
-    u = U.Universe(work)
     t0 = time.monotonic()
+    u = None
     try:
-        u.build()
-        relay = Relay(work, [U.ROOT_ADDR, U.TLD_ADDR] +
-                      [a for a in u.main_addrs if a.startswith("127.55.")])
-        u.procs.append(("relay", relay.proc))
-        u.wait()
+        u, relay = up(work)
         print("bench: %d zones, 2 nameservers (addresses) each, every "
               "query through a "
               "relay adding %.0f ms each way (RTT %.0f ms); up in %.1f s" % (
@@ -130,14 +169,12 @@ def main(argv):
                 f.write("\n".join(names))
             return subprocess.call(["sh", "-c", os.environ["BENCH_EXEC"]],
                                    env=dict(os.environ, WORK=work))
-        confs = {}
-        for mode in ("on", "off"):
-            confs[mode] = os.path.join(work, "bench-%s.yaml" % mode)
-            with open(confs[mode], "w") as f:
-                f.write("timeout: 120\nchecks:\n  nameservers: %s\n"
-                        "resolver:\n  trust_anchor: %s/root.ds\n"
-                        "  root_hints: %s/root.hints\n" % (
-                            "error" if mode == "on" else "off", work, work))
+        confs = write_confs(work)
+        # The servers' and the relay's first answers are slower (pages
+        # touched for the first time); caa-preflight keeps no cache.
+        w = run_tool(binary, confs["off"], bench_names(SIZES[0]), relay)
+        if w is not None:
+            print("warm-up run of the servers (not counted): %.2f s" % w[0])
         resolvers = iter("127.53.8.%d" % i for i in range(2, 250))
         for size in SIZES:
             names = bench_names(size)
@@ -147,28 +184,20 @@ def main(argv):
                       "bound %d RTT = %.0f ms" % (len(names), mode,
                                                   BOUND_RTTS[mode],
                                                   bound * 1000))
-                c0 = relay.count()
-                wall, cpu, rss, p = timed([binary, "-q", "--format",
-                                           "json", "-c", confs[mode]] + names)
-                sent = relay.count() - c0
-                try:
-                    doc = json.loads(p.stdout)
-                except ValueError:
-                    print("  caa-preflight: no JSON (exit %d): %s" % (
-                        p.returncode, p.stderr[-500:]))
+                r = run_tool(binary, confs[mode], names, relay)
+                if r is None:
                     continue
-                findings = sum(len(z["findings"])
-                               for z in doc["nameservers"] or [])
+                wall, cpu, rss, sent, status, doc = r
+                found = findings_of(doc)
                 row("caa-preflight", wall, cpu, rss, sent, len(names),
                     bound)
                 print("  %-34s exit %d, %d lookups, %d direct queries, %d "
                       "nameserver findings (0 expected)" % (
-                          "", p.returncode, doc["lookups"],
-                          doc["direct_queries"], findings))
-                for z in doc["nameservers"] or []:
-                    for f in z["findings"][:3]:
-                        print("  %-34s finding: %s: %s %s" % (
-                            "", z["zone"], f["server"], f["message"]))
+                          "", status, doc["lookups"],
+                          doc["direct_queries"], len(found)))
+                for zone, f in found[:3]:
+                    print("  %-34s finding: %s: %s %s" % (
+                        "", zone, f["server"], f["message"]))
                 if size != SIZES[0]:
                     continue
                 sample = names
@@ -202,11 +231,42 @@ def main(argv):
                         int(bsent * scale), len(names), bound)
                     print("  %-34s caa-preflight is %.1f x faster" % (
                         "", bw * scale / wall))
+        if os.environ.get("BENCH_RRL", "1") != "0":
+            rrl(binary, work, u)
+            u = None
     finally:
-        u.stop()
+        if u is not None:
+            u.stop()
         import shutil
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def rrl(binary, work, u):
+    """The largest run again with NSD's response-rate limiting on."""
+    u.stop()
+    U.RRL = True
+    rwork = os.path.join(work, "rrl")
+    os.mkdir(rwork)
+    u, relay = up(rwork)
+    try:
+        names = bench_names(max(SIZES))
+        confs = write_confs(rwork)
+        r = run_tool(binary, confs["on"], names, relay)
+        print("\nNSD response-rate limiting on (Debian's defaults), %d "
+              "names, probe on, at most %d direct queries in flight per "
+              "address:" % (len(names), 32))
+        if r is None:
+            return
+        wall, cpu, rss, sent, status, doc = r
+        found = findings_of(doc)
+        print("  wall %.2f s, exit %d, %d direct queries, %d nameserver "
+              "findings (0 expected)" % (wall, status, doc["direct_queries"],
+                                         len(found)))
+        for zone, f in found[:3]:
+            print("  finding: %s: %s %s" % (zone, f["server"], f["message"]))
+    finally:
+        u.stop()
 
 
 if __name__ == "__main__":
