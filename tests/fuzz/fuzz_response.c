@@ -77,6 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.done = 1;
 	l.ans = &a;
 	(void)zone_from_soa(&l, "www.example", apex, sizeof(apex));
+	/* servers: the zone a CAA answer names (SOA or signer). */
+	zone_in_answer(&a, "www.example", 257, apex, sizeof(apex));
 
 	/* servers: the analysis, one server sending this, one healthy. */
 	if (ldns_wire2pkt(&pkt2, data, size) != LDNS_STATUS_OK) {
@@ -86,7 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	z = calloc(1, sizeof(*z));
 	z->apex = strdup("example");
 	z->parent = strdup("com");
-	z->deleg = calloc(1, sizeof(struct deleg));
+	z->priv = calloc(1, sizeof(struct zpriv));
 	(void)zone_add_name(z, "example", 257);
 	(void)push(&z->child_ns, &z->nchild, "ns1.example.net");
 	(void)push(&z->parent_ns, &z->nparent, "ns2.example.net");
