@@ -129,6 +129,24 @@ parse_addr(struct query *q, const char *addr)
 }
 
 int
+probe_pkt2wire(const ldns_pkt *pkt, uint8_t **wire, size_t *len)
+{
+	uint8_t	*w = NULL, *small;
+
+	if (ldns_pkt2wire(&w, pkt, len) != LDNS_STATUS_OK) {
+		free(w);
+		*wire = NULL;
+		*len = 0;
+		return -1;
+	}
+	/* libldns's buffer is 64 KiB whatever the packet's size. */
+	if ((small = realloc(w, *len > 0 ? *len : 1)) != NULL)
+		w = small;
+	*wire = w;
+	return 0;
+}
+
+int
 probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
     probe_cb cb, void *arg)
 {
@@ -157,7 +175,7 @@ probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
 	ldns_pkt_set_rd(pkt, 0);
 	ldns_pkt_set_edns_udp_size(pkt, 4096);
 	ldns_pkt_set_edns_do(pkt, 1);
-	if (ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK)
+	if (probe_pkt2wire(pkt, &q->wire, &q->wirelen) == -1)
 		goto fail;
 	ldns_pkt_free(pkt);
 	q->state = Q_QUEUED;

@@ -1104,11 +1104,8 @@ seen_take(const struct srv_zone *z, struct srv_seen *q, ldns_pkt *pkt)
 		    (q->sig_what = strdup(what)) == NULL)
 			q->sig_checked = 0;
 	}
-	if (z->secure && !q->sig_checked &&
-	    ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK) {
-		q->wire = NULL;
-		q->wirelen = 0;
-	}
+	if (z->secure && !q->sig_checked)
+		(void)probe_pkt2wire(pkt, &q->wire, &q->wirelen);
 	ans = ldns_pkt_answer(pkt);
 	for (i = 0; i < ldns_rr_list_rr_count(ans); i++) {
 		ldns_rr		*rr = ldns_rr_list_rr(ans, i);
