@@ -177,6 +177,7 @@ query_get(struct check *k, const char *name, int type)
 	}
 	q->qtype = type;
 	q->run = k;
+	q->seq = k->nqueries;
 	q->next = k->buckets[h];
 	k->buckets[h] = q;
 	if (k->last != NULL)
@@ -197,7 +198,8 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	size_t			 i, nl;
 	char			 acme[NAME_MAX_TEXT + 32];
 	struct name		 nm;
-	int			 dns01;
+	size_t			 before;
+	int			 fresh[MAXLEVELS], dns01;
 
 	if (k->nnames == k->cap) {
 		size_t	 ncap = k->cap ? k->cap * 2 : 16;
@@ -238,10 +240,17 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	nl = name_levels(n->nm.ascii, lv, MAXLEVELS);
 	if ((n->levels = calloc(nl, sizeof(*n->levels))) == NULL)
 		goto nomem;
-	for (i = 0; i < nl; i++)
+	for (i = 0; i < nl; i++) {
+		before = k->nqueries;
 		if ((n->levels[i] = query_get(k, lv[i], TYPE_CAA)) == NULL ||
 		    wait_for(n->levels[i], k->nnames - 1) == -1)
 			goto nomem;
+		fresh[i] = k->nqueries > before;
+	}
+	/* From the TLD down: a new level is its parent's next child. */
+	for (i = nl > 0 ? nl - 1 : 0; i-- > 0;)
+		if (fresh[i])
+			n->levels[i]->rank = ++n->levels[i + 1]->kids;
 	n->nlevels = nl;
 	n->waiting = nl;
 
@@ -253,9 +262,12 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	if (n->acme_level != CONF_OFF) {
 		(void)snprintf(acme, sizeof(acme), "_acme-challenge.%s",
 		    n->nm.ascii);
+		before = k->nqueries;
 		if ((n->acme = query_get(k, acme, TYPE_TXT)) == NULL ||
 		    wait_for(n->acme, k->nnames - 1) == -1)
 			goto nomem;
+		if (k->nqueries > before)
+			n->acme->rank = ++n->levels[0]->kids;
 		n->waiting++;
 	}
 	return 0;
@@ -449,15 +461,54 @@ answered(void *arg, struct resolve_answer *a)
 	q->run->ready = q;
 }
 
+static size_t
+labels(const char *name)
+{
+	size_t	 n = 1;
+
+	for (; *name != '\0'; name++)
+		n += *name == '.';
+	return n;
+}
+
+/* Shallowest first; among equals, first children before second ones. */
+static int
+cmpstart(const void *a, const void *b)
+{
+	const struct check_query *x = *(struct check_query *const *)a;
+	const struct check_query *y = *(struct check_query *const *)b;
+	size_t	 lx = labels(x->qname), ly = labels(y->qname);
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Every lookup, in an order that spreads a zone's names out: only so
+ * many are in libunbound at once, and a zone's later names then find its
+ * SOA and keys validated already instead of each checking the same
+ * signatures again (the first of its parent's children goes first).
+ */
 static int
 start_all(struct check *k)
 {
-	struct check_query	*q;
+	struct check_query	*q, **v;
+	size_t			 i = 0;
+	int			 rc = 0;
 
+	if ((v = calloc(k->nqueries, sizeof(*v))) == NULL)
+		return -1;
 	for (q = k->first; q != NULL; q = q->order)
-		if (resolve_query(k->r, q->qname, q->qtype, answered, q) == -1)
-			return -1;
-	return 0;
+		v[i++] = q;
+	qsort(v, i, sizeof(*v), cmpstart);
+	for (i = 0; i < k->nqueries && rc == 0; i++)
+		rc = resolve_query(k->r, v[i]->qname, v[i]->qtype, answered,
+		    v[i]);
+	free(v);
+	return rc;
 }
 
 /* Only the text that was written is kept. */

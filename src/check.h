@@ -33,6 +33,9 @@ struct check_query {
 	size_t			*waiters;
 	size_t			 nwaiters;
 	int			 settled;	/* its answer was taken in */
+	size_t			 seq;		/* creation order */
+	size_t			 kids;		/* child levels seen */
+	size_t			 rank;		/* its place among siblings */
 	struct check_query	*ready;		/* answered, to take in */
 };
 
