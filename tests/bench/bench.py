@@ -175,6 +175,14 @@ def main(argv):
         w = run_tool(binary, confs["off"], bench_names(SIZES[0]), relay)
         if w is not None:
             print("warm-up run of the servers (not counted): %.2f s" % w[0])
+        # What libunbound's own chain of round trips costs: the deepest
+        # name alone, cold (a fresh process has an empty cache).
+        deepest = "a.b.z%03d.%s" % (NZONES - 1, U.TLD)
+        for mode in ("off", "on"):
+            r = run_tool(binary, confs[mode], [deepest], relay)
+            if r is not None:
+                print("one name alone (%s), probe %s: %.0f ms = %.1f RTT"
+                      % (deepest, mode, r[0] * 1000, r[0] / RTT))
         resolvers = iter("127.53.8.%d" % i for i in range(2, 250))
         for size in SIZES:
             names = bench_names(size)
