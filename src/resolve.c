@@ -314,6 +314,7 @@ send_pending(struct resolve *r, struct pending *p)
 	int	 rc;
 
 	p->sent = 1;
+	p->start = resolve_now_ms();	/* its time, not its wait */
 	r->inflight++;
 	r->started++;
 	if ((rc = ub_resolve_async(r->ctx, p->qname, p->qtype, 1, p,
