@@ -1069,16 +1069,17 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static const char *signatures_bad(const struct srv_zone *, ldns_pkt *,
+		    char *, size_t);
+
 /*
  * Keep what the analysis needs from an answer, and free it: the answer
  * records as sorted text (what servers are compared on), the serial,
  * whether the SOA came with a negative answer, and for signed zones the
- * wire form for the signature check.  Thousands of parsed packets held
- * until the end would cost far more memory than this.
+ * signature check's verdict, or the wire form to check later when the
+ * zone's keys are not known yet.  Thousands of parsed packets held until
+ * the end would cost far more memory than this.
  */
-static const char *signatures_bad(const struct srv_zone *, ldns_pkt *,
-		    char *, size_t);
-
 static void
 seen_take(const struct srv_zone *z, struct srv_seen *q, ldns_pkt *pkt)
 {
@@ -1211,7 +1212,6 @@ synthesised(const ldns_rr_list *sec, const ldns_rr *cname)
 	return 0;
 }
 
-/* Verify one RRset (owner, type) of a section; NULL when it is good. */
 /*
  * Check one RRSIG over an RRset, once per run: the digest covers the
  * records as sent and the signature, so only the very same bytes reuse
@@ -1292,6 +1292,11 @@ verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
 	    "signature does not verify";
 }
 
+/*
+ * RFC 4035 §5.3: every RRset of the zone in the answer and in the denial
+ * must carry a signature that verifies, now, with the zone's DNSKEYs as
+ * the validating resolver proved them.  Each RRset is checked once.
+ */
 static const char *
 signatures_bad(const struct srv_zone *z, ldns_pkt *pkt, char *what,
     size_t size)
