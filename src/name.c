@@ -166,9 +166,9 @@ name_parse(const char *in, struct name *n)
 }
 
 void
-name_full(const struct name *n, char *buf, size_t size)
+name_full(int wildcard, const char *ascii, char *buf, size_t size)
 {
-	(void)snprintf(buf, size, "%s%s", n->wildcard ? "*." : "", n->ascii);
+	(void)snprintf(buf, size, "%s%s", wildcard ? "*." : "", ascii);
 }
 
 size_t

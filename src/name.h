@@ -32,8 +32,11 @@ struct name {
 /* Parse and validate one name as given by the user (UTF-8). */
 enum name_kind	 name_parse(const char *, struct name *);
 
-/* The full name as the CA sees it ("*.xn--bcher-kva.example"). */
-void		 name_full(const struct name *, char *, size_t);
+/*
+ * The full name as the CA sees it ("*.xn--bcher-kva.example"), from the
+ * wildcard flag and the A-label form of struct name.
+ */
+void		 name_full(int, const char *, char *, size_t);
 
 /*
  * The levels of the RFC 8659 §3 climb for a domain: the name, then each

@@ -41,21 +41,13 @@ report_msg(FILE *f, const char *fmt, ...)
 	fputc('\n', f);
 }
 
-/* The name in A-label form, "*." included. */
-static void
-full_name(const struct check_name *n, char *buf, size_t size)
-{
-	(void)snprintf(buf, size, "%s%s", n->nm.wildcard ? "*." : "",
-	    n->nm.ascii);
-}
-
 /* "bücher.example (xn--bcher-kva.example)" when the forms differ. */
 static void
 label_of(const struct check_name *n, char *buf, size_t size)
 {
 	char	 full[NAME_MAX_TEXT + 4];
 
-	full_name(n, full, sizeof(full));
+	name_full(n->nm.wildcard, n->nm.ascii, full, sizeof(full));
 	if (strcmp(full, n->nm.display) != 0)
 		(void)snprintf(buf, size, "%s (%s)", n->nm.display, full);
 	else
@@ -459,7 +451,7 @@ report_json(FILE *f, struct check *k, int exitcode)
 	for (i = 0; i < check_count(k); i++) {
 		struct check_name *n = check_get(k, i);
 
-		full_name(n, full, sizeof(full));
+		name_full(n->nm.wildcard, n->nm.ascii, full, sizeof(full));
 		fputs(i ? ",{" : "{", f);
 		fputs("\"name\":", f);
 		js(f, full);

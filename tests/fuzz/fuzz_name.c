@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* What passed must be a name the CA can be asked about. */
 		if (strlen(n.ascii) == 0 || strlen(n.ascii) > 253)
 			abort();
-		name_full(&n, full, sizeof(full));
+		name_full(n.wildcard, n.ascii, full, sizeof(full));
 		(void)name_levels(n.ascii, lv, 128);
 		break;
 	case NAME_INVALID:

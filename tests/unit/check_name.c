@@ -93,7 +93,7 @@ START_TEST(test_display)
 
 	ck_assert_int_eq(name_parse("*.Bücher.example.", &n), NAME_DNS);
 	ck_assert_str_eq(n.display, "*.bücher.example");
-	name_full(&n, full, sizeof(full));
+	name_full(n.wildcard, n.ascii, full, sizeof(full));
 	ck_assert_str_eq(full, "*.xn--bcher-kva.example");
 }
 END_TEST
