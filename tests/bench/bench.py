@@ -38,6 +38,8 @@ RTT = 2 * DELAY / 1000.0
 # the TLD (referral with DS, TLD DNSKEY); the zone (CAA, zone DNSKEY).
 # Naming the broken server takes one more: the direct queries.
 BOUND_RTTS = {"on": 5, "off": 4}
+# Direct queries in flight to one address: the configuration's default.
+INFLIGHT = 32
 
 
 def bench_zones():
@@ -125,9 +127,11 @@ def write_confs(work):
         confs[mode] = os.path.join(work, "bench-%s.yaml" % mode)
         with open(confs[mode], "w") as f:
             f.write("timeout: 120\nchecks:\n  nameservers: %s\n"
+                    "  max_inflight: %d\n"
                     "resolver:\n  trust_anchor: %s/root.ds\n"
                     "  root_hints: %s/root.hints\n" % (
-                        "error" if mode == "on" else "off", work, work))
+                        "error" if mode == "on" else "off", INFLIGHT, work,
+                        work))
     return confs
 
 
@@ -263,7 +267,7 @@ def rrl(binary, work, u):
         r = run_tool(binary, confs["on"], names, relay)
         print("\nNSD response-rate limiting on (Debian's defaults), %d "
               "names, probe on, at most %d direct queries in flight per "
-              "address:" % (len(names), 32))
+              "address:" % (len(names), INFLIGHT))
         if r is None:
             return
         wall, cpu, rss, sent, status, doc = r
