@@ -40,6 +40,7 @@ struct check {
 	struct probe		 *pr;		/* NULL: nameservers: off */
 	struct servers		 *srv;
 	char			  ta[256];
+	char			  settings[160];	/* resolver's, for -v */
 	double			  elapsed;
 };
 
@@ -753,6 +754,7 @@ check_run(struct check *k, char *err, size_t errlen)
 		k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
 		if (k->r == NULL)
 			return -1;
+		resolve_settings(k->r, k->settings, sizeof(k->settings));
 		if (k->c->nameservers != CONF_OFF &&
 		    ((k->pr = probe_new(k->c->max_inflight,
 		    PROBE_ATTEMPT_MS)) == NULL ||
@@ -827,6 +829,12 @@ const char *
 check_trust_anchor(const struct check *k)
 {
 	return k->ta;
+}
+
+const char *
+check_resolver_settings(const struct check *k)
+{
+	return k->settings;
 }
 
 size_t

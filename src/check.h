@@ -115,6 +115,8 @@ struct check_name *check_get(struct check *, size_t);
 const struct check_query *check_queries(const struct check *);
 /* The trust anchor the resolver used. */
 const char	*check_trust_anchor(const struct check *);
+/* How the resolver sends lookups ("qname-minimisation no, ..."). */
+const char	*check_resolver_settings(const struct check *);
 size_t		 check_started(const struct check *);
 /* Direct queries sent to nameservers (retries included). */
 size_t		 check_probes_sent(const struct check *);

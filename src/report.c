@@ -233,6 +233,8 @@ report_trace(FILE *f, struct check *k)
 	const struct check_query	*q;
 
 	report_msg(f, "resolver: trust anchor %s", check_trust_anchor(k));
+	if (*check_resolver_settings(k) != '\0')
+		report_msg(f, "resolver: %s", check_resolver_settings(k));
 	for (q = check_queries(k); q != NULL; q = q->order) {
 		const struct resolve_answer *a = q->ans;
 

@@ -103,12 +103,27 @@ resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
 		return NULL;
 	}
 	/*
+	 * Raw options come after these, so a configuration can still
+	 * override them.
+	 *
 	 * Many lookups at once: libunbound's default of 16 outgoing
-	 * queries would serialise a large run.  Raw options come after, so
-	 * a configuration can still override these.
+	 * queries would serialise a large run.  1,024 ports serve the
+	 * 512-lookup window; each one costs memory set up before the first
+	 * query (4,096 added 8 ms to every run).
+	 *
+	 * prefetch-key asks for a zone's DNSKEYs as soon as its DS is
+	 * seen, alongside the query, not after the answer: the same keys,
+	 * a round trip sooner (1,000 names on the bench: 0.83 s -> 0.70 s).
+	 *
+	 * QNAME minimisation stays as libunbound has it (on), although it
+	 * costs a round trip per label below a zone cut: turning it off
+	 * changes answers, not only their speed.  Where one server holds
+	 * both a zone and its parent, a CNAME chain of 20 inside the child
+	 * resolved with it on and failed (too many restarts) with it off.
 	 */
-	if (setopt(r->ctx, "outgoing-range", "4096", err, errlen) == -1 ||
-	    setopt(r->ctx, "num-queries-per-thread", "4096", err, errlen) == -1)
+	if (setopt(r->ctx, "outgoing-range", "1024", err, errlen) == -1 ||
+	    setopt(r->ctx, "num-queries-per-thread", "4096", err, errlen) == -1 ||
+	    setopt(r->ctx, "prefetch-key", "yes", err, errlen) == -1)
 		goto fail;
 
 	if (c->root_hints != NULL) {
@@ -174,6 +189,32 @@ fail:
 	ub_ctx_delete(r->ctx);
 	free(r);
 	return NULL;
+}
+
+void
+resolve_settings(struct resolve *r, char *buf, size_t len)
+{
+	static const char *const shown[] = {
+		"qname-minimisation", "prefetch-key", "outgoing-range",
+	};
+	size_t	 i, off = 0;
+	char	*v;
+	int	 n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		v = NULL;
+		if (ub_ctx_get_option(r->ctx, shown[i], &v) != 0 || v == NULL)
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s %s", off ? ", " : "",
+		    shown[i], v);
+		free(v);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
 }
 
 static void

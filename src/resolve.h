@@ -57,6 +57,12 @@ typedef void (*resolve_cb)(void *, struct resolve_answer *);
 struct resolve	*resolve_new(const struct conf *, char *err, size_t errlen,
 		    char *ta_used, size_t ta_len);
 void		 resolve_free(struct resolve *);
+/*
+ * The settings that shape how lookups go out, as libunbound holds them
+ * after the configuration's own options ("qname-minimisation no, ..."),
+ * for -v.
+ */
+void		 resolve_settings(struct resolve *, char *, size_t);
 
 /* Start a lookup; cb is called exactly once.  0, or -1 (cb not called). */
 int		 resolve_query(struct resolve *, const char *, int,

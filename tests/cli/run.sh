@@ -81,6 +81,16 @@ run idn-invalid 3 "$BIN" "$(printf 'a\377.example')" &&
 run no-network 3 unshare -n "$BIN" example.com &&
     has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor)" && ok
 
+# -v shows how lookups go out: the defaults, then a configuration's own.
+run no-network-settings 3 unshare -n "$BIN" -v example.com &&
+    has err "caa-preflight: resolver: qname-minimisation yes, prefetch-key yes, outgoing-range 1024" && ok
+cat >"$T/opts.yaml" <<'YAML'
+resolver:
+  options: {qname-minimisation: "no", outgoing-range: "64"}
+YAML
+run no-network-options 3 unshare -n "$BIN" -v -c "$T/opts.yaml" example.com &&
+    has err "caa-preflight: resolver: qname-minimisation no, prefetch-key yes, outgoing-range 64" && ok
+
 # --- environment of ACME clients' hooks ---
 run acme.sh 0 env Le_Domain=192.0.2.1 Le_Alt=192.0.2.2,192.0.2.3 "$BIN" &&
     has err "caa-preflight: 192.0.2.3: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&

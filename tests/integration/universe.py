@@ -852,6 +852,8 @@ SCENARIOS = [
     S("-v traces every query", ["ok.caatest"], 0, conf="offconf", lines=[
         "re:" + re.escape(P + "resolver: trust anchor ") + r"/.*/root\.ds "
         r"\(configured\)",
+        P + "resolver: qname-minimisation yes, prefetch-key yes, "
+        "outgoing-range 1024",
         "re:" + re.escape(P + "query CAA ok.caatest: NOERROR, secure, 1 "
                           "record, ") + r"[0-9.]+ ms",
         "re:" + re.escape(P + "query CAA caatest: NOERROR, secure, 0 "
