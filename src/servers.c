@@ -104,6 +104,8 @@ struct servers {
 	size_t		  zcap;
 	struct srv_zone	 *zbuckets[NBUCKETS];	/* zones by apex */
 	struct hint	 *hints[NBUCKETS];	/* zones by name */
+	struct lookup	**early;		/* hinted zones' NS lookups */
+	size_t		  nearly;
 	int		  started;
 	int		  nomem;
 };
@@ -251,6 +253,7 @@ servers_free(struct servers *s)
 	for (i = 0; i < s->nzones; i++)
 		zone_free(s->zones[i]);
 	free(s->zones);
+	free(s->early);
 	free(s);
 }
 
@@ -515,6 +518,7 @@ servers_hint(struct servers *s, const char *qname, int qtype,
     const struct resolve_answer *a)
 {
 	struct hint	*t;
+	struct lookup	*ns, **e;
 	char		 apex[256];
 	size_t		 h;
 
@@ -532,9 +536,26 @@ servers_hint(struct servers *s, const char *qname, int qtype,
 	h = hash(qname, 0);
 	t->next = s->hints[h];
 	s->hints[h] = t;
-	/* What the zone's check will need, asked now. */
-	if (lookup_get(s, apex, T_SOA, 1) == NULL ||
-	    lookup_get(s, apex, T_NS, 1) == NULL)
+	/*
+	 * What the zone's check will need, asked now: the name itself may
+	 * wait for other levels' answers before it is decided and its
+	 * zones are probed.  The servers' addresses follow from the NS
+	 * answer (servers_step), so that they are known by then too.
+	 */
+	if (lookup_get(s, apex, T_SOA, 1) == NULL)
+		return -1;
+	if ((ns = lookup_get(s, apex, T_NS, 0)) == NULL) {
+		if ((ns = lookup_get(s, apex, T_NS, 1)) == NULL ||
+		    (e = reallocarray(s->early, s->nearly + 1,
+		    sizeof(*e))) == NULL)
+			return -1;
+		s->early = e;
+		s->early[s->nearly++] = ns;
+	}
+	/* A TLD's servers are not probed: their keys are not needed. */
+	if (a != NULL && a->dnssec == RESOLVE_SECURE &&
+	    strchr(apex, '.') != NULL &&
+	    lookup_get(s, apex, T_DNSKEY, 1) == NULL)
 		return -1;
 	return 0;
 }
@@ -976,6 +997,33 @@ zone_step(struct servers *s, struct srv_zone *z)
 	    !d->pending && (z->parent_known || d->failed || d->parent_failed);
 }
 
+/* The addresses of a hinted zone's servers, asked once its NS is in. */
+static void
+early_step(struct servers *s)
+{
+	char	**hosts;
+	size_t	  i, j, nhosts, keep = 0;
+
+	for (i = 0; i < s->nearly; i++) {
+		struct lookup *ns = s->early[i];
+
+		if (!ns->done) {
+			s->early[keep++] = ns;
+			continue;
+		}
+		hosts = NULL;
+		nhosts = 0;
+		if (ns_names(ns, ns->qname, &hosts, &nhosts) == -1)
+			s->nomem = 1;
+		for (j = 0; j < nhosts; j++)
+			if (lookup_get(s, hosts[j], T_A, 1) == NULL ||
+			    lookup_get(s, hosts[j], T_AAAA, 1) == NULL)
+				s->nomem = 1;
+		strv_free(hosts, nhosts);
+	}
+	s->nearly = keep;
+}
+
 int
 servers_step(struct servers *s)
 {
@@ -985,6 +1033,7 @@ servers_step(struct servers *s)
 	size_t		 i, keep = 0;
 
 	s->started = 0;
+	early_step(s);
 	/* Only what can still change is looked at: steps come often. */
 	for (i = 0; i < s->nunsettled; i++) {
 		struct want *w = &s->wants[s->unsettled[i]];
