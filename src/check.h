@@ -115,7 +115,7 @@ struct check_name *check_get(struct check *, size_t);
 const struct check_query *check_queries(const struct check *);
 /* The trust anchor the resolver used. */
 const char	*check_trust_anchor(const struct check *);
-/* How the resolver sends lookups ("qname-minimisation no, ..."). */
+/* How the resolver sends lookups ("qname-minimisation yes, ..."). */
 const char	*check_resolver_settings(const struct check *);
 size_t		 check_started(const struct check *);
 /* Direct queries sent to nameservers (retries included). */

@@ -59,7 +59,7 @@ struct resolve	*resolve_new(const struct conf *, char *err, size_t errlen,
 void		 resolve_free(struct resolve *);
 /*
  * The settings that shape how lookups go out, as libunbound holds them
- * after the configuration's own options ("qname-minimisation no, ..."),
+ * after the configuration's own options ("qname-minimisation yes, ..."),
  * for -v.
  */
 void		 resolve_settings(struct resolve *, char *, size_t);
