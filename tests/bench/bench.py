@@ -216,10 +216,14 @@ def main(argv):
                 if RUNS > 1:
                     print("  %-34s median of %d runs: %.2f s to %.2f s" % (
                         "", RUNS, runs[0][0], runs[-1][0]))
-                print("  %-34s exit %d, %d lookups, %d direct queries, %d "
-                      "nameserver findings in %d runs (0 expected)" % (
+                # The relay counts every query; the probe's are known.
+                print("  %-34s exit %d, %d lookups (%d resolver queries), "
+                      "%d direct queries, %d nameserver findings in %d "
+                      "run%s (0 expected)" % (
                           "", status, doc["lookups"],
-                          doc["direct_queries"], len(found), RUNS))
+                          sent - doc["direct_queries"],
+                          doc["direct_queries"], len(found), RUNS,
+                          "" if RUNS == 1 else "s"))
                 for zone, f in found[:3]:
                     print("  %-34s finding: %s: %s %s" % (
                         "", zone, f["server"], f["message"]))
