@@ -50,12 +50,12 @@ void		 probe_free(struct probe *);
 /* Queue a query for qname/qtype to address (IPv4 or IPv6 text). */
 int		 probe_query(struct probe *, const char *, const char *, int,
 		    probe_cb, void *);
-/* Fill pfd with the sockets to poll; returns how many (at most max). */
 /*
  * A packet in wire form, in an allocation of its own size (libldns hands
  * back a 64 KiB buffer: thousands kept would cost a page of memory each).
  */
 int		 probe_pkt2wire(const ldns_pkt *, uint8_t **, size_t *);
+/* Fill pfd with the sockets to poll; returns how many (at most max). */
 size_t		 probe_pollfds(struct probe *, struct pollfd *, size_t);
 /* Handle poll results for those sockets, then expired attempts. */
 void		 probe_events(struct probe *, const struct pollfd *, size_t);
