@@ -132,6 +132,13 @@ parent_of(const char *name)
 	return dot != NULL ? dot + 1 : NULL;
 }
 
+/* A TLD's servers are not ours to probe, so neither are its keys. */
+static int
+ours_to_probe(const char *apex)
+{
+	return strchr(apex, '.') != NULL;
+}
+
 static size_t
 hash(const char *s, int type)
 {
@@ -552,9 +559,7 @@ servers_hint(struct servers *s, const char *qname, int qtype,
 		s->early = e;
 		s->early[s->nearly++] = ns;
 	}
-	/* A TLD's servers are not probed: their keys are not needed. */
-	if (a != NULL && a->dnssec == RESOLVE_SECURE &&
-	    strchr(apex, '.') != NULL &&
+	if (a != NULL && a->dnssec == RESOLVE_SECURE && ours_to_probe(apex) &&
 	    lookup_get(s, apex, T_DNSKEY, 1) == NULL)
 		return -1;
 	return 0;
@@ -1046,8 +1051,7 @@ servers_step(struct servers *s)
 		case Z_FAIL:
 			break;
 		case Z_FOUND:
-			/* A TLD's servers are not ours to probe. */
-			if (strchr(apex, '.') == NULL)
+			if (!ours_to_probe(apex))
 				break;
 			if ((z = zone_get(s, apex)) == NULL ||
 			    zone_add_name(z, w->qname, w->qtype) == -1) {
