@@ -195,13 +195,35 @@ seen_status(const struct srv_seen *q)
 	}
 }
 
+static const char *
+type_name(int qtype)
+{
+	switch (qtype) {
+	case 1:
+		return "A";
+	case 2:
+		return "NS";
+	case 6:
+		return "SOA";
+	case 16:
+		return "TXT";
+	case 28:
+		return "AAAA";
+	case 48:
+		return "DNSKEY";
+	case 257:
+		return "CAA";
+	default:
+		return "?";
+	}
+}
+
 static void
-trace_one(FILE *f, const char *zone, const struct srv_server *sv,
-    const struct srv_seen *q)
+trace_one(FILE *f, const char *zone, const char *host, const char *addr,
+    int qtype, const char *qname, const struct srv_seen *q)
 {
 	report_msg(f, "probe %s %s @ %s (%s) for %s: %s%s%s, %.1f ms",
-	    q->qtype == 6 ? "SOA" : q->qtype == 16 ? "TXT" : "CAA", q->qname,
-	    sv->host, sv->addr, zone, seen_status(q),
+	    type_name(qtype), qname, host, addr, zone, seen_status(q),
 	    q->done && q->state == PROBE_ANSWER && q->aa ? " aa" : "",
 	    q->tcp ? " tcp" : "", q->ms);
 }
@@ -217,34 +239,53 @@ trace_probes(FILE *f, struct check *k)
 		return;
 	for (i = 0; i < servers_nzones(s); i++) {
 		z = servers_zone(s, i);
+		/* The delegation, asked of the parent's servers. */
+		for (j = 0; j < z->nparents; j++)
+			trace_one(f, z->parent, z->parents[j].host,
+			    z->parents[j].addr, 2, z->apex,
+			    &z->parents[j].ns);
 		for (j = 0; j < z->nservers; j++) {
-			trace_one(f, z->apex, &z->servers[j],
-			    &z->servers[j].soa);
-			for (n = 0; n < z->servers[j].nq; n++)
-				trace_one(f, z->apex, &z->servers[j],
-				    &z->servers[j].q[n]);
+			const struct srv_server *sv = &z->servers[j];
+
+			trace_one(f, z->apex, sv->host, sv->addr,
+			    sv->soa.qtype, sv->soa.qname, &sv->soa);
+			for (n = 0; n < sv->nq; n++)
+				trace_one(f, z->apex, sv->host, sv->addr,
+				    sv->q[n].qtype, sv->q[n].qname,
+				    &sv->q[n]);
 		}
 	}
+}
+
+static void
+trace_lookup(FILE *f, const char *qname, int qtype,
+    const struct resolve_answer *a)
+{
+	report_msg(f, "query %s %s: %s, %s, %zu record%s, %.1f ms%s%s",
+	    type_name(qtype), qname, status_name(a), dnssec_name(a),
+	    a ? a->nrdata : 0, a && a->nrdata == 1 ? "" : "s",
+	    a ? a->ms : 0.0, a && a->why_bogus ? ": " : "",
+	    a && a->why_bogus ? a->why_bogus : "");
 }
 
 void
 report_trace(FILE *f, struct check *k)
 {
 	const struct check_query	*q;
+	const struct servers		*s = check_servers(k);
+	const struct resolve_answer	*a;
+	const void			*it = NULL;
+	const char			*qname;
+	int				 qtype;
 
 	report_msg(f, "resolver: trust anchor %s", check_trust_anchor(k));
 	if (*check_resolver_settings(k) != '\0')
 		report_msg(f, "resolver: %s", check_resolver_settings(k));
-	for (q = check_queries(k); q != NULL; q = q->order) {
-		const struct resolve_answer *a = q->ans;
-
-		report_msg(f, "query %s %s: %s, %s, %zu record%s, %.1f ms%s%s",
-		    q->qtype == 257 ? "CAA" : "TXT", q->qname, status_name(a),
-		    dnssec_name(a), a ? a->nrdata : 0,
-		    a && a->nrdata == 1 ? "" : "s", a ? a->ms : 0.0,
-		    a && a->why_bogus ? ": " : "",
-		    a && a->why_bogus ? a->why_bogus : "");
-	}
+	/* The CA's lookups, then those that find the zones' servers. */
+	for (q = check_queries(k); q != NULL; q = q->order)
+		trace_lookup(f, q->qname, q->qtype, q->ans);
+	while (s != NULL && servers_lookup(s, &it, &qname, &qtype, &a))
+		trace_lookup(f, qname, qtype, a);
 	trace_probes(f, k);
 	report_msg(f, "%zu lookups and %zu direct queries in %.1f ms",
 	    check_started(k), check_probes_sent(k), check_elapsed_ms(k));

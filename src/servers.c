@@ -25,8 +25,6 @@
 #define T_CAA	257
 
 #define NBUCKETS	4096
-/* Parent servers asked for the delegation, one after another. */
-#define MAX_PARENT_TRIES 3
 
 /* A lookup through the validating resolver, made once. */
 struct lookup {
@@ -37,6 +35,7 @@ struct lookup {
 	int			 zres;		/* SOA: zone_from_soa() result */
 	char			*apex;		/* SOA: the zone, once known */
 	struct lookup		*next;
+	struct lookup		*onext;		/* in the order started */
 };
 
 /* The zone of a name, read off the answer the CA's lookup got. */
@@ -60,11 +59,9 @@ struct ticket {
 	long		 q;		/* -1: SOA; -2: delegation; else name */
 };
 
-/* The delegation NS set, asked of the parent's servers. */
+/* The delegation NS set, asked of the parent's servers (z->parents). */
 struct deleg {
-	char	*addrs[MAX_PARENT_TRIES];
-	size_t	 naddrs;
-	size_t	 next;		/* next address to ask */
+	size_t	 next;		/* next parent server to ask */
 	int	 pending;
 	int	 failed;
 	int	 parent_failed;
@@ -106,6 +103,8 @@ struct servers {
 	struct hint	 *hints[NBUCKETS];	/* zones by name */
 	struct lookup	**early;		/* hinted zones' NS lookups */
 	size_t		  nearly;
+	struct lookup	 *first;		/* every lookup, in order */
+	struct lookup	 *last;
 	int		  started;
 	int		  nomem;
 };
@@ -196,6 +195,10 @@ zone_free(struct srv_zone *z)
 	free(z->types);
 	strv_free(z->child_ns, z->nchild);
 	strv_free(z->parent_ns, z->nparent);
+	for (i = 0; i < z->nparents; i++) {
+		free(z->parents[i].host);
+		free(z->parents[i].addr);
+	}
 	for (i = 0; i < z->nservers; i++) {
 		free(z->servers[i].host);
 		free(z->servers[i].addr);
@@ -215,8 +218,6 @@ zone_free(struct srv_zone *z)
 	}
 	free(z->findings);
 	if (zp != NULL) {
-		for (i = 0; i < zp->deleg.naddrs; i++)
-			free(zp->deleg.addrs[i]);
 		for (i = 0; i < NVERIFIED; i++)
 			for (struct verified *v = zp->verified[i], *vn;
 			    v != NULL; v = vn) {
@@ -298,7 +299,27 @@ lookup_get(struct servers *s, const char *qname, int qtype, int start)
 		s->started++;
 	l->next = s->buckets[h];
 	s->buckets[h] = l;
+	if (s->last != NULL)
+		s->last->onext = l;
+	else
+		s->first = l;
+	s->last = l;
 	return l;
+}
+
+int
+servers_lookup(const struct servers *s, const void **it, const char **qname,
+    int *qtype, const struct resolve_answer **ans)
+{
+	const struct lookup	*l;
+
+	l = *it == NULL ? s->first : ((const struct lookup *)*it)->onext;
+	if ((*it = l) == NULL)
+		return 0;
+	*qname = l->qname;
+	*qtype = l->qtype;
+	*ans = l->ans;
+	return 1;
 }
 
 int
@@ -754,11 +775,20 @@ probed(void *arg, struct probe_result *r)
 
 	if (t->q == -2) {
 		/* The delegation, as a parent server gives it. */
+		struct srv_seen	*ns = &z->parents[t->server].ns;
 		ldns_rr_list	*sec;
 		size_t		 i, k;
 		char		 o[256], n[256];
 
 		d->pending = 0;
+		ns->done = 1;
+		ns->state = r->state;
+		ns->tcp = r->tcp;
+		ns->ms = r->ms;
+		if (r->pkt != NULL) {
+			ns->rcode = ldns_pkt_get_rcode(r->pkt);
+			ns->aa = ldns_pkt_aa(r->pkt);
+		}
 		if (r->state == PROBE_ANSWER) {
 			for (k = 0; k < 2 && !z->parent_known; k++) {
 				sec = k == 0 ? ldns_pkt_authority(r->pkt) :
@@ -786,7 +816,7 @@ probed(void *arg, struct probe_result *r)
 			}
 		}
 		ldns_pkt_free(r->pkt);
-		if (!z->parent_known && d->next >= d->naddrs)
+		if (!z->parent_known && d->next >= z->nparents)
 			d->failed = 1;
 		free(t);
 		return;
@@ -923,23 +953,33 @@ delegation(struct servers *s, struct srv_zone *z)
 		return;
 	if (ns_names(l, z->parent, &hosts, &nhosts) == -1)
 		s->nomem = 1;
-	for (i = 0; i < nhosts && d->naddrs < MAX_PARENT_TRIES; i++) {
+	for (i = 0; i < nhosts && z->nparents < SRV_PARENT_TRIES; i++) {
 		na = host_addrs(s, hosts[i], addrs, 4, &pending);
-		for (j = 0; j < na && d->naddrs < MAX_PARENT_TRIES; j++) {
+		for (j = 0; j < na && z->nparents < SRV_PARENT_TRIES; j++) {
+			struct srv_parent *pa = &z->parents[z->nparents];
 			size_t k;
 
-			for (k = 0; k < d->naddrs; k++)
-				if (strcmp(d->addrs[k], addrs[j]) == 0)
+			for (k = 0; k < z->nparents; k++)
+				if (strcmp(z->parents[k].addr, addrs[j]) == 0)
 					break;
-			if (k == d->naddrs &&
-			    (d->addrs[d->naddrs] = strdup(addrs[j])) != NULL)
-				d->naddrs++;
+			if (k < z->nparents)
+				continue;
+			pa->host = strdup(hosts[i]);
+			pa->addr = strdup(addrs[j]);
+			if (pa->host == NULL || pa->addr == NULL) {
+				free(pa->host);
+				free(pa->addr);
+				pa->host = pa->addr = NULL;
+				s->nomem = 1;
+				continue;
+			}
+			z->nparents++;
 		}
 	}
 	strv_free(hosts, nhosts);
-	if (d->next < d->naddrs) {
-		if (send_probe(s, z, 0, -2, d->addrs[d->next], z->apex,
-		    T_NS) == 0)
+	if (d->next < z->nparents) {
+		if (send_probe(s, z, d->next, -2, z->parents[d->next].addr,
+		    z->apex, T_NS) == 0)
 			d->pending = 1;
 		d->next++;
 	} else if (!pending && nhosts > 0)

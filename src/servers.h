@@ -63,6 +63,16 @@ struct srv_server {
 	size_t		 nq;
 };
 
+/* Parent servers asked, one after another, for a zone's delegation. */
+#define SRV_PARENT_TRIES 3
+
+/* A parent server asked for the delegation, and what its NS answer was. */
+struct srv_parent {
+	char		*host;
+	char		*addr;
+	struct srv_seen	 ns;
+};
+
 struct srv_zone {
 	char		 *apex;
 	char		 *parent;	/* parent zone apex, when known */
@@ -75,6 +85,8 @@ struct srv_zone {
 	char		**parent_ns;	/* delegation NS set (parent server) */
 	size_t		  nparent;
 	int		  parent_known;
+	struct srv_parent parents[SRV_PARENT_TRIES];
+	size_t		  nparents;
 	struct srv_server *servers;
 	size_t		  nservers;
 	void		 *dnskeys;	/* ldns_rr_list * */
@@ -103,6 +115,11 @@ int		 servers_step(struct servers *);
 void		 servers_analyse(struct servers *);
 size_t		 servers_nzones(const struct servers *);
 const struct srv_zone *servers_zone(const struct servers *, size_t);
+/* The lookups made through the resolver, for -v, each in the order
+ * started (*it NULL to begin; 0 past the last).  ans is NULL for a
+ * lookup without an answer. */
+int		 servers_lookup(const struct servers *, const void **,
+		    const char **, int *, const struct resolve_answer **);
 /* The zone a wanted name was probed in, or NULL. */
 const struct srv_zone *servers_zone_of(const struct servers *, const char *);
 

@@ -661,7 +661,9 @@ def j_acme_sf(doc):
 def t_probe_trace(lines):
     probes = sorted(l for l in lines if " probe " in l or
                     l.startswith(P + "probe "))
-    want = []
+    # The delegation, asked of the TLD's server: a referral, not aa.
+    want = [r"%sprobe NS ok\.caatest @ ns-tld\.caatest \(127\.53\.1\.1\) "
+            r"for caatest: NOERROR, [0-9.]+ ms" % re.escape(P)]
     for host, addr in (("ns1.caatest", "127.53.2.1"),
                        ("ns2.caatest", "127.53.2.2")):
         for ty in ("CAA", "SOA"):
@@ -669,9 +671,23 @@ def t_probe_trace(lines):
                         r"ok\.caatest: NOERROR aa, [0-9.]+ ms" % (
                             re.escape(P), ty, re.escape(host),
                             re.escape(addr)))
-    assert len(probes) == 4, probes
+    assert len(probes) == 5, probes
     for w, g in zip(sorted(want), probes):
         assert re.fullmatch(w, g), (w, g)
+    # Every lookup, the CA's and those that find the servers: 13.
+    queries = sorted(re.sub(r", [0-9.]+ ms$", "", l)
+                     for l in lines if l.startswith(P + "query "))
+    want = ["CAA ok.caatest: NOERROR, secure, 1 record",
+            "CAA caatest: NOERROR, secure, 0 records",
+            "SOA caatest: NOERROR, secure, 1 record",
+            "NS caatest: NOERROR, secure, 1 record",
+            "SOA ok.caatest: NOERROR, secure, 1 record",
+            "NS ok.caatest: NOERROR, secure, 2 records",
+            "DNSKEY ok.caatest: NOERROR, secure, 2 records"]
+    for host in ("ns-tld", "ns1", "ns2"):
+        want += ["A %s.caatest: NOERROR, secure, 1 record" % host,
+                 "AAAA %s.caatest: NOERROR, secure, 0 records" % host]
+    assert queries == sorted(P + "query " + w for w in want), queries
     total = [l for l in lines if "direct queries in" in l]
     assert len(total) == 1 and re.fullmatch(
         re.escape(P) + r"13 lookups and 5 direct queries in [0-9.]+ ms",
