@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,15 +251,12 @@ finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 static int
 open_socket(struct query *q, int type)
 {
-	int	 fd, fl;
+	int	 fd;
 
-	if ((fd = socket(q->ss.ss_family, type | SOCK_CLOEXEC, 0)) == -1)
+	/* Flags given at creation: two system calls fewer per query. */
+	if ((fd = socket(q->ss.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
 		return -1;
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
-		close(fd);
-		return -1;
-	}
 	/*
 	 * A connected socket takes datagrams from that address only: an
 	 * answer from anywhere else never reaches us.
