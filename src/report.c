@@ -239,11 +239,13 @@ trace_probes(FILE *f, struct check *k)
 		return;
 	for (i = 0; i < servers_nzones(s); i++) {
 		z = servers_zone(s, i);
-		/* The delegation, asked of the parent's servers. */
+		/* The delegation, asked of a parent's server until one
+		 * answers: the others were never asked. */
 		for (j = 0; j < z->nparents; j++)
-			trace_one(f, z->parent, z->parents[j].host,
-			    z->parents[j].addr, 2, z->apex,
-			    &z->parents[j].ns);
+			if (z->parents[j].ns.done)
+				trace_one(f, z->parent, z->parents[j].host,
+				    z->parents[j].addr, 2, z->apex,
+				    &z->parents[j].ns);
 		for (j = 0; j < z->nservers; j++) {
 			const struct srv_server *sv = &z->servers[j];
 
