@@ -1462,11 +1462,59 @@ cmpserver(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->addr, y->addr);
 }
 
-static void
-analyse_zone(struct srv_zone *z)
+/* A lookup the run's deadline cut short. */
+static int
+cut(const struct lookup *l)
 {
-	char		 fix[512], a[1024], b[1024], ns[512];
-	size_t		 i, j, k, len;
+	return l != NULL && (!l->done ||
+	    (l->ans != NULL && l->ans->state == RESOLVE_TIMEOUT));
+}
+
+/*
+ * How many of the lookups a zone's check needed the deadline cut short:
+ * its own SOA, NS and DNSKEY, its parent's NS set, its servers'
+ * addresses.  The servers whose addresses did not come go into hosts.
+ */
+static size_t
+cut_lookups(struct servers *s, const struct srv_zone *z, char *hosts,
+    size_t size)
+{
+	static const int	 own[] = { T_SOA, T_NS, T_DNSKEY };
+	size_t			 i, k, n = 0, len = 0;
+	char			**v;
+	size_t			 nv;
+
+	hosts[0] = '\0';
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		n += cut(lookup_get(s, z->apex, own[i], 0));
+	if (z->parent != NULL)
+		n += cut(lookup_get(s, z->parent, T_NS, 0));
+	for (k = 0; k < 2; k++) {
+		v = k == 0 ? z->child_ns : z->parent_ns;
+		nv = k == 0 ? z->nchild : z->nparent;
+		for (i = 0; i < nv; i++) {
+			int c = cut(lookup_get(s, v[i], T_A, 0)) +
+			    cut(lookup_get(s, v[i], T_AAAA, 0));
+
+			if (c == 0)
+				continue;
+			n += c;
+			/* Listed by both parent and child: named once. */
+			if (k == 1 && listed(z->child_ns, z->nchild, v[i]))
+				continue;
+			if (len < size)
+				len += (size_t)snprintf(hosts + len, size - len,
+				    "%s%s", len ? ", " : "", v[i]);
+		}
+	}
+	return n;
+}
+
+static void
+analyse_zone(struct servers *s, struct srv_zone *z)
+{
+	char		 fix[512], a[1024], b[1024], ns[512], hosts[512];
+	size_t		 i, j, k, len, ncut;
 	int		 differs = 0;
 	long		 serial = -1;
 
@@ -1487,7 +1535,9 @@ analyse_zone(struct srv_zone *z)
 
 	/*
 	 * A query the deadline cut short says nothing about the server:
-	 * no finding from it, but say the check is incomplete.
+	 * no finding from it, but say the check is incomplete.  So too
+	 * when the servers themselves were not all found in time: a
+	 * server never asked must not pass for one that answered.
 	 */
 	for (i = 0, k = 0; i < z->nservers; i++) {
 		if (z->servers[i].soa.state == PROBE_CANCELLED)
@@ -1496,7 +1546,18 @@ analyse_zone(struct srv_zone *z)
 			if (z->servers[i].q[j].state == PROBE_CANCELLED)
 				k++;
 	}
-	if (k > 0)
+	ncut = cut_lookups(s, z, hosts, sizeof(hosts));
+	if (hosts[0] != '\0')
+		finding(z, 0, NULL, NULL, "raise timeout so that every server "
+		    "can be asked", "the run's deadline passed before the "
+		    "addresses of %s were found: the nameserver check of %s "
+		    "is incomplete", hosts, z->apex);
+	else if (ncut > 0)
+		finding(z, 0, NULL, NULL, "raise timeout so that every server "
+		    "can be asked", "the run's deadline passed before the "
+		    "servers of %s were found: the nameserver check of %s "
+		    "is incomplete", z->apex, z->apex);
+	else if (k > 0)
 		finding(z, 0, NULL, NULL, "raise timeout so that every server "
 		    "can be asked", "the run's deadline passed before %zu "
 		    "direct queries were answered: the nameserver check of %s "
@@ -1729,7 +1790,7 @@ servers_analyse(struct servers *s)
 	size_t	 i;
 
 	for (i = 0; i < s->nzones; i++)
-		analyse_zone(s->zones[i]);
+		analyse_zone(s, s->zones[i]);
 }
 
 size_t

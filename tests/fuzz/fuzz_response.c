@@ -49,6 +49,8 @@ seen_from(const struct srv_zone *z, struct srv_seen *q, const char *qname,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* No lookups: none of the zone's was cut short by a deadline. */
+	static struct servers	 none;
 	struct srv_zone		*z;
 	struct lookup		 l;
 	struct resolve_answer	 a;
@@ -115,7 +117,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	z->servers[1].nq = 1;
 	seen_from(z, &z->servers[1].q[0], "example", 257, good("example. 300 IN "
 	    "CAA 0 issue \"letsencrypt.org\"", 0));
-	analyse_zone(z);
+	analyse_zone(&none, z);
 	zone_free(z);
 	return 0;
 }
