@@ -633,16 +633,33 @@ zone_failed(const struct check *k, struct check_name *n, const char *qname)
 	n->ns_zone = z->apex;
 }
 
+/*
+ * A name whose zone the deadline kept unknown was never probed.  One
+ * that fails already (its own lookup timed out, most often) has its
+ * reason; the note would only repeat that the run was cut short.
+ */
+static void
+zone_unknown(const struct check *k, struct check_name *n, const char *qname)
+{
+	if (n->ns_cut == NULL && n->verdict != CHECK_DNS_FAILURE &&
+	    servers_unsettled(k->srv, qname))
+		n->ns_cut = qname;
+}
+
 static void
 mark_name(struct check *k, struct check_name *n)
 {
 	size_t	 i, last;
 
 	last = n->dec.level >= 0 ? (size_t)n->dec.level : n->nlevels - 1;
-	for (i = 0; i <= last && i < n->nlevels; i++)
+	for (i = 0; i <= last && i < n->nlevels; i++) {
 		zone_failed(k, n, n->levels[i]->qname);
-	if (n->acme != NULL)
+		zone_unknown(k, n, n->levels[i]->qname);
+	}
+	if (n->acme != NULL) {
 		zone_failed(k, n, n->acme->qname);
+		zone_unknown(k, n, n->acme->qname);
+	}
 	if (n->ns_failed && k->c->nameservers == CONF_ERROR)
 		n->verdict = CHECK_DNS_FAILURE;
 }

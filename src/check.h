@@ -85,6 +85,8 @@ struct check_name {
 	struct check_decision	  dec;
 	int			  ns_failed;	/* a zone's server at fault */
 	const char		 *ns_zone;	/* the first such zone */
+	const char		 *ns_cut;	/* a level whose zone the
+						   deadline kept unknown */
 	enum check_verdict	  verdict;
 	size_t			  waiting;	/* its lookups not answered */
 	int			  decided;

@@ -137,6 +137,14 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 			report_msg(f, "%s: a nameserver of %s is at fault (below): "
 			    "the CA can fail or decide differently depending "
 			    "on the server it reaches", label, n->ns_zone);
+		if (n->ns_cut != NULL) {
+			report_msg(f, "%s: warning: the run's deadline passed "
+			    "before the zone of %s was found: the nameserver "
+			    "check of %s is incomplete", label, n->ns_cut,
+			    n->ns_cut);
+			report_msg(f, "  fix: raise timeout so that every "
+			    "server can be asked");
+		}
 		for (w = 0; w < n->dec.nwarn; w++)
 			report_msg(f, "%s: warning: %s", label, n->dec.warn[w]);
 	}
@@ -505,9 +513,11 @@ report_json(FILE *f, struct check *k, int exitcode)
 		fputs(",\"certificate\":", f);
 		js(f, n->cert);
 		fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\","
-		    "\"nameservers_failed\":%s", n->nm.wildcard ? "true" :
-		    "false", check_verdict_name(n->verdict),
-		    n->ns_failed ? "true" : "false");
+		    "\"nameservers_failed\":%s,\"nameservers_incomplete\":%s",
+		    n->nm.wildcard ? "true" : "false",
+		    check_verdict_name(n->verdict),
+		    n->ns_failed ? "true" : "false",
+		    n->ns_cut != NULL ? "true" : "false");
 		if (n->verdict == CHECK_NOT_SUBJECT) {
 			fputs(",\"reason\":\"IP address: not subject to "
 			    "CAA\"}", f);

@@ -323,6 +323,18 @@ servers_lookup(const struct servers *s, const void **it, const char **qname,
 }
 
 int
+servers_unsettled(const struct servers *s, const char *qname)
+{
+	size_t	 i;
+
+	/* Empty but for a run the deadline cut short. */
+	for (i = 0; i < s->nunsettled; i++)
+		if (strcmp(s->wants[s->unsettled[i]].qname, qname) == 0)
+			return 1;
+	return 0;
+}
+
+int
 servers_want(struct servers *s, const char *qname, int qtype)
 {
 	struct want	*v;
