@@ -1526,6 +1526,7 @@ static void
 analyse_zone(struct servers *s, struct srv_zone *z)
 {
 	char		 fix[512], a[1024], b[1024], ns[512], hosts[512];
+	char		 before[600];
 	size_t		 i, j, k, len, ncut;
 	int		 differs = 0;
 	long		 serial = -1;
@@ -1559,21 +1560,20 @@ analyse_zone(struct servers *s, struct srv_zone *z)
 				k++;
 	}
 	ncut = cut_lookups(s, z, hosts, sizeof(hosts));
+	before[0] = '\0';
 	if (hosts[0] != '\0')
-		finding(z, 0, NULL, NULL, "raise timeout so that every server "
-		    "can be asked", "the run's deadline passed before the "
-		    "addresses of %s were found: the nameserver check of %s "
-		    "is incomplete", hosts, z->apex);
+		(void)snprintf(before, sizeof(before), "the addresses of %s "
+		    "were found", hosts);
 	else if (ncut > 0)
-		finding(z, 0, NULL, NULL, "raise timeout so that every server "
-		    "can be asked", "the run's deadline passed before the "
-		    "servers of %s were found: the nameserver check of %s "
-		    "is incomplete", z->apex, z->apex);
+		(void)snprintf(before, sizeof(before), "the servers of %s were "
+		    "found", z->apex);
 	else if (k > 0)
+		(void)snprintf(before, sizeof(before), "%zu direct queries "
+		    "were answered", k);
+	if (before[0] != '\0')
 		finding(z, 0, NULL, NULL, "raise timeout so that every server "
-		    "can be asked", "the run's deadline passed before %zu "
-		    "direct queries were answered: the nameserver check of %s "
-		    "is incomplete", k, z->apex);
+		    "can be asked", "the run's deadline passed before %s: the "
+		    "nameserver check of %s is incomplete", before, z->apex);
 
 	for (i = 0; i < z->nservers; i++) {
 		struct srv_server	*sv = &z->servers[i];
