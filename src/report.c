@@ -142,8 +142,7 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 			    "before the zone of %s was found: the nameserver "
 			    "check of %s is incomplete", label, n->ns_cut,
 			    n->ns_cut);
-			report_msg(f, "  fix: raise timeout so that every "
-			    "server can be asked");
+			report_msg(f, "  fix: %s", SRV_FIX_DEADLINE);
 		}
 		for (w = 0; w < n->dec.nwarn; w++)
 			report_msg(f, "%s: warning: %s", label, n->dec.warn[w]);

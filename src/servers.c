@@ -777,6 +777,17 @@ host_addrs(struct servers *s, const char *host, char out[][INET6_ADDRSTRLEN],
 static void	seen_take(const struct srv_zone *, struct srv_seen *,
 		    ldns_pkt *);
 
+/* What every direct query's result records, whatever it was for. */
+static void
+seen_result(struct srv_seen *q, const struct probe_result *r)
+{
+	q->done = 1;
+	q->state = r->state;
+	q->tcp = r->tcp;
+	q->ms = r->ms;
+	(void)snprintf(q->err, sizeof(q->err), "%s", r->err);
+}
+
 static void
 probed(void *arg, struct probe_result *r)
 {
@@ -793,10 +804,7 @@ probed(void *arg, struct probe_result *r)
 		char		 o[256], n[256];
 
 		d->pending = 0;
-		ns->done = 1;
-		ns->state = r->state;
-		ns->tcp = r->tcp;
-		ns->ms = r->ms;
+		seen_result(ns, r);
 		if (r->pkt != NULL) {
 			ns->rcode = ldns_pkt_get_rcode(r->pkt);
 			ns->aa = ldns_pkt_aa(r->pkt);
@@ -840,11 +848,7 @@ probed(void *arg, struct probe_result *r)
 	}
 	q = t->q == -1 ? &z->servers[t->server].soa :
 	    &z->servers[t->server].q[t->q];
-	q->done = 1;
-	q->state = r->state;
-	q->tcp = r->tcp;
-	q->ms = r->ms;
-	(void)snprintf(q->err, sizeof(q->err), "%s", r->err);
+	seen_result(q, r);
 	if (r->state == PROBE_ANSWER)
 		seen_take(z, q, r->pkt);
 	free(t);
@@ -1571,9 +1575,9 @@ analyse_zone(struct servers *s, struct srv_zone *z)
 		(void)snprintf(before, sizeof(before), "%zu direct queries "
 		    "were answered", k);
 	if (before[0] != '\0')
-		finding(z, 0, NULL, NULL, "raise timeout so that every server "
-		    "can be asked", "the run's deadline passed before %s: the "
-		    "nameserver check of %s is incomplete", before, z->apex);
+		finding(z, 0, NULL, NULL, SRV_FIX_DEADLINE, "the run's "
+		    "deadline passed before %s: the nameserver check of %s "
+		    "is incomplete", before, z->apex);
 
 	for (i = 0; i < z->nservers; i++) {
 		struct srv_server	*sv = &z->servers[i];
