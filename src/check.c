@@ -42,6 +42,7 @@ struct check {
 	char			  ta[256];
 	char			  settings[160];	/* resolver's, for -v */
 	double			  elapsed;
+	size_t			  unsent;	/* lookups never sent */
 };
 
 struct check *
@@ -301,6 +302,8 @@ check_verdict_name(enum check_verdict v)
 		return "refused";
 	case CHECK_DNS_FAILURE:
 		return "dns-failure";
+	case CHECK_NOT_CHECKED:
+		return "not-checked";
 	default:
 		return "not-subject";
 	}
@@ -322,20 +325,60 @@ setf(char **dst, const char *fmt, ...)
 }
 
 /*
+ * Whether the run, not DNS, kept a lookup's answer: the deadline passed
+ * before it was sent, or when it had had less than half of the run's
+ * time.  Such a lookup says nothing about the name's servers, and a
+ * name resting on it is not checked rather than failed.  A lookup
+ * asked for most of the run and left unanswered timed out as the CA's
+ * would.
+ */
+static int
+cut_short(const struct check *k, const struct resolve_answer *a)
+{
+	return a != NULL && a->state == RESOLVE_TIMEOUT &&
+	    (!a->sent || a->ms < k->c->timeout * 500.0);
+}
+
+/* Why a lookup cut_short() kept leaves its name not checked. */
+static void
+not_checked(const struct check *k, const struct check_query *q,
+    const char *what, char *why, size_t whylen)
+{
+	if (!q->ans->sent)
+		(void)snprintf(why, whylen, "not checked: the run's %d s "
+		    "deadline passed before %s for %s was looked up",
+		    k->c->timeout, what, q->qname);
+	else
+		(void)snprintf(why, whylen, "not checked: %s for %s was "
+		    "asked only %.1f s before the run's %d s deadline "
+		    "passed", what, q->qname, q->ans->ms / 1000.0,
+		    k->c->timeout);
+}
+
+/*
  * Turn a CAA answer into a level of the climb, in the CA's words
  * (Boulder's "DNS problem: ..." messages) with a remedy.
  */
 static void
-caa_level(struct check_query *q, int timeout)
+caa_level(const struct check *k, struct check_query *q)
 {
 	struct resolve_answer	*a = q->ans;
 	const char		*why;
+	char			 cwhy[CAA_TEXTLEN];
 	size_t			 i;
+	int			 timeout = k->c->timeout;
 
 	q->state = CAA_LEVEL_FAILED;
 	if (a == NULL) {
 		setf(&q->failure, "DNS problem: out of memory looking up CAA "
 		    "for %s", q->qname);
+		return;
+	}
+	if (cut_short(k, a)) {
+		q->cut = 1;
+		not_checked(k, q, "CAA", cwhy, sizeof(cwhy));
+		setf(&q->failure, "%s", cwhy);
+		setf(&q->fix, "%s", CHECK_FIX_DEADLINE);
 		return;
 	}
 	switch (a->state) {
@@ -400,12 +443,22 @@ caa_level(struct check_query *q, int timeout)
 
 /* SPEC 5.4: the _acme-challenge lookup must end in NOERROR/NXDOMAIN. */
 static void
-acme_check(struct check_name *n, int timeout)
+acme_check(const struct check *k, struct check_name *n)
 {
 	struct check_query	*q = n->acme;
 	struct resolve_answer	*a = q->ans;
 	char			 via[NAME_MAX_TEXT + 32] = "";
 	char			 why[CAA_TEXTLEN], fix[CAA_TEXTLEN];
+	int			 timeout = k->c->timeout;
+
+	if (cut_short(k, a)) {
+		not_checked(k, q, "TXT (dns-01)", why, sizeof(why));
+		n->acme_failed = 1;
+		n->acme_cut = 1;
+		n->acme_reason = strdup(why);
+		n->acme_fix = strdup(CHECK_FIX_DEADLINE);
+		return;
+	}
 
 	if (a != NULL && a->canonname != NULL &&
 	    strcmp(a->canonname, q->qname) != 0 &&
@@ -564,13 +617,20 @@ decide(struct check *k, struct check_name *n)
 		n->verdict = CHECK_REFUSED;
 		break;
 	case CAA_FAILED:
-		n->verdict = CHECK_DNS_FAILURE;
+		n->verdict = n->dec.level >= 0 && n->levels[n->dec.level]->cut ?
+		    CHECK_NOT_CHECKED : CHECK_DNS_FAILURE;
 		break;
 	}
 	if (n->acme != NULL) {
-		acme_check(n, k->c->timeout);
-		if (n->acme_failed && n->acme_level == CONF_ERROR)
-			n->verdict = CHECK_DNS_FAILURE;
+		acme_check(k, n);
+		/* A refusal or a failure found stands; "not checked" only
+		 * takes the place of an "ok". */
+		if (n->acme_failed && n->acme_level == CONF_ERROR) {
+			if (!n->acme_cut)
+				n->verdict = CHECK_DNS_FAILURE;
+			else if (n->verdict == CHECK_OK)
+				n->verdict = CHECK_NOT_CHECKED;
+		}
 	}
 }
 
@@ -642,6 +702,7 @@ static void
 zone_unknown(const struct check *k, struct check_name *n, const char *qname)
 {
 	if (n->ns_cut == NULL && n->verdict != CHECK_DNS_FAILURE &&
+	    n->verdict != CHECK_NOT_CHECKED &&
 	    servers_unsettled(k->srv, qname))
 		n->ns_cut = qname;
 }
@@ -687,7 +748,7 @@ take_in(struct check *k)
 			continue;
 		q->settled = 1;
 		if (q->qtype == TYPE_CAA)
-			caa_level(q, k->c->timeout);
+			caa_level(k, q);
 		for (i = 0; i < q->nwaiters; i++) {
 			n = &k->names[q->waiters[i]];
 			if (n->waiting > 0 && --n->waiting > 0)
@@ -752,6 +813,7 @@ loop(struct check *k, double deadline)
 	}
 	if (pending(k)) {
 		resolve_cancel_all(k->r);
+		k->unsent = resolve_unsent(k->r);
 		if (k->pr != NULL)
 			probe_cancel_all(k->pr);
 		if (take_in(k) == -1)
@@ -794,8 +856,7 @@ check_run(struct check *k, char *err, size_t errlen)
 			for (size_t j = 0; j < k->names[i].nlevels; j++)
 				if (!k->names[i].levels[j]->settled) {
 					k->names[i].levels[j]->settled = 1;
-					caa_level(k->names[i].levels[j],
-					    k->c->timeout);
+					caa_level(k, k->names[i].levels[j]);
 				}
 			decide(k, &k->names[i]);
 			k->names[i].decided = 1;
@@ -855,6 +916,12 @@ check_resolver_settings(const struct check *k)
 }
 
 size_t
+check_not_sent(const struct check *k)
+{
+	return k->unsent;
+}
+
+size_t
 check_started(const struct check *k)
 {
 	return k->r ? resolve_started(k->r) : 0;
@@ -893,8 +960,10 @@ check_exit(const struct check *k)
 	for (i = 0; i < k->nnames; i++) {
 		if (k->names[i].verdict == CHECK_REFUSED && ex < 1)
 			ex = 1;
-		if (k->names[i].verdict == CHECK_DNS_FAILURE)
+		if (k->names[i].verdict == CHECK_DNS_FAILURE && ex < 2)
 			ex = 2;
+		if (k->names[i].verdict == CHECK_NOT_CHECKED)
+			ex = 3;
 	}
 	return ex;
 }

@@ -33,6 +33,8 @@ struct check_query {
 	size_t			*waiters;
 	size_t			 nwaiters;
 	int			 settled;	/* its answer was taken in */
+	int			 cut;		/* the run's deadline, not
+						   DNS, kept its answer */
 	size_t			 seq;		/* creation order */
 	size_t			 kids;		/* child levels seen */
 	size_t			 rank;		/* its place among siblings */
@@ -43,7 +45,8 @@ enum check_verdict {
 	CHECK_OK,
 	CHECK_REFUSED,
 	CHECK_DNS_FAILURE,
-	CHECK_NOT_SUBJECT	/* IP address: CAs skip CAA */
+	CHECK_NOT_SUBJECT,	/* IP address: CAs skip CAA */
+	CHECK_NOT_CHECKED	/* the run's deadline came first */
 };
 
 /*
@@ -80,6 +83,7 @@ struct check_name {
 	struct check_query	 *acme;		/* _acme-challenge TXT, or NULL */
 	enum conf_level		  acme_level;	/* severity of acme failures */
 	int			  acme_failed;
+	int			  acme_cut;	/* failed: not checked */
 	char			 *acme_reason;	/* set when acme_failed */
 	char			 *acme_fix;
 	struct check_decision	  dec;
@@ -93,6 +97,10 @@ struct check_name {
 };
 
 struct check;
+
+/* The remedy for a name the run's deadline left not checked. */
+#define CHECK_FIX_DEADLINE "raise timeout so that the whole run fits in " \
+	"it, or check fewer names per run"
 
 /* A run over a configuration (borrowed; must outlive the check). */
 struct check	*check_new(const struct conf *);
@@ -120,6 +128,8 @@ const char	*check_trust_anchor(const struct check *);
 /* How the resolver sends lookups ("qname-minimisation yes, ..."). */
 const char	*check_resolver_settings(const struct check *);
 size_t		 check_started(const struct check *);
+/* Lookups the deadline kept from being sent. */
+size_t		 check_not_sent(const struct check *);
 /* Direct queries sent to nameservers (retries included). */
 size_t		 check_probes_sent(const struct check *);
 /* The nameserver check, or NULL when it is off. */
@@ -132,7 +142,7 @@ double		 check_elapsed_ms(const struct check *);
  * rather than a verdict about the names.
  */
 int		 check_unreachable(const struct check *);
-/* SPEC 5.6: 0 ok, 1 refused, 2 DNS failure. */
+/* SPEC 5.6: 0 ok, 1 refused, 2 DNS failure, 3 a name not checked. */
 int		 check_exit(const struct check *);
 
 const char	*check_verdict_name(enum check_verdict);

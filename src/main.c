@@ -295,6 +295,7 @@ main(int argc, char *argv[])
 	char		**cmd = NULL, *end, why[512];
 	const char	*msg, **iv;
 	int		 ch, i, nargs = argc, bad = 0, rc = EXIT_SETUP;
+	int		 unreachable;
 	long		 t;
 	size_t		 j;
 
@@ -475,14 +476,14 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	rc = check_exit(k);
-	if (check_unreachable(k))
+	if ((unreachable = check_unreachable(k)))
 		rc = EXIT_SETUP;
 	if (cl.ro.verbose && !cl.ro.quiet)
 		report_trace(stderr, k);
 	if (cl.ro.format == REPORT_JSON)
 		report_json(stdout, k, rc);
 	report_text(stderr, k, &cl.ro);
-	if (rc == EXIT_SETUP)
+	if (unreachable)
 		report_msg(stderr, "no lookup got any answer from DNS: check the "
 		    "network and the resolver settings (forward, root_hints, "
 		    "trust_anchor)");

@@ -88,8 +88,9 @@ findings_text(FILE *f, struct check *k)
 void
 report_text(FILE *f, struct check *k, const struct report_opts *o)
 {
-	size_t	 i, w, nok = 0, nref = 0, nfail = 0, nip = 0;
+	size_t	 i, w, nok = 0, nref = 0, nfail = 0, nip = 0, ncut = 0;
 	char	 label[5 * NAME_MAX_TEXT + 16];
+	char	 cut[64] = "";
 
 	if (o->quiet)
 		return;
@@ -114,6 +115,9 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 			break;
 		case CHECK_DNS_FAILURE:
 			nfail++;
+			break;
+		case CHECK_NOT_CHECKED:
+			ncut++;
 			break;
 		case CHECK_NOT_SUBJECT:
 			nip++;
@@ -148,9 +152,17 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 			report_msg(f, "%s: warning: %s", label, n->dec.warn[w]);
 	}
 	findings_text(f, k);
+	if (ncut > 0) {
+		report_msg(f, "the run's %d s deadline passed before %zu "
+		    "name%s could be checked (%zu lookup%s not yet sent)",
+		    check_conf(k)->timeout, ncut, ncut == 1 ? "" : "s",
+		    check_not_sent(k), check_not_sent(k) == 1 ? "" : "s");
+		report_msg(f, "  fix: %s", CHECK_FIX_DEADLINE);
+		(void)snprintf(cut, sizeof(cut), ", %zu not checked", ncut);
+	}
 	report_msg(f, "%zu name%s checked: %zu ok, %zu refused, %zu "
-	    "dns-failure%s", check_count(k), check_count(k) == 1 ? "" : "s",
-	    nok, nref, nfail, nip ? ", some not subject to CAA" : "");
+	    "dns-failure%s%s", check_count(k), check_count(k) == 1 ? "" : "s",
+	    nok, nref, nfail, cut, nip ? ", some not subject to CAA" : "");
 }
 
 static const char *
@@ -175,7 +187,7 @@ status_name(const struct resolve_answer *a)
 		return "error";
 	switch (a->state) {
 	case RESOLVE_TIMEOUT:
-		return "timeout";
+		return a->sent ? "timeout" : "not-sent";
 	case RESOLVE_ERROR:
 		return "error";
 	default:
@@ -495,9 +507,10 @@ report_json(FILE *f, struct check *k, int exitcode)
 	char	 full[NAME_MAX_TEXT + 4];
 
 	fprintf(f, "{\"version\":\"%s\",\"exit\":%d,\"lookups\":%zu,"
-	    "\"direct_queries\":%zu,\"elapsed_ms\":%.1f,\"trust_anchor\":",
+	    "\"lookups_not_sent\":%zu,\"direct_queries\":%zu,"
+	    "\"elapsed_ms\":%.1f,\"trust_anchor\":",
 	    CAA_PREFLIGHT_VERSION, exitcode, check_started(k),
-	    check_probes_sent(k), check_elapsed_ms(k));
+	    check_not_sent(k), check_probes_sent(k), check_elapsed_ms(k));
 	js(f, check_trust_anchor(k)[0] ? check_trust_anchor(k) : NULL);
 	fputs(",\"names\":[", f);
 	for (i = 0; i < check_count(k); i++) {
@@ -533,7 +546,9 @@ report_json(FILE *f, struct check *k, int exitcode)
 		js(f, n->method);
 		fputs(",\"caa\":", f);
 		js(f, n->dec.verdict == CAA_ALLOWED ? "allowed" :
-		    n->dec.verdict == CAA_REFUSED ? "refused" : "dns-failure");
+		    n->dec.verdict == CAA_REFUSED ? "refused" :
+		    n->dec.level >= 0 && n->levels[n->dec.level]->cut ?
+		    "not-checked" : "dns-failure");
 		fputs(",\"relevant\":", f);
 		js(f, n->dec.level >= 0 && n->dec.verdict != CAA_FAILED ?
 		    n->levels[n->dec.level]->qname : NULL);

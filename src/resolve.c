@@ -55,6 +55,7 @@ struct resolve {
 	size_t		  started;
 	size_t		  inflight;	/* handed to libunbound */
 	size_t		  window;
+	size_t		  unsent;	/* cancelled while waiting */
 	struct pending	 *waiting;	/* in order */
 	struct pending	 *waiting_tail;
 	int		  cancelling;	/* no new lookups */
@@ -266,6 +267,7 @@ convert(struct pending *p, int err, struct ub_result *res,
 	a->qname = p->qname;
 	p->qname = NULL;
 	a->qtype = p->qtype;
+	a->sent = p->sent;
 	a->ms = resolve_now_ms() - p->start;
 	if (forced == RESOLVE_TIMEOUT) {
 		a->state = RESOLVE_TIMEOUT;
@@ -456,6 +458,12 @@ resolve_started(const struct resolve *r)
 	return r->started;
 }
 
+size_t
+resolve_unsent(const struct resolve *r)
+{
+	return r->unsent;
+}
+
 void
 resolve_cancel_all(struct resolve *r)
 {
@@ -466,6 +474,7 @@ resolve_cancel_all(struct resolve *r)
 	while ((p = r->waiting) != NULL) {
 		if ((r->waiting = p->wnext) == NULL)
 			r->waiting_tail = NULL;
+		r->unsent++;
 		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
 	}
 	/*

@@ -44,7 +44,9 @@ struct resolve_answer {
 	uint8_t			*packet;	/* the whole answer, wire */
 	size_t			 packetlen;
 	char			*error;		/* ERROR: what failed */
-	double			 ms;		/* time to answer */
+	double			 ms;		/* time to answer, from sent */
+	int			 sent;		/* 0: the deadline passed while
+						   it waited for a place */
 };
 
 typedef void (*resolve_cb)(void *, struct resolve_answer *);
@@ -74,6 +76,8 @@ int		 resolve_process(struct resolve *);
 size_t		 resolve_pending(const struct resolve *);
 /* Lookups started so far. */
 size_t		 resolve_started(const struct resolve *);
+/* Lookups resolve_cancel_all() found still waiting to be sent. */
+size_t		 resolve_unsent(const struct resolve *);
 /*
  * Cancel every outstanding lookup; each callback gets RESOLVE_TIMEOUT.
  * Call resolve_process() no more after this: only resolve_free().
