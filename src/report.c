@@ -90,7 +90,7 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 {
 	size_t	 i, w, nok = 0, nref = 0, nfail = 0, nip = 0, ncut = 0;
 	char	 label[5 * NAME_MAX_TEXT + 16];
-	char	 cut[64] = "";
+	char	 cut[48] = "";
 
 	if (o->quiet)
 		return;
@@ -153,10 +153,15 @@ report_text(FILE *f, struct check *k, const struct report_opts *o)
 	}
 	findings_text(f, k);
 	if (ncut > 0) {
+		size_t	 ns = check_not_sent(k);
+		char	 unsent[48] = "";
+
+		if (ns > 0)
+			(void)snprintf(unsent, sizeof(unsent), " (%zu lookup%s "
+			    "not yet sent)", ns, ns == 1 ? "" : "s");
 		report_msg(f, "the run's %d s deadline passed before %zu "
-		    "name%s could be checked (%zu lookup%s not yet sent)",
-		    check_conf(k)->timeout, ncut, ncut == 1 ? "" : "s",
-		    check_not_sent(k), check_not_sent(k) == 1 ? "" : "s");
+		    "name%s could be checked%s", check_conf(k)->timeout,
+		    ncut, ncut == 1 ? "" : "s", unsent);
 		report_msg(f, "  fix: %s", CHECK_FIX_DEADLINE);
 		(void)snprintf(cut, sizeof(cut), ", %zu not checked", ncut);
 	}

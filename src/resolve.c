@@ -268,7 +268,7 @@ convert(struct pending *p, int err, struct ub_result *res,
 	p->qname = NULL;
 	a->qtype = p->qtype;
 	a->sent = p->sent;
-	a->ms = resolve_now_ms() - p->start;
+	a->ms = p->sent ? resolve_now_ms() - p->start : 0.0;
 	if (forced == RESOLVE_TIMEOUT) {
 		a->state = RESOLVE_TIMEOUT;
 		return a;

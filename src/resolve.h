@@ -44,7 +44,7 @@ struct resolve_answer {
 	uint8_t			*packet;	/* the whole answer, wire */
 	size_t			 packetlen;
 	char			*error;		/* ERROR: what failed */
-	double			 ms;		/* time to answer, from sent */
+	double			 ms;		/* from sent to answer, or 0 */
 	int			 sent;		/* 0: the deadline passed while
 						   it waited for a place */
 };
