@@ -12,33 +12,40 @@
 #include "resolve.h"
 #include "servers.h"
 
-/* Write s with control characters shown as \DDD: nothing from DNS may
- * drive the terminal. */
-static void
-put_safe(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+#define PREFIX	"caa-preflight: "
 
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\%03u", c);
-		else
-			fputc(c, f);
-	}
-}
-
+/*
+ * One line on f: the prefix, the message with control characters shown
+ * as \DDD (nothing from DNS may drive the terminal), a newline.  It goes
+ * out in one write: stderr is unbuffered, and a report of 10,000 names
+ * written a byte at a time took seconds.
+ */
 void
 report_msg(FILE *f, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 buf[4096];
+	va_list		 ap;
+	char		 buf[4096];
+	char		 line[sizeof(PREFIX) + 4 * sizeof(buf)];
+	const char	*s;
+	size_t		 n = sizeof(PREFIX) - 1;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fputs("caa-preflight: ", f);
-	put_safe(f, buf);
-	fputc('\n', f);
+	memcpy(line, PREFIX, n);
+	for (s = buf; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f) {
+			line[n++] = '\\';
+			line[n++] = (char)('0' + c / 100);
+			line[n++] = (char)('0' + c / 10 % 10);
+			line[n++] = (char)('0' + c % 10);
+		} else
+			line[n++] = (char)c;
+	}
+	line[n++] = '\n';
+	(void)fwrite(line, 1, n, f);
 }
 
 /* "bücher.example (xn--bcher-kva.example)" when the forms differ. */
