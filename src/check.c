@@ -699,11 +699,12 @@ zone_failed(const struct check *k, struct check_name *n, const char *qname)
  * reason; the note would only repeat that the run was cut short.
  */
 static void
-zone_unknown(const struct check *k, struct check_name *n, const char *qname)
+zone_unknown(const struct check *k, struct check_name *n, const char *qname,
+    int qtype)
 {
 	if (n->ns_cut == NULL && n->verdict != CHECK_DNS_FAILURE &&
 	    n->verdict != CHECK_NOT_CHECKED &&
-	    servers_unsettled(k->srv, qname))
+	    servers_unsettled(k->srv, qname, qtype))
 		n->ns_cut = qname;
 }
 
@@ -715,11 +716,11 @@ mark_name(struct check *k, struct check_name *n)
 	last = n->dec.level >= 0 ? (size_t)n->dec.level : n->nlevels - 1;
 	for (i = 0; i <= last && i < n->nlevels; i++) {
 		zone_failed(k, n, n->levels[i]->qname);
-		zone_unknown(k, n, n->levels[i]->qname);
+		zone_unknown(k, n, n->levels[i]->qname, TYPE_CAA);
 	}
 	if (n->acme != NULL) {
 		zone_failed(k, n, n->acme->qname);
-		zone_unknown(k, n, n->acme->qname);
+		zone_unknown(k, n, n->acme->qname, TYPE_TXT);
 	}
 	if (n->ns_failed && k->c->nameservers == CONF_ERROR)
 		n->verdict = CHECK_DNS_FAILURE;

@@ -50,6 +50,7 @@ struct want {
 	char		*qname;
 	int		 qtype;
 	struct srv_zone	*zone;
+	int		 unsettled;	/* its zone still looked for */
 };
 
 /* Which result a direct probe fills. */
@@ -322,31 +323,37 @@ servers_lookup(const struct servers *s, const void **it, const char **qname,
 	return 1;
 }
 
-int
-servers_unsettled(const struct servers *s, const char *qname)
+/* Thousands of names share levels: a hash, not a scan. */
+static struct want *
+want_find(const struct servers *s, const char *qname, int qtype)
 {
-	size_t	 i;
+	size_t	 i, h = hash(qname, qtype);
 
-	/* Empty but for a run the deadline cut short. */
-	for (i = 0; i < s->nunsettled; i++)
-		if (strcmp(s->wants[s->unsettled[i]].qname, qname) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < s->nwanted[h]; i++) {
+		struct want *w = &s->wants[s->wanted[h][i]];
+
+		if (w->qtype == qtype && strcmp(w->qname, qname) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+int
+servers_unsettled(const struct servers *s, const char *qname, int qtype)
+{
+	const struct want	*w = want_find(s, qname, qtype);
+
+	return w != NULL && w->unsettled;
 }
 
 int
 servers_want(struct servers *s, const char *qname, int qtype)
 {
 	struct want	*v;
-	size_t		 i, h = hash(qname, qtype), *b, *u;
+	size_t		 h = hash(qname, qtype), *b, *u;
 
-	/* Thousands of names share levels: a hash, not a scan. */
-	for (i = 0; i < s->nwanted[h]; i++) {
-		struct want *w = &s->wants[s->wanted[h][i]];
-
-		if (w->qtype == qtype && strcmp(w->qname, qname) == 0)
-			return 0;
-	}
+	if (want_find(s, qname, qtype) != NULL)
+		return 0;
 	if ((b = reallocarray(s->wanted[h], s->nwanted[h] + 1,
 	    sizeof(*b))) == NULL)
 		return -1;
@@ -367,6 +374,7 @@ servers_want(struct servers *s, const char *qname, int qtype)
 	if ((v[s->nwants].qname = strdup(qname)) == NULL)
 		return -1;
 	v[s->nwants].qtype = qtype;
+	v[s->nwants].unsettled = 1;
 	b[s->nwanted[h]++] = s->nwants;
 	s->unsettled[s->nunsettled++] = s->nwants;
 	s->nwants++;
@@ -1103,7 +1111,7 @@ servers_step(struct servers *s)
 		case Z_PENDING:
 		case Z_ALIAS:
 			s->unsettled[keep++] = s->unsettled[i];
-			break;
+			continue;
 		case Z_FAIL:
 			break;
 		case Z_FOUND:
@@ -1117,6 +1125,7 @@ servers_step(struct servers *s)
 			w->zone = z;
 			break;
 		}
+		w->unsettled = 0;
 	}
 	s->nunsettled = keep;
 	for (i = 0; i < s->nzones; i++) {

@@ -125,7 +125,7 @@ int		 servers_lookup(const struct servers *, const void **,
 		    const char **, int *, const struct resolve_answer **);
 /* Whether a wanted name's zone was still being looked for at the end
  * (the run's deadline passed first). */
-int		 servers_unsettled(const struct servers *, const char *);
+int		 servers_unsettled(const struct servers *, const char *, int);
 /* The zone a wanted name was probed in, or NULL. */
 const struct srv_zone *servers_zone_of(const struct servers *, const char *);
 
