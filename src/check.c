@@ -585,6 +585,13 @@ keep_decision(struct check_decision *d, const struct caa_decision *c)
 				d->nwarn++;
 }
 
+int
+check_caa_cut(const struct check_name *n)
+{
+	return n->dec.verdict == CAA_FAILED && n->dec.level >= 0 &&
+	    n->levels[n->dec.level]->cut;
+}
+
 static void
 decide(struct check *k, struct check_name *n)
 {
@@ -617,8 +624,8 @@ decide(struct check *k, struct check_name *n)
 		n->verdict = CHECK_REFUSED;
 		break;
 	case CAA_FAILED:
-		n->verdict = n->dec.level >= 0 && n->levels[n->dec.level]->cut ?
-		    CHECK_NOT_CHECKED : CHECK_DNS_FAILURE;
+		n->verdict = check_caa_cut(n) ? CHECK_NOT_CHECKED :
+		    CHECK_DNS_FAILURE;
 		break;
 	}
 	if (n->acme != NULL) {

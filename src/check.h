@@ -142,6 +142,8 @@ double		 check_elapsed_ms(const struct check *);
  * rather than a verdict about the names.
  */
 int		 check_unreachable(const struct check *);
+/* Whether the CAA decision failed on a level the deadline cut short. */
+int		 check_caa_cut(const struct check_name *);
 /* SPEC 5.6: 0 ok, 1 refused, 2 DNS failure, 3 a name not checked. */
 int		 check_exit(const struct check *);
 

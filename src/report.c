@@ -559,8 +559,7 @@ report_json(FILE *f, struct check *k, int exitcode)
 		fputs(",\"caa\":", f);
 		js(f, n->dec.verdict == CAA_ALLOWED ? "allowed" :
 		    n->dec.verdict == CAA_REFUSED ? "refused" :
-		    n->dec.level >= 0 && n->levels[n->dec.level]->cut ?
-		    "not-checked" : "dns-failure");
+		    check_caa_cut(n) ? "not-checked" : "dns-failure");
 		fputs(",\"relevant\":", f);
 		js(f, n->dec.level >= 0 && n->dec.verdict != CAA_FAILED ?
 		    n->levels[n->dec.level]->qname : NULL);
