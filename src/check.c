@@ -42,7 +42,6 @@ struct check {
 	char			  ta[256];
 	char			  settings[160];	/* resolver's, for -v */
 	double			  elapsed;
-	size_t			  unsent;	/* lookups never sent */
 };
 
 struct check *
@@ -821,7 +820,6 @@ loop(struct check *k, double deadline)
 	}
 	if (pending(k)) {
 		resolve_cancel_all(k->r);
-		k->unsent = resolve_unsent(k->r);
 		if (k->pr != NULL)
 			probe_cancel_all(k->pr);
 		if (take_in(k) == -1)
@@ -926,7 +924,7 @@ check_resolver_settings(const struct check *k)
 size_t
 check_not_sent(const struct check *k)
 {
-	return k->unsent;
+	return k->r ? resolve_unsent(k->r) : 0;
 }
 
 size_t
