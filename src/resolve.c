@@ -2,6 +2,7 @@
  * resolve: libunbound glue.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,17 @@ resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
 	}
 
 	r->window = RESOLVE_WINDOW;
-	/* A thread, not a forked process: one address space to check. */
+	/*
+	 * A thread, not a forked process: one address space to check.
+	 * One malloc arena for both threads: with glibc's default the
+	 * resolver's thread gets its own, and memory freed in one arena
+	 * is not reused by the other (10,000 names with the nameserver
+	 * check: peak RSS 62-63 MiB with two arenas, 50-51 MiB with one,
+	 * wall time the same).  Set before the thread's first malloc.
+	 */
+#ifdef M_ARENA_MAX
+	(void)mallopt(M_ARENA_MAX, 1);
+#endif
 	if ((rc = ub_ctx_async(r->ctx, 1)) != 0) {
 		(void)snprintf(err, errlen, "resolver: %s", ub_strerror(rc));
 		goto fail;
