@@ -1273,6 +1273,9 @@ usable(const struct srv_seen *q)
 	    (q->rcode == 0 || q->rcode == 3);
 }
 
+/* Room kept for "; and N more records". */
+#define RRSET_MORE	40
+
 static void
 rrset_text(const struct srv_seen *q, char *buf, size_t size)
 {
@@ -1286,10 +1289,18 @@ rrset_text(const struct srv_seen *q, char *buf, size_t size)
 		(void)snprintf(buf, size, "no records");
 		return;
 	}
+	/* Records that do not fit whole are counted, not cut. */
 	buf[0] = '\0';
-	for (i = 0; i < q->nrecords && len < size; i++)
+	for (i = 0; i < q->nrecords; i++) {
+		if (len + strlen(q->records[i]) + 2 + RRSET_MORE >= size)
+			break;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s",
 		    i ? "; " : "", q->records[i]);
+	}
+	if (i < q->nrecords)
+		(void)snprintf(buf + len, size - len, "%s%zu more record%s",
+		    i ? "; and " : "", q->nrecords - i,
+		    q->nrecords - i == 1 ? "" : "s");
 }
 
 static int
@@ -1501,15 +1512,14 @@ cut(const struct lookup *l)
  * addresses.  The servers whose addresses did not come go into hosts.
  */
 static size_t
-cut_lookups(struct servers *s, const struct srv_zone *z, char *hosts,
-    size_t size)
+cut_lookups(struct servers *s, const struct srv_zone *z, char **hosts)
 {
 	static const int	 own[] = { T_SOA, T_NS, T_DNSKEY };
-	size_t			 i, k, n = 0, len = 0;
-	char			**v;
+	size_t			 i, k, n = 0;
+	char			**v, *more;
 	size_t			 nv;
 
-	hosts[0] = '\0';
+	*hosts = NULL;
 	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		n += cut(lookup_get(s, z->apex, own[i], 0));
 	if (z->parent != NULL)
@@ -1527,9 +1537,11 @@ cut_lookups(struct servers *s, const struct srv_zone *z, char *hosts,
 			/* Listed by both parent and child: named once. */
 			if (k == 1 && listed(z->child_ns, z->nchild, v[i]))
 				continue;
-			if (len < size)
-				len += (size_t)snprintf(hosts + len, size - len,
-				    "%s%s", len ? ", " : "", v[i]);
+			if (asprintf(&more, "%s%s%s", *hosts ? *hosts : "",
+			    *hosts ? ", " : "", v[i]) == -1)
+				continue;
+			free(*hosts);
+			*hosts = more;
 		}
 	}
 	return n;
@@ -1538,8 +1550,9 @@ cut_lookups(struct servers *s, const struct srv_zone *z, char *hosts,
 static void
 analyse_zone(struct servers *s, struct srv_zone *z)
 {
-	char		 fix[512], a[1024], b[1024], ns[512], hosts[512];
-	char		 before[600];
+	char		 fix[512], a[1024], b[1024], *hosts;
+	char		*before = NULL, *list = NULL;
+	FILE		*f;
 	size_t		 i, j, k, len, ncut;
 	int		 differs = 0;
 	long		 serial = -1;
@@ -1572,21 +1585,30 @@ analyse_zone(struct servers *s, struct srv_zone *z)
 			if (z->servers[i].q[j].state == PROBE_CANCELLED)
 				k++;
 	}
-	ncut = cut_lookups(s, z, hosts, sizeof(hosts));
-	before[0] = '\0';
-	if (hosts[0] != '\0')
-		(void)snprintf(before, sizeof(before), "the addresses of %s "
-		    "were found", hosts);
-	else if (ncut > 0)
-		(void)snprintf(before, sizeof(before), "the servers of %s were "
-		    "found", z->apex);
-	else if (k > 0)
-		(void)snprintf(before, sizeof(before), "%zu direct queries "
-		    "were answered", k);
-	if (before[0] != '\0')
+	ncut = cut_lookups(s, z, &hosts);
+	if (hosts != NULL) {
+		if (asprintf(&before, "the addresses of %s were found",
+		    hosts) == -1)
+			before = NULL;
+	} else if (ncut > 0) {
+		if (asprintf(&before, "the servers of %s were found",
+		    z->apex) == -1)
+			before = NULL;
+	} else if (k > 0) {
+		if (asprintf(&before, "%zu direct queries were answered",
+		    k) == -1)
+			before = NULL;
+	}
+	if (before != NULL)
 		finding(z, 0, NULL, NULL, SRV_FIX_DEADLINE, "the run's "
 		    "deadline passed before %s: the nameserver check of %s "
 		    "is incomplete", before, z->apex);
+	else if (hosts != NULL || ncut > 0 || k > 0)
+		finding(z, 0, NULL, NULL, SRV_FIX_DEADLINE, "the run's "
+		    "deadline passed: the nameserver check of %s is "
+		    "incomplete", z->apex);
+	free(before);
+	free(hosts);
 
 	for (i = 0; i < z->nservers; i++) {
 		struct srv_server	*sv = &z->servers[i];
@@ -1760,44 +1782,51 @@ analyse_zone(struct servers *s, struct srv_zone *z)
 			break;
 		}
 	}
-	if (differs == 2) {
-		len = 0;
-		a[0] = '\0';
-		for (i = 0; i < z->nservers && len < sizeof(a); i++)
+	/*
+	 * Lists an operator acts on are written out whole: a server list
+	 * or an NS set cut mid-name would name a host that is not there.
+	 */
+	if (differs == 2 && (f = open_memstream(&list, &len)) != NULL) {
+		for (i = 0, k = 0; i < z->nservers; i++)
 			if (z->servers[i].soa.serial >= 0)
-				len += (size_t)snprintf(a + len, sizeof(a) - len,
-				    "%s%s (%s) %ld", len ? ", " : "",
-				    z->servers[i].host, z->servers[i].addr,
+				(void)fprintf(f, "%s%s (%s) %ld", k++ ? ", " :
+				    "", z->servers[i].host, z->servers[i].addr,
 				    z->servers[i].soa.serial);
-		finding(z, 0, NULL, NULL, "let the zone transfers catch up, or "
-		    "check that every server gets NOTIFY from the primary",
-		    "SOA serials differ between servers while their answers "
-		    "agree: %s", a);
+		if (fclose(f) == 0)
+			finding(z, 0, NULL, NULL, "let the zone transfers "
+			    "catch up, or check that every server gets NOTIFY "
+			    "from the primary", "SOA serials differ between "
+			    "servers while their answers agree: %s", list);
+		free(list);
+		list = NULL;
 	}
 
 	/* The delegation and the apex NS set should be the same. */
-	if (z->parent_known && z->nchild > 0) {
-		len = 0;
-		ns[0] = '\0';
-		for (i = 0; i < z->nchild && len < sizeof(ns); i++)
-			len += (size_t)snprintf(ns + len, sizeof(ns) - len,
-			    "%s%s. NS %s.", i ? " / " : "", z->apex,
-			    z->child_ns[i]);
-		(void)snprintf(fix, sizeof(fix), "at the parent %s (your "
-		    "registrar), publish the zone's own NS set: %s", z->parent,
-		    ns);
-		for (i = 0; i < z->nparent; i++)
-			if (!listed(z->child_ns, z->nchild, z->parent_ns[i]))
-				finding(z, 0, NULL, NULL, fix, "the parent %s "
-				    "lists %s as a nameserver of %s, but the "
-				    "zone's own NS set does not", z->parent,
-				    z->parent_ns[i], z->apex);
+	if (z->parent_known && z->nchild > 0 &&
+	    (f = open_memstream(&list, &len)) != NULL) {
+		(void)fprintf(f, "at the parent %s (your registrar), publish "
+		    "the zone's own NS set: ", z->parent);
 		for (i = 0; i < z->nchild; i++)
-			if (!listed(z->parent_ns, z->nparent, z->child_ns[i]))
-				finding(z, 0, NULL, NULL, fix, "the zone lists "
-				    "%s as a nameserver of %s, but the parent %s "
-				    "does not", z->child_ns[i], z->apex,
-				    z->parent);
+			(void)fprintf(f, "%s%s. NS %s.", i ? " / " : "",
+			    z->apex, z->child_ns[i]);
+		if (fclose(f) == 0) {
+			for (i = 0; i < z->nparent; i++)
+				if (!listed(z->child_ns, z->nchild,
+				    z->parent_ns[i]))
+					finding(z, 0, NULL, NULL, list, "the "
+					    "parent %s lists %s as a nameserver "
+					    "of %s, but the zone's own NS set "
+					    "does not", z->parent,
+					    z->parent_ns[i], z->apex);
+			for (i = 0; i < z->nchild; i++)
+				if (!listed(z->parent_ns, z->nparent,
+				    z->child_ns[i]))
+					finding(z, 0, NULL, NULL, list, "the "
+					    "zone lists %s as a nameserver of "
+					    "%s, but the parent %s does not",
+					    z->child_ns[i], z->apex, z->parent);
+		}
+		free(list);
 	}
 	for (i = 0; i < z->nservers; i++) {
 		free(z->servers[i].soa.wire);

@@ -67,6 +67,9 @@ def host(token):
     if token.startswith("resp:"):
         _, label, addr, _ = token.split(":", 3)
         return ("%s.%s." % (label, TLD), addr, token)
+    if token.startswith("dead:"):
+        # "dead:LABEL": another server named in the zone "dead".
+        return ("%s.dead.%s." % (token[5:], TLD), None, None)
     return HOSTS[token]
 
 
@@ -117,6 +120,30 @@ def big_rrset():
 
 def resp(label, n, modes):
     return "resp:%s:127.53.4.%d:%s" % (label, n, modes)
+
+
+# Host names long enough that a list of them runs past any fixed line.
+LONG_DEAD = ["ns%02d-whose-address-is-in-a-zone-that-never-answers" % i
+             for i in range(12)]
+LONG_NS = ["ns%02d-a-nameserver-with-a-long-name-for-the-fix-line" % i
+           for i in range(10)]
+
+BIG_SPLIT = ['@ CAA 0 issue "ca-%04d.example"' % i for i in range(36)] + [
+    '@ CAA 0 issue ' + LE]
+
+
+def shown_rrset(records, size=1024, more=40):
+    """A record set as a finding shows it: records that do not fit whole
+    in a line of size bytes (keeping room for the count) are counted."""
+    records = sorted(records)
+    out = ""
+    for i, r in enumerate(records):
+        if len(out) + len(r) + 2 + more >= size:
+            return out + "%s%d more record%s" % (
+                "; and " if i else "", len(records) - i,
+                "" if len(records) - i == 1 else "s")
+        out += ("; " if i else "") + r
+    return out
 
 
 ZONES = [
@@ -180,6 +207,10 @@ ZONES = [
          records_b=['@ CAA 0 issue ' + LE,
                     '@ CAA 0 iodef "mailto:caa@split.%s"' % TLD],
          serial_b=2026112902),
+    # Versions that differ, each too long to show whole in one line.
+    Zone("bigsplit", ["a", "b"], "yes", BIG_SPLIT,
+         records_b=BIG_SPLIT + ['@ CAA 0 iodef "mailto:caa@bigsplit.%s"'
+                                % TLD], serial_b=2026112902),
     Zone("serial", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
          records_b=['@ CAA 0 issue ' + LE], serial_b=2026112902),
     Zone("stale", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
@@ -189,8 +220,15 @@ ZONES = [
     Zone("deadns", ["ns1", "ns2", "nothing"], "yes",
          ['@ CAA 0 issue ' + LE]),
     Zone("nsdiff", "nsd", "yes", ['@ CAA 0 issue ' + LE], deleg=["ns1"]),
-    Zone("deadaddr", ["ns1", "ns2", "indead"], "yes",
-         ['@ CAA 0 issue ' + LE]),
+    Zone("deadaddr", ["ns1", "ns2", "indead"] + [
+        "dead:" + h for h in LONG_DEAD], "yes", ['@ CAA 0 issue ' + LE]),
+    # Ten servers with long names, one not delegated: the fix lists the
+    # whole NS set (over 700 bytes).
+    Zone("nslong", ["main:%s:127.53.12.%d" % (h, i + 1)
+                    for i, h in enumerate(LONG_NS)], "yes",
+         ['@ CAA 0 issue ' + LE],
+         deleg=["main:%s:127.53.12.%d" % (h, i + 1)
+                for i, h in enumerate(LONG_NS[:-1])]),
     Zone("deadsoa", resp("ns-deadsoa", 31, "SOA:drop"), "no",
          ['@ CAA 0 issue ' + LE]),
     # Its only server answers every query 1 s late.  libunbound gives up
@@ -1021,6 +1059,21 @@ SCENARIOS = [
           summary(1, fail=1)],
       check=j_finding("split.caatest", "error", "ns-b.caatest", "127.53.5.2",
                       "answers CAA for split.caatest differently")),
+    S("two servers serve different versions of a long record set",
+      ["bigsplit.caatest"], 2, ns_fault("bigsplit.caatest") + [
+          P + "bigsplit.caatest: nameserver ns-b.caatest (127.53.5.2) "
+          "answers CAA for bigsplit.caatest differently: ns-a.caatest "
+          "(127.53.5.1) has %s; ns-b.caatest (127.53.5.2) has %s" % (
+              shown_rrset([r[2:] for r in BIG_SPLIT]),
+              shown_rrset([r[2:] for r in BIG_SPLIT] + [
+                  'CAA 0 iodef "mailto:caa@bigsplit.caatest"'])),
+          FIX + "make every server of bigsplit.caatest serve the same "
+          "version of the zone: check the zone transfers (NOTIFY, "
+          "IXFR/AXFR) from the primary to ns-b.caatest",
+          summary(1, fail=1)],
+      check=j_finding("bigsplit.caatest", "error", "ns-b.caatest",
+                      "127.53.5.2", "answers CAA for bigsplit.caatest "
+                      "differently")),
     S("SOA serials differ, answers agree: a warning", ["serial.caatest"], 0, [
         P + "serial.caatest: warning: SOA serials differ between servers "
         "while their answers agree: ns-a.caatest (127.53.5.1) 2026112901, "
@@ -1061,8 +1114,9 @@ SCENARIOS = [
     S("a server's address is not found before the deadline",
       ["deadaddr.caatest"], 0, [
           P + "deadaddr.caatest: warning: the run's deadline passed before "
-          "the addresses of ns.dead.caatest were found: the nameserver "
-          "check of deadaddr.caatest is incomplete",
+          "the addresses of ns.dead.caatest, %s were found: the nameserver "
+          "check of deadaddr.caatest is incomplete" % ", ".join(
+              "%s.dead.caatest" % h for h in LONG_DEAD),
           FIX + "raise timeout so that every server can be asked",
           summary(1, ok=1)], args=["--timeout", "3"], max_seconds=4.0,
       check=j_finding("deadaddr.caatest", "warning", None, None,
@@ -1095,6 +1149,17 @@ SCENARIOS = [
           "ns2.caatest.", summary(1, ok=1)],
       check=j_finding("nsdiff.caatest", "warning", None, None,
                       "the zone lists ns2.caatest")),
+    S("a zone NS set too long for a fixed line: the fix names it whole",
+      ["nslong.caatest"], 0, [
+          P + "nslong.caatest: warning: the zone lists %s.caatest as a "
+          "nameserver of nslong.caatest, but the parent caatest does not"
+          % LONG_NS[-1],
+          FIX + "at the parent caatest (your registrar), publish the zone's "
+          "own NS set: " + " / ".join("nslong.caatest. NS %s.caatest." % h
+                                      for h in LONG_NS),
+          summary(1, ok=1)],
+      check=j_finding("nslong.caatest", "warning", None, None,
+                      "the zone lists %s.caatest" % LONG_NS[-1])),
     S("answers SOA but drops CAA", ["drop257.caatest"], 2,
       ns_fault("drop257.caatest") + [
           P + "drop257.caatest: nameserver ns-drop257.caatest (127.53.4.10) "
