@@ -25,7 +25,8 @@ OBJS = src/caa.o src/name.o src/conf.o src/resolve.o src/probe.o \
        src/servers.o src/check.o src/report.o
 HDRS = src/caa.h src/name.h src/conf.h src/resolve.h src/probe.h \
        src/servers.h src/check.h src/report.h
-UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_conf
+UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_conf \
+        tests/unit/check_resolve
 
 all: caa-preflight
 
@@ -51,6 +52,10 @@ tests/unit/check_name: tests/unit/check_name.c libcaapf.a
 tests/unit/check_conf: tests/unit/check_conf.c libcaapf.a
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
 	    tests/unit/check_conf.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
+tests/unit/check_resolve: tests/unit/check_resolve.c libcaapf.a
+	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
+	    tests/unit/check_resolve.c libcaapf.a `pkg-config --libs check` \
+	    $(DEPLIBS)
 
 # Debian 12 packages the build and every test need.
 DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \

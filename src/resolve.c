@@ -59,6 +59,8 @@ struct resolve {
 	size_t		  unsent;	/* cancelled while waiting */
 	struct pending	 *waiting;	/* in order */
 	struct pending	 *waiting_tail;
+	struct pending	 *ahead;	/* waiting, but sent first */
+	struct pending	 *ahead_tail;
 	int		  cancelling;	/* no new lookups */
 };
 
@@ -383,6 +385,11 @@ fill(struct resolve *r)
 {
 	struct pending	*p;
 
+	while (r->inflight < r->window && (p = r->ahead) != NULL) {
+		if ((r->ahead = p->wnext) == NULL)
+			r->ahead_tail = NULL;
+		send_pending(r, p);
+	}
 	while (r->inflight < r->window && (p = r->waiting) != NULL) {
 		if ((r->waiting = p->wnext) == NULL)
 			r->waiting_tail = NULL;
@@ -390,9 +397,19 @@ fill(struct resolve *r)
 	}
 }
 
-int
-resolve_query(struct resolve *r, const char *name, int type, resolve_cb cb,
-    void *arg)
+static void
+enqueue(struct pending **head, struct pending **tail, struct pending *p)
+{
+	if (*tail != NULL)
+		(*tail)->wnext = p;
+	else
+		*head = p;
+	*tail = p;
+}
+
+static int
+query(struct resolve *r, const char *name, int type, int ahead,
+    resolve_cb cb, void *arg)
 {
 	struct pending	*p, **v;
 	int		 rc;
@@ -420,12 +437,12 @@ resolve_query(struct resolve *r, const char *name, int type, resolve_cb cb,
 	p->start = resolve_now_ms();
 	p->slot = r->npend;
 	r->pend[r->npend++] = p;
-	if (r->inflight >= r->window || r->waiting != NULL) {
-		if (r->waiting_tail != NULL)
-			r->waiting_tail->wnext = p;
+	if (r->inflight >= r->window || r->waiting != NULL ||
+	    r->ahead != NULL) {
+		if (ahead)
+			enqueue(&r->ahead, &r->ahead_tail, p);
 		else
-			r->waiting = p;
-		r->waiting_tail = p;
+			enqueue(&r->waiting, &r->waiting_tail, p);
 		return 0;
 	}
 	p->sent = 1;
@@ -443,6 +460,20 @@ resolve_query(struct resolve *r, const char *name, int type, resolve_cb cb,
 }
 
 int
+resolve_query(struct resolve *r, const char *name, int type, resolve_cb cb,
+    void *arg)
+{
+	return query(r, name, type, 0, cb, arg);
+}
+
+int
+resolve_query_ahead(struct resolve *r, const char *name, int type,
+    resolve_cb cb, void *arg)
+{
+	return query(r, name, type, 1, cb, arg);
+}
+
+int
 resolve_fd(struct resolve *r)
 {
 	return ub_fd(r->ctx);
@@ -455,6 +486,12 @@ resolve_process(struct resolve *r)
 
 	fill(r);
 	return rc;
+}
+
+void
+resolve_set_window(struct resolve *r, size_t window)
+{
+	r->window = window > 0 ? window : 1;
 }
 
 size_t
@@ -481,7 +518,13 @@ resolve_cancel_all(struct resolve *r)
 	struct pending	*p;
 
 	r->cancelling = 1;
-	/* Those never handed over first, from the head of the queue. */
+	/* Those never handed over first, from the head of each queue. */
+	while ((p = r->ahead) != NULL) {
+		if ((r->ahead = p->wnext) == NULL)
+			r->ahead_tail = NULL;
+		r->unsent++;
+		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
+	}
 	while ((p = r->waiting) != NULL) {
 		if ((r->waiting = p->wnext) == NULL)
 			r->waiting_tail = NULL;

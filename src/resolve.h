@@ -69,6 +69,14 @@ void		 resolve_settings(struct resolve *, char *, size_t);
 /* Start a lookup; cb is called exactly once.  0, or -1 (cb not called). */
 int		 resolve_query(struct resolve *, const char *, int,
 		    resolve_cb, void *);
+/*
+ * The same, but sent before every lookup still waiting for a place: for
+ * the few lookups that other work waits on (a zone's servers and keys).
+ */
+int		 resolve_query_ahead(struct resolve *, const char *, int,
+		    resolve_cb, void *);
+/* Lookups handed to libunbound at once (512 unless set). */
+void		 resolve_set_window(struct resolve *, size_t);
 int		 resolve_fd(struct resolve *);
 /* Deliver finished lookups to their callbacks. */
 int		 resolve_process(struct resolve *);

@@ -275,7 +275,13 @@ lookup_done(void *arg, struct resolve_answer *a)
 	l->done = 1;
 }
 
-/* The lookup (name, type); started when absent and start is set. */
+/*
+ * The lookup (name, type); started when absent and start is set.  It
+ * goes ahead of the CA's lookups still waiting for a place: a zone's
+ * servers are asked only once these are in, and there are a handful per
+ * zone, against one CA lookup or more per name.  Queued behind them, a
+ * large run probed no server until its last names were resolved.
+ */
 static struct lookup *
 lookup_get(struct servers *s, const char *qname, int qtype, int start)
 {
@@ -294,7 +300,7 @@ lookup_get(struct servers *s, const char *qname, int qtype, int start)
 		return NULL;
 	}
 	l->qtype = qtype;
-	if (resolve_query(s->r, qname, qtype, lookup_done, l) == -1) {
+	if (resolve_query_ahead(s->r, qname, qtype, lookup_done, l) == -1) {
 		l->done = 1;	/* stays without an answer */
 	} else
 		s->started++;
