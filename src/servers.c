@@ -77,6 +77,18 @@ struct verified {
 
 #define NVERIFIED	256
 
+/*
+ * An RRset and its one RRSIG, as the validating resolver proved them
+ * (by digest): a server that sends the very same needs no check of its
+ * own.
+ */
+struct proven {
+	uint8_t		 digest[LDNS_SHA256_DIGEST_LENGTH];
+	struct proven	*next;
+};
+
+struct servers;
+
 /* A zone's state that reports do not see. */
 struct zpriv {
 	struct deleg	 deleg;
@@ -84,6 +96,7 @@ struct zpriv {
 	struct verified	*verified[NVERIFIED];
 	int		 settled;	/* nothing to start until a name comes */
 	struct srv_zone	*hnext;		/* hash chain by apex */
+	const struct servers *s;	/* for what the resolver proved */
 };
 
 struct servers {
@@ -106,6 +119,8 @@ struct servers {
 	size_t		  nearly;
 	struct lookup	 *first;		/* every lookup, in order */
 	struct lookup	 *last;
+	struct proven	 *proven[NBUCKETS];	/* by digest */
+	size_t		  nproven;
 	int		  started;
 	int		  nomem;
 };
@@ -262,6 +277,12 @@ servers_free(struct servers *s)
 	for (i = 0; i < s->nzones; i++)
 		zone_free(s->zones[i]);
 	free(s->zones);
+	for (i = 0; i < NBUCKETS; i++)
+		for (struct proven *v = s->proven[i], *vn; v != NULL;
+		    v = vn) {
+			vn = v->next;
+			free(v);
+		}
 	free(s->early);
 	free(s);
 }
@@ -522,33 +543,28 @@ under(const char *name, const char *apex)
  * does not say (an alias, an unsigned positive answer, a failure).
  */
 static void
-zone_in_answer(const struct resolve_answer *a, const char *qname, int qtype,
-    char *apex, size_t size)
+zone_in_pkt(const ldns_pkt *pkt, const char *qname, int qtype, char *apex,
+    size_t size)
 {
-	ldns_pkt	*pkt = NULL;
 	ldns_rr_list	*sec;
 	ldns_rr		*rr;
 	size_t		 i;
 	char		 owner[256];
 
 	apex[0] = '\0';
-	if (a == NULL || a->state != RESOLVE_DONE || a->packet == NULL ||
-	    a->dnssec == RESOLVE_BOGUS || (a->rcode != 0 && a->rcode != 3) ||
-	    ldns_wire2pkt(&pkt, a->packet, a->packetlen) != LDNS_STATUS_OK)
-		return;
 	sec = ldns_pkt_answer(pkt);
 	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
 		rr = ldns_rr_list_rr(sec, i);
 		rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
 		if (strcmp(owner, qname) != 0)
-			goto out;	/* an alias's target, or a DNAME */
+			return;		/* an alias's target, or a DNAME */
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
 		    (int)covered(rr) == qtype)
 			rdf_name(field(rr, 7, LDNS_RDF_TYPE_DNAME, 0), apex,
 			    size);
 		else if ((int)ldns_rr_get_type(rr) != qtype) {
 			apex[0] = '\0';
-			goto out;
+			return;
 		}
 	}
 	if (ldns_rr_list_rr_count(sec) == 0) {
@@ -563,8 +579,102 @@ zone_in_answer(const struct resolve_answer *a, const char *qname, int qtype,
 	}
 	if (apex[0] != '\0' && !under(qname, apex))
 		apex[0] = '\0';
-out:
-	ldns_pkt_free(pkt);
+}
+
+/* The answer's packet, parsed, when it can tell anything. */
+static ldns_pkt *
+answer_pkt(const struct resolve_answer *a)
+{
+	ldns_pkt	*pkt = NULL;
+
+	if (a == NULL || a->state != RESOLVE_DONE || a->packet == NULL ||
+	    a->dnssec == RESOLVE_BOGUS || (a->rcode != 0 && a->rcode != 3) ||
+	    ldns_wire2pkt(&pkt, a->packet, a->packetlen) != LDNS_STATUS_OK)
+		return NULL;
+	return pkt;
+}
+
+static int	 rrsig_digest(const ldns_rr_list *, const ldns_rr *,
+		    uint8_t *);
+
+/*
+ * Remember every RRset of a secure answer that carries exactly one
+ * RRSIG: the resolver verified that signature.  With more than one it
+ * is not known which verified, and each is checked as it comes.
+ */
+static void
+prove(struct servers *s, const ldns_pkt *pkt)
+{
+	ldns_rr_list	*secs[2], *rrset;
+	struct proven	*v;
+	size_t		 k, i, j, h, nsig;
+	const ldns_rr	*sig;
+
+	secs[0] = ldns_pkt_answer(pkt);
+	secs[1] = ldns_pkt_authority(pkt);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < ldns_rr_list_rr_count(secs[k]); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(secs[k], i);
+			ldns_rr_type ty = ldns_rr_get_type(rr);
+
+			if (ty == LDNS_RR_TYPE_RRSIG)
+				continue;
+			/* Each RRset once: from its first record. */
+			for (j = 0; j < i; j++) {
+				ldns_rr *o = ldns_rr_list_rr(secs[k], j);
+
+				if (ldns_rr_get_type(o) == ty &&
+				    ldns_dname_compare(ldns_rr_owner(o),
+				    ldns_rr_owner(rr)) == 0)
+					break;
+			}
+			if (j < i)
+				continue;
+			if ((rrset = ldns_rr_list_new()) == NULL) {
+				s->nomem = 1;
+				return;
+			}
+			sig = NULL;
+			for (j = 0, nsig = 0; j < ldns_rr_list_rr_count(
+			    secs[k]); j++) {
+				ldns_rr *o = ldns_rr_list_rr(secs[k], j);
+
+				if (ldns_dname_compare(ldns_rr_owner(o),
+				    ldns_rr_owner(rr)) != 0)
+					continue;
+				if (ldns_rr_get_type(o) == ty)
+					(void)ldns_rr_list_push_rr(rrset, o);
+				else if (ldns_rr_get_type(o) ==
+				    LDNS_RR_TYPE_RRSIG && covered(o) == ty) {
+					sig = o;
+					nsig++;
+				}
+			}
+			if (nsig == 1 && (v = calloc(1, sizeof(*v))) != NULL) {
+				if (rrsig_digest(rrset, sig, v->digest) == -1)
+					free(v);
+				else {
+					h = ((size_t)v->digest[0] << 8 |
+					    v->digest[1]) % NBUCKETS;
+					v->next = s->proven[h];
+					s->proven[h] = v;
+					s->nproven++;
+				}
+			}
+			ldns_rr_list_free(rrset);
+		}
+}
+
+static int
+is_proven(const struct servers *s, const uint8_t *d)
+{
+	const struct proven	*v;
+	size_t			 h = ((size_t)d[0] << 8 | d[1]) % NBUCKETS;
+
+	for (v = s->proven[h]; v != NULL; v = v->next)
+		if (memcmp(v->digest, d, LDNS_SHA256_DIGEST_LENGTH) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -576,7 +686,14 @@ servers_hint(struct servers *s, const char *qname, int qtype,
 	char		 apex[256];
 	size_t		 h;
 
-	zone_in_answer(a, qname, qtype, apex, sizeof(apex));
+	ldns_pkt	*pkt;
+
+	if ((pkt = answer_pkt(a)) == NULL)
+		return 0;
+	if (a->dnssec == RESOLVE_SECURE)
+		prove(s, pkt);
+	zone_in_pkt(pkt, qname, qtype, apex, sizeof(apex));
+	ldns_pkt_free(pkt);
 	if (apex[0] == '\0' || hint_of(s, qname) != NULL)
 		return 0;
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
@@ -682,6 +799,7 @@ zone_get(struct servers *s, const char *apex)
 	}
 	s->zones[s->nzones++] = z;
 	zp = z->priv;
+	zp->s = s;
 	zp->hnext = s->zbuckets[h];
 	s->zbuckets[h] = z;
 	return z;
@@ -1347,43 +1465,107 @@ synthesised(const ldns_rr_list *sec, const ldns_rr *cname)
 	return 0;
 }
 
+static int
+cmpdigest(const void *a, const void *b)
+{
+	return memcmp(a, b, LDNS_SHA256_DIGEST_LENGTH);
+}
+
+/* One record without its TTL: owner in lower case, type, class, RDATA. */
+static int
+rr_digest(ldns_buffer *b, const ldns_rr *rr, uint8_t *d)
+{
+	size_t		 at;
+	ldns_sha256_CTX	 ctx;
+
+	ldns_buffer_clear(b);
+	if (ldns_rdf2buffer_wire_canonical(b, ldns_rr_owner(rr)) !=
+	    LDNS_STATUS_OK)
+		return -1;
+	ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_type(rr));
+	ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_class(rr));
+	at = ldns_buffer_position(b);
+	ldns_buffer_write_u16(b, 0);
+	if (ldns_rr_rdata2buffer_wire(b, rr) != LDNS_STATUS_OK ||
+	    !ldns_buffer_status_ok(b))
+		return -1;
+	ldns_buffer_write_u16_at(b, at,
+	    (uint16_t)(ldns_buffer_position(b) - at - 2));
+	ldns_sha256_init(&ctx);
+	ldns_sha256_update(&ctx, ldns_buffer_begin(b), ldns_buffer_position(b));
+	ldns_sha256_final(d, &ctx);
+	return 0;
+}
+
 /*
- * Check one RRSIG over an RRset, once per run: the digest covers the
- * records as sent and the signature, so only the very same bytes reuse
- * a verdict.
+ * The digest of an RRset and one RRSIG over it, as far as the signature
+ * check sees them: TTLs (which caches count down), the case of owner
+ * names and the order of the records do not count; the RDATA of every
+ * record and the RRSIG's, with its signature, do.
+ */
+static int
+rrsig_digest(const ldns_rr_list *rrset, const ldns_rr *sig, uint8_t *d)
+{
+	uint8_t		 one[LDNS_SHA256_DIGEST_LENGTH], *all;
+	ldns_buffer	*b;
+	ldns_sha256_CTX	 ctx;
+	size_t		 i, n = ldns_rr_list_rr_count(rrset);
+	int		 rc = -1;
+
+	if ((b = ldns_buffer_new(512)) == NULL)
+		return -1;
+	if ((all = calloc(n + 1, LDNS_SHA256_DIGEST_LENGTH)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (rr_digest(b, ldns_rr_list_rr(rrset, i),
+		    all + i * LDNS_SHA256_DIGEST_LENGTH) == -1)
+			goto out;
+	qsort(all, n, LDNS_SHA256_DIGEST_LENGTH, cmpdigest);
+	if (rr_digest(b, sig, one) == -1)
+		goto out;
+	ldns_sha256_init(&ctx);
+	ldns_sha256_update(&ctx, all, n * LDNS_SHA256_DIGEST_LENGTH);
+	ldns_sha256_update(&ctx, one, sizeof(one));
+	ldns_sha256_final(d, &ctx);
+	rc = 0;
+out:
+	free(all);
+	ldns_buffer_free(b);
+	return rc;
+}
+
+/*
+ * Check one RRSIG over an RRset, once per run.  The same records and
+ * signature as a secure answer of the resolver's carried, made by this
+ * zone's keys, verify as they did there: no check of our own.
  */
 static ldns_status
 verify_once(const struct srv_zone *z, ldns_rr_list *rrset, ldns_rr *sig)
 {
 	struct zpriv		*zp = z->priv;
 	struct verified		*v;
-	ldns_buffer		*b;
-	ldns_sha256_CTX		 ctx;
 	ldns_rr_list		*good;
 	uint8_t			 d[LDNS_SHA256_DIGEST_LENGTH];
+	char			 signer[256];
 	ldns_status		 st;
 	size_t			 h;
 
-	if ((b = ldns_buffer_new(512)) == NULL)
+	if (rrsig_digest(rrset, sig, d) == -1)
 		return LDNS_STATUS_MEM_ERR;
-	if (ldns_rr_list2buffer_wire(b, rrset) != LDNS_STATUS_OK ||
-	    ldns_rr2buffer_wire(b, sig, LDNS_SECTION_ANSWER) !=
-	    LDNS_STATUS_OK) {
-		ldns_buffer_free(b);
-		return LDNS_STATUS_MEM_ERR;
-	}
-	ldns_sha256_init(&ctx);
-	ldns_sha256_update(&ctx, ldns_buffer_begin(b),
-	    ldns_buffer_position(b));
-	ldns_sha256_final(d, &ctx);
-	ldns_buffer_free(b);
 	h = ((size_t)d[0] << 8 | d[1]) % NVERIFIED;
 	for (v = zp->verified[h]; v != NULL; v = v->next)
 		if (memcmp(v->digest, d, sizeof(d)) == 0)
 			return v->st;
-	good = ldns_rr_list_new();
-	st = ldns_verify_rrsig_keylist(rrset, sig, z->dnskeys, good);
-	ldns_rr_list_free(good);
+	rdf_name(field(sig, 7, LDNS_RDF_TYPE_DNAME, 0), signer,
+	    sizeof(signer));
+	if (zp->s != NULL && strcmp(signer, z->apex) == 0 &&
+	    is_proven(zp->s, d))
+		st = LDNS_STATUS_OK;
+	else {
+		good = ldns_rr_list_new();
+		st = ldns_verify_rrsig_keylist(rrset, sig, z->dnskeys, good);
+		ldns_rr_list_free(good);
+	}
 	if ((v = calloc(1, sizeof(*v))) != NULL) {
 		memcpy(v->digest, d, sizeof(d));
 		v->st = st;

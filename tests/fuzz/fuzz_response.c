@@ -1,8 +1,9 @@
 /*
  * Fuzz target: the handling of a direct nameserver response, as probe
  * and servers see it: is it the answer to our question, what zone does a
- * SOA answer name, and the whole analysis (records, serials, rcodes,
- * DNSSEC signatures against a zone key) of a zone whose server sent it.
+ * SOA answer name, what a secure resolver answer proves, and the whole
+ * analysis (records, serials, rcodes, DNSSEC signatures against a zone
+ * key or proven by the resolver) of a zone whose server sent it.
  * The static functions are reached by including the modules.
  */
 #include "../../src/probe.c"
@@ -79,8 +80,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.done = 1;
 	l.ans = &a;
 	(void)zone_from_soa(&l, "www.example", apex, sizeof(apex));
-	/* servers: the zone a CAA answer names (SOA or signer). */
-	zone_in_answer(&a, "www.example", 257, apex, sizeof(apex));
+	/*
+	 * servers: the zone a CAA answer names (SOA or signer), and the
+	 * RRsets a secure one proves (kept for the analysis below: the
+	 * same bytes from a server then skip the signature check).
+	 */
+	a.dnssec = RESOLVE_SECURE;
+	if ((pkt2 = answer_pkt(&a)) != NULL) {
+		prove(&none, pkt2);
+		zone_in_pkt(pkt2, "www.example", 257, apex, sizeof(apex));
+		ldns_pkt_free(pkt2);
+		pkt2 = NULL;
+	}
 
 	/* servers: the analysis, one server sending this, one healthy. */
 	if (ldns_wire2pkt(&pkt2, data, size) != LDNS_STATUS_OK) {
@@ -91,6 +102,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	z->apex = strdup("example");
 	z->parent = strdup("com");
 	z->priv = calloc(1, sizeof(struct zpriv));
+	/* Half the inputs with what the resolver proved, half without. */
+	if (size & 2)
+		((struct zpriv *)z->priv)->s = &none;
 	(void)zone_add_name(z, "example", 257);
 	(void)push(&z->child_ns, &z->nchild, "ns1.example.net");
 	(void)push(&z->parent_ns, &z->nparent, "ns2.example.net");
@@ -119,5 +133,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "CAA 0 issue \"letsencrypt.org\"", 0));
 	analyse_zone(&none, z);
 	zone_free(z);
+	for (size_t i = 0; i < NBUCKETS; i++)
+		for (struct proven *v = none.proven[i], *vn; v != NULL;
+		    v = vn) {
+			vn = v->next;
+			free(v);
+		}
+	memset(none.proven, 0, sizeof(none.proven));
+	none.nproven = 0;
 	return 0;
 }
