@@ -188,9 +188,10 @@ resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
 	 * A thread, not a forked process: one address space to check.
 	 * One malloc arena for both threads: with glibc's default the
 	 * resolver's thread gets its own, and memory freed in one arena
-	 * is not reused by the other (10,000 names with the nameserver
-	 * check: peak RSS 62-63 MiB with two arenas, 50-51 MiB with one,
-	 * wall time the same).  Set before the thread's first malloc.
+	 * is not reused by the other.  10,000 names with the nameserver
+	 * check: peak RSS 68-74 MiB with two arenas, 52-53 MiB with one,
+	 * for about a tenth more wall time (the threads share a lock).
+	 * Set before the thread's first malloc.
 	 */
 #ifdef M_ARENA_MAX
 	(void)mallopt(M_ARENA_MAX, 1);

@@ -597,6 +597,18 @@ answer_pkt(const struct resolve_answer *a)
 static int	 rrsig_digest(const ldns_rr_list *, const ldns_rr *,
 		    uint8_t *);
 
+static int
+is_proven(const struct servers *s, const uint8_t *d)
+{
+	const struct proven	*v;
+	size_t			 h = ((size_t)d[0] << 8 | d[1]) % NBUCKETS;
+
+	for (v = s->proven[h]; v != NULL; v = v->next)
+		if (memcmp(v->digest, d, LDNS_SHA256_DIGEST_LENGTH) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Remember every RRset of a secure answer that carries exactly one
  * RRSIG: the resolver verified that signature.  With more than one it
@@ -650,8 +662,10 @@ prove(struct servers *s, const ldns_pkt *pkt)
 					nsig++;
 				}
 			}
+			/* A zone's SOA comes with every negative answer. */
 			if (nsig == 1 && (v = calloc(1, sizeof(*v))) != NULL) {
-				if (rrsig_digest(rrset, sig, v->digest) == -1)
+				if (rrsig_digest(rrset, sig, v->digest) == -1 ||
+				    is_proven(s, v->digest))
 					free(v);
 				else {
 					h = ((size_t)v->digest[0] << 8 |
@@ -665,18 +679,6 @@ prove(struct servers *s, const ldns_pkt *pkt)
 		}
 }
 
-static int
-is_proven(const struct servers *s, const uint8_t *d)
-{
-	const struct proven	*v;
-	size_t			 h = ((size_t)d[0] << 8 | d[1]) % NBUCKETS;
-
-	for (v = s->proven[h]; v != NULL; v = v->next)
-		if (memcmp(v->digest, d, LDNS_SHA256_DIGEST_LENGTH) == 0)
-			return 1;
-	return 0;
-}
-
 int
 servers_hint(struct servers *s, const char *qname, int qtype,
     const struct resolve_answer *a)
@@ -685,7 +687,6 @@ servers_hint(struct servers *s, const char *qname, int qtype,
 	struct lookup	*ns, **e;
 	char		 apex[256];
 	size_t		 h;
-
 	ldns_pkt	*pkt;
 
 	if ((pkt = answer_pkt(a)) == NULL)
