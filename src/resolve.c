@@ -380,24 +380,6 @@ send_pending(struct resolve *r, struct pending *p)
 		deliver(p, rc, NULL, RESOLVE_DONE);
 }
 
-/* Start waiting lookups while there is room. */
-static void
-fill(struct resolve *r)
-{
-	struct pending	*p;
-
-	while (r->inflight < r->window && (p = r->ahead) != NULL) {
-		if ((r->ahead = p->wnext) == NULL)
-			r->ahead_tail = NULL;
-		send_pending(r, p);
-	}
-	while (r->inflight < r->window && (p = r->waiting) != NULL) {
-		if ((r->waiting = p->wnext) == NULL)
-			r->waiting_tail = NULL;
-		send_pending(r, p);
-	}
-}
-
 static void
 enqueue(struct pending **head, struct pending **tail, struct pending *p)
 {
@@ -406,6 +388,30 @@ enqueue(struct pending **head, struct pending **tail, struct pending *p)
 	else
 		*head = p;
 	*tail = p;
+}
+
+/* The next waiting lookup, those sent ahead first; NULL when none. */
+static struct pending *
+dequeue(struct resolve *r)
+{
+	struct pending	**head = r->ahead != NULL ? &r->ahead : &r->waiting;
+	struct pending	**tail = r->ahead != NULL ? &r->ahead_tail :
+			    &r->waiting_tail;
+	struct pending	 *p;
+
+	if ((p = *head) != NULL && (*head = p->wnext) == NULL)
+		*tail = NULL;
+	return p;
+}
+
+/* Start waiting lookups while there is room. */
+static void
+fill(struct resolve *r)
+{
+	struct pending	*p;
+
+	while (r->inflight < r->window && (p = dequeue(r)) != NULL)
+		send_pending(r, p);
 }
 
 static int
@@ -519,16 +525,8 @@ resolve_cancel_all(struct resolve *r)
 	struct pending	*p;
 
 	r->cancelling = 1;
-	/* Those never handed over first, from the head of each queue. */
-	while ((p = r->ahead) != NULL) {
-		if ((r->ahead = p->wnext) == NULL)
-			r->ahead_tail = NULL;
-		r->unsent++;
-		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
-	}
-	while ((p = r->waiting) != NULL) {
-		if ((r->waiting = p->wnext) == NULL)
-			r->waiting_tail = NULL;
+	/* Those never handed over first, in the order they would go. */
+	while ((p = dequeue(r)) != NULL) {
 		r->unsent++;
 		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
 	}
