@@ -245,6 +245,22 @@ zone_free(struct srv_zone *z)
 	free(z);
 }
 
+static void
+proven_free(struct servers *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < NBUCKETS; i++) {
+		for (struct proven *v = s->proven[i], *vn; v != NULL;
+		    v = vn) {
+			vn = v->next;
+			free(v);
+		}
+		s->proven[i] = NULL;
+	}
+	s->nproven = 0;
+}
+
 void
 servers_free(struct servers *s)
 {
@@ -277,12 +293,7 @@ servers_free(struct servers *s)
 	for (i = 0; i < s->nzones; i++)
 		zone_free(s->zones[i]);
 	free(s->zones);
-	for (i = 0; i < NBUCKETS; i++)
-		for (struct proven *v = s->proven[i], *vn; v != NULL;
-		    v = vn) {
-			vn = v->next;
-			free(v);
-		}
+	proven_free(s);
 	free(s->early);
 	free(s);
 }
@@ -597,11 +608,46 @@ answer_pkt(const struct resolve_answer *a)
 static int	 rrsig_digest(const ldns_rr_list *, const ldns_rr *,
 		    uint8_t *);
 
+/* The records of (owner, ty) in a section, or NULL (out of memory). */
+static ldns_rr_list *
+rrset_of(const ldns_rr_list *sec, const ldns_rdf *owner, ldns_rr_type ty)
+{
+	ldns_rr_list	*rrset;
+	size_t		 j;
+
+	if ((rrset = ldns_rr_list_new()) == NULL)
+		return NULL;
+	for (j = 0; j < ldns_rr_list_rr_count(sec); j++) {
+		ldns_rr *o = ldns_rr_list_rr(sec, j);
+
+		if (ldns_rr_get_type(o) == ty &&
+		    ldns_dname_compare(ldns_rr_owner(o), owner) == 0)
+			(void)ldns_rr_list_push_rr(rrset, o);
+	}
+	return rrset;
+}
+
+/* Is rr an RRSIG over (owner, ty)? */
+static int
+signs(const ldns_rr *rr, const ldns_rdf *owner, ldns_rr_type ty)
+{
+	return ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+	    covered(rr) == ty &&
+	    ldns_dname_compare(ldns_rr_owner(rr), owner) == 0;
+}
+
+/* A digest's bucket in a table of n. */
+static size_t
+digest_bucket(const uint8_t *d, size_t n)
+{
+	return ((size_t)d[0] << 8 | d[1]) % n;
+}
+
 static int
 is_proven(const struct servers *s, const uint8_t *d)
 {
 	const struct proven	*v;
-	size_t			 h = ((size_t)d[0] << 8 | d[1]) % NBUCKETS;
+	size_t			 h = digest_bucket(d, NBUCKETS);
 
 	for (v = s->proven[h]; v != NULL; v = v->next)
 		if (memcmp(v->digest, d, LDNS_SHA256_DIGEST_LENGTH) == 0)
@@ -642,34 +688,26 @@ prove(struct servers *s, const ldns_pkt *pkt)
 			}
 			if (j < i)
 				continue;
-			if ((rrset = ldns_rr_list_new()) == NULL) {
+			if ((rrset = rrset_of(secs[k], ldns_rr_owner(rr),
+			    ty)) == NULL) {
 				s->nomem = 1;
 				return;
 			}
 			sig = NULL;
 			for (j = 0, nsig = 0; j < ldns_rr_list_rr_count(
-			    secs[k]); j++) {
-				ldns_rr *o = ldns_rr_list_rr(secs[k], j);
-
-				if (ldns_dname_compare(ldns_rr_owner(o),
-				    ldns_rr_owner(rr)) != 0)
-					continue;
-				if (ldns_rr_get_type(o) == ty)
-					(void)ldns_rr_list_push_rr(rrset, o);
-				else if (ldns_rr_get_type(o) ==
-				    LDNS_RR_TYPE_RRSIG && covered(o) == ty) {
-					sig = o;
+			    secs[k]); j++)
+				if (signs(ldns_rr_list_rr(secs[k], j),
+				    ldns_rr_owner(rr), ty)) {
+					sig = ldns_rr_list_rr(secs[k], j);
 					nsig++;
 				}
-			}
 			/* A zone's SOA comes with every negative answer. */
 			if (nsig == 1 && (v = calloc(1, sizeof(*v))) != NULL) {
 				if (rrsig_digest(rrset, sig, v->digest) == -1 ||
 				    is_proven(s, v->digest))
 					free(v);
 				else {
-					h = ((size_t)v->digest[0] << 8 |
-					    v->digest[1]) % NBUCKETS;
+					h = digest_bucket(v->digest, NBUCKETS);
 					v->next = s->proven[h];
 					s->proven[h] = v;
 					s->nproven++;
@@ -1550,17 +1588,20 @@ verify_once(const struct srv_zone *z, ldns_rr_list *rrset, ldns_rr *sig)
 	char			 signer[256];
 	ldns_status		 st;
 	size_t			 h;
+	int			 proven = 0;
 
 	if (rrsig_digest(rrset, sig, d) == -1)
 		return LDNS_STATUS_MEM_ERR;
-	h = ((size_t)d[0] << 8 | d[1]) % NVERIFIED;
+	h = digest_bucket(d, NVERIFIED);
 	for (v = zp->verified[h]; v != NULL; v = v->next)
 		if (memcmp(v->digest, d, sizeof(d)) == 0)
 			return v->st;
-	rdf_name(field(sig, 7, LDNS_RDF_TYPE_DNAME, 0), signer,
-	    sizeof(signer));
-	if (zp->s != NULL && strcmp(signer, z->apex) == 0 &&
-	    is_proven(zp->s, d))
+	if (zp->s != NULL && is_proven(zp->s, d)) {
+		rdf_name(field(sig, 7, LDNS_RDF_TYPE_DNAME, 0), signer,
+		    sizeof(signer));
+		proven = strcmp(signer, z->apex) == 0;
+	}
+	if (proven)
 		st = LDNS_STATUS_OK;
 	else {
 		good = ldns_rr_list_new();
@@ -1581,24 +1622,17 @@ static const char *
 verify_rrset(const struct srv_zone *z, const ldns_rr_list *sec,
     const ldns_rdf *owner, ldns_rr_type ty)
 {
-	ldns_rr_list	*rrset = ldns_rr_list_new();
+	ldns_rr_list	*rrset;
 	ldns_status	 st = LDNS_STATUS_CRYPTO_NO_RRSIG;
 	size_t		 j;
 	int		 ok = 0;
 
-	for (j = 0; j < ldns_rr_list_rr_count(sec); j++) {
-		ldns_rr *o = ldns_rr_list_rr(sec, j);
-
-		if (ldns_rr_get_type(o) == ty &&
-		    ldns_dname_compare(ldns_rr_owner(o), owner) == 0)
-			ldns_rr_list_push_rr(rrset, o);
-	}
+	if ((rrset = rrset_of(sec, owner, ty)) == NULL)
+		return ldns_get_errorstr_by_id(LDNS_STATUS_MEM_ERR);
 	for (j = 0; j < ldns_rr_list_rr_count(sec) && !ok; j++) {
 		ldns_rr *sig = ldns_rr_list_rr(sec, j);
 
-		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG ||
-		    covered(sig) != ty ||
-		    ldns_dname_compare(ldns_rr_owner(sig), owner) != 0)
+		if (!signs(sig, owner, ty))
 			continue;
 		st = verify_once(z, rrset, sig);
 		ok = st == LDNS_STATUS_OK;
@@ -1743,7 +1777,7 @@ analyse_zone(struct servers *s, struct srv_zone *z)
 	char		*before = NULL, *list = NULL;
 	FILE		*f;
 	size_t		 i, j, k, len, ncut;
-	int		 differs = 0;
+	int		 differs = 0, rc;
 	long		 serial = -1;
 
 	/* Every probe is answered: order the report, not the arrival. */
@@ -1775,27 +1809,22 @@ analyse_zone(struct servers *s, struct srv_zone *z)
 				k++;
 	}
 	ncut = cut_lookups(s, z, &hosts);
-	if (hosts != NULL) {
-		if (asprintf(&before, "the addresses of %s were found",
-		    hosts) == -1)
-			before = NULL;
-	} else if (ncut > 0) {
-		if (asprintf(&before, "the servers of %s were found",
-		    z->apex) == -1)
-			before = NULL;
-	} else if (k > 0) {
-		if (asprintf(&before, "%zu direct queries were answered",
-		    k) == -1)
-			before = NULL;
-	}
-	if (before != NULL)
-		finding(z, 0, NULL, NULL, SRV_FIX_DEADLINE, "the run's "
-		    "deadline passed before %s: the nameserver check of %s "
-		    "is incomplete", before, z->apex);
-	else if (hosts != NULL || ncut > 0 || k > 0)
+	rc = 0;
+	if (hosts != NULL)
+		rc = asprintf(&before, "the addresses of %s were found", hosts);
+	else if (ncut > 0)
+		rc = asprintf(&before, "the servers of %s were found", z->apex);
+	else if (k > 0)
+		rc = asprintf(&before, "%zu direct queries were answered", k);
+	if (rc == -1) {		/* out of memory: the short form */
+		before = NULL;
 		finding(z, 0, NULL, NULL, SRV_FIX_DEADLINE, "the run's "
 		    "deadline passed: the nameserver check of %s is "
 		    "incomplete", z->apex);
+	} else if (before != NULL)
+		finding(z, 0, NULL, NULL, SRV_FIX_DEADLINE, "the run's "
+		    "deadline passed before %s: the nameserver check of %s "
+		    "is incomplete", before, z->apex);
 	free(before);
 	free(hosts);
 

@@ -133,13 +133,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "CAA 0 issue \"letsencrypt.org\"", 0));
 	analyse_zone(&none, z);
 	zone_free(z);
-	for (size_t i = 0; i < NBUCKETS; i++)
-		for (struct proven *v = none.proven[i], *vn; v != NULL;
-		    v = vn) {
-			vn = v->next;
-			free(v);
-		}
-	memset(none.proven, 0, sizeof(none.proven));
-	none.nproven = 0;
+	proven_free(&none);
 	return 0;
 }
