@@ -127,6 +127,8 @@ LONG_DEAD = ["ns%02d-whose-address-is-in-a-zone-that-never-answers" % i
              for i in range(12)]
 LONG_NS = ["ns%02d-a-nameserver-with-a-long-name-for-the-fix-line" % i
            for i in range(10)]
+LONG_NS_TOKENS = ["main:%s:127.53.12.%d" % (h, i + 1)
+                  for i, h in enumerate(LONG_NS)]
 
 BIG_SPLIT = ['@ CAA 0 issue "ca-%04d.example"' % i for i in range(36)] + [
     '@ CAA 0 issue ' + LE]
@@ -224,11 +226,8 @@ ZONES = [
         "dead:" + h for h in LONG_DEAD], "yes", ['@ CAA 0 issue ' + LE]),
     # Ten servers with long names, one not delegated: the fix lists the
     # whole NS set (over 700 bytes).
-    Zone("nslong", ["main:%s:127.53.12.%d" % (h, i + 1)
-                    for i, h in enumerate(LONG_NS)], "yes",
-         ['@ CAA 0 issue ' + LE],
-         deleg=["main:%s:127.53.12.%d" % (h, i + 1)
-                for i, h in enumerate(LONG_NS[:-1])]),
+    Zone("nslong", LONG_NS_TOKENS, "yes", ['@ CAA 0 issue ' + LE],
+         deleg=LONG_NS_TOKENS[:-1]),
     Zone("deadsoa", resp("ns-deadsoa", 31, "SOA:drop"), "no",
          ['@ CAA 0 issue ' + LE]),
     # Its only server answers every query 1 s late.  libunbound gives up
