@@ -957,6 +957,23 @@ out:
 	return buf;
 }
 
+/* The line and column (in characters, as libyaml counts) of byte off. */
+static void
+mark_at(yaml_mark_t *m, const char *buf, size_t off)
+{
+	size_t	 i;
+
+	m->index = off;
+	m->line = m->column = 0;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			m->line++;
+			m->column = 0;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			m->column++;
+	}
+}
+
 /* Parse a YAML text into c; errors are named after file. */
 static void
 load_text(struct ctx *x, const char *buf, size_t len)
@@ -980,6 +997,11 @@ load_text(struct ctx *x, const char *buf, size_t len)
 
 		memset(&at, 0, sizeof(at));
 		at.start_mark = parser.problem_mark;
+		/* libyaml marks a bad byte by offset alone. */
+		if (parser.error == YAML_READER_ERROR)
+			mark_at(&at.start_mark, buf,
+			    parser.problem_offset < len ?
+			    parser.problem_offset : len);
 		err(x, &at, "YAML syntax: %s%s%s", parser.problem ?
 		    parser.problem : "error", parser.context ? " " : "",
 		    parser.context ? parser.context : "");
