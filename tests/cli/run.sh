@@ -10,10 +10,25 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 pass=0
 fail=0
+open=
+
+# A test is one run and the checks chained after it with &&, ending in
+# ok.  A test that did not reach ok and was not counted as failed failed
+# in a check of its own (grep, test, python3): count it here.
+settle() {
+	if [ -n "$open" ]; then
+		echo "FAIL $open: a check after the run failed"
+		sed 's/^/  stderr: /' "$T/err"
+		fail=$((fail + 1))
+		open=
+	fi
+}
 
 # run NAME WANT_STATUS [env VAR=...] -- ARGS: run the binary, keep output.
 run() {
+	settle
 	name=$1 want=$2
+	open=$name
 	shift 2
 	env -u Le_Domain -u Le_Alt -u LEGO_HOOK_CERT_DOMAINS "$@" \
 	    >"$T/out" 2>"$T/err" </dev/null
@@ -22,6 +37,7 @@ run() {
 		echo "FAIL $name: exit $got, want $want"
 		sed 's/^/  stderr: /' "$T/err"
 		fail=$((fail + 1))
+		open=
 		return 1
 	fi
 	return 0
@@ -33,6 +49,7 @@ has() {
 		echo "FAIL $name: no line in $1: $2"
 		sed "s/^/  $1: /" "$T/$1"
 		fail=$((fail + 1))
+		open=
 		return 1
 	fi
 	return 0
@@ -40,6 +57,7 @@ has() {
 
 ok() {
 	pass=$((pass + 1))
+	open=
 }
 
 # --- usage ---
@@ -199,5 +217,6 @@ assert n["method"] == "dns-01" and n["dns01"]["name"] == "_acme-challenge.xn--bc
 assert n["dns01"]["ok"] is False, n
 PY
 
+settle
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
