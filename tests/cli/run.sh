@@ -200,6 +200,30 @@ assert d["version"] == "0.1.0", d
 n = d["names"][0]
 assert n["name"] == "192.0.2.1" and n["verdict"] == "not-subject", n
 PY
+# A name given twice for one certificate is checked once; for two, twice.
+cat >"$T/twice.yaml" <<'EOF'
+certificates:
+  - name: www
+    domains: [192.0.2.1, 192.0.2.2, 192.0.2.1]
+  - name: mail
+    domains: [192.0.2.1]
+EOF
+run twice-conf 0 "$BIN" --format json -q -c "$T/twice.yaml" &&
+    python3 - "$T/out" <<'PY' && ok
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = [(n["certificate"], n["name"]) for n in d["names"]]
+assert got == [("www", "192.0.2.1"), ("www", "192.0.2.2"),
+               ("mail", "192.0.2.1")], got
+PY
+run twice-args 0 "$BIN" --format json -q 192.0.2.3 192.0.2.1 192.0.2.3 \
+    192.0.2.1 192.0.2.3 &&
+    python3 - "$T/out" <<'PY' && ok
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = [n["name"] for n in d["names"]]
+assert got == ["192.0.2.3", "192.0.2.1"], got
+PY
 run json-failure 3 unshare -n "$BIN" --format json -q --method dns-01 'Bücher.example' &&
     python3 - "$T/out" <<'PY' && ok
 import json, sys
