@@ -56,7 +56,9 @@ struct query {
 	size_t			 have;
 	probe_cb		 cb;
 	void			*arg;
-	struct query		*next;
+	struct query		*next;		/* queued or active */
+	struct query		*prev;		/* active only */
+	int			 active;
 };
 
 /* Queries in flight to one address (the politeness cap). */
@@ -212,21 +214,37 @@ inflight_of(struct probe *p, const char *addr)
 	return a;
 }
 
+/* The active list is linked both ways: a query leaves it at once. */
+static void
+link_active(struct probe *p, struct query *q)
+{
+	q->prev = NULL;
+	q->next = p->active;
+	if (p->active != NULL)
+		p->active->prev = q;
+	p->active = q;
+	q->active = 1;
+	p->nactive++;
+}
+
 static void
 unlink_active(struct probe *p, struct query *q)
 {
-	struct query	**pp;
+	struct inflight	*a;
 
-	for (pp = &p->active; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == q) {
-			struct inflight *a = inflight_of(p, q->addr);
-
-			*pp = q->next;
-			p->nactive--;
-			if (a != NULL && a->n > 0)
-				a->n--;
-			return;
-		}
+	if (!q->active)
+		return;
+	if (q->prev != NULL)
+		q->prev->next = q->next;
+	else
+		p->active = q->next;
+	if (q->next != NULL)
+		q->next->prev = q->prev;
+	q->next = q->prev = NULL;
+	q->active = 0;
+	p->nactive--;
+	if ((a = inflight_of(p, q->addr)) != NULL && a->n > 0)
+		a->n--;
 }
 
 /* Finish a query: hand the result over and free it. */
@@ -312,9 +330,7 @@ dispatch(struct probe *p)
 		if (p->queued_tail == q)
 			p->queued_tail = prev;
 		p->nqueued--;
-		q->next = p->active;
-		p->active = q;
-		p->nactive++;
+		link_active(p, q);
 		q->start = resolve_now_ms();
 		q->state = Q_UDP;
 		q->attempt = 1;
@@ -561,9 +577,7 @@ probe_cancel_all(struct probe *p)
 		q = p->queued;
 		p->queued = q->next;
 		p->nqueued--;
-		q->next = p->active;
-		p->active = q;
-		p->nactive++;
+		link_active(p, q);
 		q->start = resolve_now_ms();
 	}
 	p->queued_tail = NULL;
