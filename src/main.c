@@ -53,7 +53,7 @@ help(void)
 "      --timeout SECONDS deadline for the whole run (default 15)\n"
 "      --format FORMAT   text (default, on standard error) or json (stdout)\n"
 "  -n, --check-config    check the configuration and names, then exit\n"
-"  -q, --quiet           print nothing\n"
+"  -q, --quiet           print nothing but errors in the input\n"
 "  -v, --verbose         trace every query\n"
 "      --help, --version\n"
 "\n"
@@ -533,7 +533,7 @@ main(int argc, char *argv[])
 	if (cl.ro.format == REPORT_JSON)
 		report_json(stdout, k, rc);
 	report_text(stderr, k, &cl.ro);
-	if (unreachable)
+	if (unreachable && !cl.ro.quiet)
 		report_msg(stderr, "no lookup got any answer from DNS: check the "
 		    "network and the resolver settings (forward, root_hints, "
 		    "trust_anchor)");

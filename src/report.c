@@ -311,7 +311,11 @@ report_trace(FILE *f, struct check *k)
 	const char			*qname;
 	int				 qtype;
 
-	report_msg(f, "resolver: trust anchor %s", check_trust_anchor(k));
+	if (*check_trust_anchor(k) != '\0')
+		report_msg(f, "resolver: trust anchor %s",
+		    check_trust_anchor(k));
+	else
+		report_msg(f, "resolver: not started: no name needs a lookup");
 	if (*check_resolver_settings(k) != '\0')
 		report_msg(f, "resolver: %s", check_resolver_settings(k));
 	/* The CA's lookups, then those that find the zones' servers. */

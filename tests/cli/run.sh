@@ -92,12 +92,16 @@ run ip-only 0 "$BIN" 192.0.2.1 2001:db8::1 &&
     has err "caa-preflight: 192.0.2.1: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&
     has err "caa-preflight: 2 names checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
 run quiet 0 "$BIN" -q 192.0.2.1 && [ ! -s "$T/err" ] && ok
+run verbose-ip-only 0 "$BIN" -v 192.0.2.1 &&
+    has err "caa-preflight: resolver: not started: no name needs a lookup" &&
+    has err "caa-preflight: 0 lookups and 0 direct queries in 0.0 ms" && ok
 run idn-invalid 3 "$BIN" "$(printf 'a\377.example')" &&
     has err "$(printf 'caa-preflight: a\377.example: invalid name: cannot convert to an A-label (IDNA2008): string encoding error')" && ok
 
 # --- no network at all: exit 3, not a verdict ---
 run no-network 3 unshare -n "$BIN" example.com &&
     has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor)" && ok
+run no-network-quiet 3 unshare -n "$BIN" -q example.com && [ ! -s "$T/err" ] && ok
 
 # -v shows how lookups go out: the defaults, then a configuration's own.
 run no-network-settings 3 unshare -n "$BIN" -v example.com &&
