@@ -25,6 +25,7 @@
 
 /* A configuration file larger than this is not a configuration file. */
 #define CONF_MAXSIZE	(1024 * 1024)
+#define CONF_MAXDEPTH	64	/* a real file nests 4 deep */
 
 struct ctx {
 	yaml_document_t		*doc;
@@ -974,6 +975,54 @@ mark_at(yaml_mark_t *m, const char *buf, size_t off)
 	}
 }
 
+/*
+ * Whether the text nests collections deeper than CONF_MAXDEPTH, and if
+ * so say where.  libyaml's scanner takes time in the square of the
+ * depth (300,000 nested "[" kept it busy for minutes); read event by
+ * event, it stops at the first level too many.  A syntax error ends
+ * this early: the load that follows reports it.
+ */
+static int
+too_deep(struct ctx *x, const char *buf, size_t len)
+{
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	yaml_node_t	 at;
+	int		 depth = 0, deep = 0, end = 0;
+
+	if (!yaml_parser_initialize(&parser)) {
+		x->nomem = 1;
+		return 1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	while (!end && !deep && yaml_parser_parse(&parser, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > CONF_MAXDEPTH) {
+				memset(&at, 0, sizeof(at));
+				at.start_mark = ev.start_mark;
+				err(x, &at, "nested deeper than %d levels",
+				    CONF_MAXDEPTH);
+				deep = 1;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			end = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return deep;
+}
+
 /* Parse a YAML text into c; errors are named after file. */
 static void
 load_text(struct ctx *x, const char *buf, size_t len)
@@ -986,6 +1035,8 @@ load_text(struct ctx *x, const char *buf, size_t len)
 		err(x, NULL, "file contains NUL bytes; not a YAML text");
 		return;
 	}
+	if (too_deep(x, buf, len))
+		return;
 	if (!yaml_parser_initialize(&parser)) {
 		x->nomem = 1;
 		return;

@@ -86,6 +86,20 @@ static const struct ccase ccases[] = {
 	    "context" } },
 	{ "root not a mapping", "- a\n- b\n",
 	    { "1:1: the configuration must be a mapping, not a list" } },
+	/* The top mapping and 63 lists: 64 levels, read. */
+	{ "64 levels", "domains: "
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+	    { "1:11: a name must be a string, not a list" } },
+	/* One more: refused before libyaml builds the document. */
+	{ "65 levels", "domains: ["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+	    { "1:73: nested deeper than 64 levels" } },
 };
 
 static char *
