@@ -58,7 +58,6 @@ struct query {
 	void			*arg;
 	struct query		*next;		/* queued or active */
 	struct query		*prev;		/* active only */
-	int			 active;
 };
 
 /* Queries in flight to one address (the politeness cap). */
@@ -223,7 +222,6 @@ link_active(struct probe *p, struct query *q)
 	if (p->active != NULL)
 		p->active->prev = q;
 	p->active = q;
-	q->active = 1;
 	p->nactive++;
 }
 
@@ -232,8 +230,8 @@ unlink_active(struct probe *p, struct query *q)
 {
 	struct inflight	*a;
 
-	if (!q->active)
-		return;
+	if (q->prev == NULL && p->active != q)
+		return;		/* not in flight */
 	if (q->prev != NULL)
 		q->prev->next = q->next;
 	else
@@ -241,7 +239,6 @@ unlink_active(struct probe *p, struct query *q)
 	if (q->next != NULL)
 		q->next->prev = q->prev;
 	q->next = q->prev = NULL;
-	q->active = 0;
 	p->nactive--;
 	if ((a = inflight_of(p, q->addr)) != NULL && a->n > 0)
 		a->n--;
