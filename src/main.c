@@ -346,7 +346,7 @@ main(int argc, char *argv[])
 	struct conf_errors errs = { NULL, 0 };
 	struct check	*k = NULL;
 	struct names	 ns;
-	char		**cmd = NULL, *end, why[512], *repeats = NULL;
+	char		**cmd = NULL, *end, why[512], *repeats;
 	const char	*msg, **iv;
 	int		 ch, i, nargs = argc, bad = 0, rc = EXIT_SETUP;
 	int		 unreachable;
@@ -503,6 +503,7 @@ main(int argc, char *argv[])
 			bad++;
 		}
 	}
+	free(repeats);
 	if (bad > 0)
 		goto out;
 	if (cl.checkonly) {
@@ -544,7 +545,6 @@ main(int argc, char *argv[])
 		check_free(k);
 		conf_free(c);
 		names_free(&ns);
-		free(repeats);
 		free(cl.issuers);
 		/* SPEC 2.2: no shell, ever. */
 		execvp(cmd[0], cmd);
@@ -563,7 +563,6 @@ out:
 	conf_errors_free(&errs);
 	conf_free(c);
 	names_free(&ns);
-	free(repeats);
 	free(cl.issuers);
 	fflush(stdout);
 	return rc;
