@@ -62,6 +62,8 @@ ok() {
 
 # --- usage ---
 run help 0 "$BIN" --help && grep -q '^usage: caa-preflight' "$T/out" && ok
+# --help fits a terminal of 80 columns.
+run help-width 0 "$BIN" --help && ! grep -q '.\{80\}' "$T/out" && ok
 run version 0 "$BIN" --version && has out "caa-preflight 0.1.0" && ok
 run bad-option 3 "$BIN" --frobnicate example.com &&
     has err "usage: caa-preflight [-nqv] [-c file] [--ca name] [--issuer domain]" && ok
