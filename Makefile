@@ -21,10 +21,12 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/name.o src/conf.o src/resolve.o src/probe.o \
-       src/servers.o src/check.o src/report.o
-HDRS = src/caa.h src/name.h src/conf.h src/resolve.h src/probe.h \
-       src/servers.h src/check.h src/report.h
+OBJS = src/caa.o src/name.o src/conf.o src/verdict.o src/zone.o \
+       src/result.o src/wire.o src/dnssec.o src/answer.o src/resolve.o \
+       src/probe.o src/lookups.o src/servers.o src/check.o src/report.o
+HDRS = src/caa.h src/name.h src/conf.h src/verdict.h src/zone.h \
+       src/result.h src/wire.h src/dnssec.h src/answer.h src/resolve.h \
+       src/probe.h src/lookups.h src/servers.h src/check.h src/report.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_conf \
         tests/unit/check_resolve
 
@@ -138,11 +140,10 @@ tests/fuzz/fuzz_name: tests/fuzz/fuzz_name.c src/name.c src/name.h
 tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c src/conf.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c src/conf.c \
 	    src/caa.c src/name.c `pkg-config --libs yaml-0.1 libidn2`
-tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/servers.c \
-    src/probe.c $(HDRS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-unused-function -o $@ \
-	    tests/fuzz/fuzz_response.c src/resolve.c `pkg-config --libs ldns` \
-	    -lunbound
+tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
+    src/dnssec.c src/zone.c $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \
+	    src/wire.c src/dnssec.c src/zone.c `pkg-config --libs ldns`
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -3,18 +3,87 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "caa.h"
 #include "check.h"
 #include "conf.h"
 #include "name.h"
 #include "probe.h"
 #include "resolve.h"
+#include "result.h"
 #include "servers.h"
+#include "verdict.h"
+#include "zone.h"
+
+/* One lookup of the run, shared by every name that needs it. */
+struct check_query {
+	char			*qname;
+	int			 qtype;
+	struct resolve_answer	*ans;		/* NULL until answered */
+	struct answer_level	 lv;		/* CAA: the level */
+	struct check_query	*next;		/* hash chain */
+	struct check_query	*order;		/* creation order */
+	/* The run, and the names (indices) waiting for it. */
+	struct check		*run;
+	size_t			*waiters;
+	size_t			 nwaiters;
+	int			 settled;	/* its answer was taken in */
+	size_t			 seq;		/* creation order */
+	size_t			 kids;		/* child levels seen */
+	size_t			 rank;		/* its place among siblings */
+	struct check_query	*ready;		/* answered, to take in */
+};
+
+/*
+ * The CA's decision for a name, kept compact: a run can hold many
+ * thousands (caa_decide's own buffers are scratch).
+ */
+struct check_decision {
+	enum caa_verdict	 verdict;
+	int			 level;		/* deciding level, -1: none */
+	enum caa_tag		 considered;
+	char			*reason;	/* NULL when allowed */
+	char			*fix;		/* NULL: none */
+	char			**warn;		/* portability notes */
+	size_t			 nwarn;
+};
+
+/* A parsed name, kept compact (struct name is a parser's buffer). */
+struct check_ident {
+	enum name_kind	 kind;
+	int		 wildcard;
+	char		*ascii;		/* A-label form, no "*." */
+	char		*display;	/* as given, normalised */
+};
+
+/* One name of one certificate and everything decided about it. */
+struct check_name {
+	char			 *input;	/* as given */
+	char			 *full;		/* A-label form, "*." kept */
+	struct check_ident	  nm;
+	const char		 *cert;		/* certificate label or NULL */
+	struct conf_policy	  pol;		/* effective, borrowed */
+	const char		 *method;	/* method used for this name */
+	struct check_query	**levels;	/* name up to TLD */
+	size_t			  nlevels;
+	struct check_query	 *acme;		/* _acme-challenge TXT, or NULL */
+	enum conf_level		  acme_level;	/* severity of acme failures */
+	struct answer_dns01	  dns01;	/* what its answer means */
+	struct check_decision	  dec;
+	int			  caa_cut;	/* failed on a level the
+						   deadline cut short */
+	int			  ns_failed;	/* a zone's server at fault */
+	const char		 *ns_zone;	/* the first such zone */
+	const char		 *ns_cut;	/* a level whose zone the
+						   deadline kept unknown */
+	enum verdict		  verdict;
+	size_t			  waiting;	/* its lookups not answered */
+	int			  decided;
+};
 
 #define TYPE_TXT	16
 #define TYPE_CAA	257
@@ -42,6 +111,15 @@ struct check {
 	char			  ta[256];
 	char			  settings[160];	/* resolver's, for -v */
 	double			  elapsed;
+	int			  nomem_late;	/* a finding was lost */
+	/* The result tree, and the arrays it points into. */
+	struct result_run	  res;
+	struct result_name	 *rnames;
+	struct result_query	 *rqueries;
+	const struct result_query **rlevels;
+	struct result_dns01	 *rdns01;
+	struct result_lookup	 *rlookups;
+	const struct zone	**rzones;
 };
 
 struct check *
@@ -63,13 +141,7 @@ check_new(const struct conf *c)
 static void
 query_free(struct check_query *q)
 {
-	size_t	 i;
-
-	for (i = 0; i < q->nrecs; i++)
-		caa_record_clear(&q->recs[i]);
-	free(q->recs);
-	free(q->failure);
-	free(q->fix);
+	answer_level_clear(&q->lv);
 	free(q->waiters);
 	resolve_answer_free(q->ans);
 	free(q->qname);
@@ -95,11 +167,11 @@ check_free(struct check *k)
 		struct check_name *n = &k->names[i];
 
 		free(n->input);
+		free(n->full);
 		free(n->nm.ascii);
 		free(n->nm.display);
 		free(n->levels);
-		free(n->acme_reason);
-		free(n->acme_fix);
+		answer_dns01_clear(&n->dns01);
 		free(n->dec.reason);
 		free(n->dec.fix);
 		for (size_t w = 0; w < n->dec.nwarn; w++)
@@ -108,6 +180,12 @@ check_free(struct check *k)
 	}
 	free(k->names);
 	free(k->buckets);
+	free(k->rnames);
+	free(k->rqueries);
+	free(k->rlevels);
+	free(k->rdns01);
+	free(k->rlookups);
+	free(k->rzones);
 	free(k);
 }
 
@@ -198,6 +276,7 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	const char		*lv[MAXLEVELS];
 	size_t			 i, nl;
 	char			 acme[NAME_MAX_TEXT + 32];
+	char			 full[NAME_MAX_TEXT + 4];
 	struct name		 nm;
 	size_t			 before;
 	int			 fresh[MAXLEVELS], dns01;
@@ -218,11 +297,15 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	}
 	n->nm.kind = nm.kind;
 	n->nm.wildcard = nm.wildcard;
+	name_full(nm.wildcard, nm.ascii, full, sizeof(full));
 	n->input = strdup(input);
+	n->full = strdup(full);
 	n->nm.ascii = strdup(nm.ascii);
 	n->nm.display = strdup(nm.display);
-	if (n->input == NULL || n->nm.ascii == NULL || n->nm.display == NULL) {
+	if (n->input == NULL || n->full == NULL || n->nm.ascii == NULL ||
+	    n->nm.display == NULL) {
 		free(n->input);
+		free(n->full);
 		free(n->nm.ascii);
 		free(n->nm.display);
 		goto nomem;
@@ -233,7 +316,7 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	n->method = n->nm.wildcard ? "dns-01" : n->pol.method;
 	k->nnames++;
 	if (n->nm.kind == NAME_IP) {
-		n->verdict = CHECK_NOT_SUBJECT;
+		n->verdict = VERDICT_NOT_SUBJECT;
 		return 0;
 	}
 
@@ -277,237 +360,11 @@ nomem:
 	return -1;
 }
 
-const char *
-check_rcode_name(int rcode)
-{
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
-		"NOTZONE"
-	};
-
-	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]))
-		return names[rcode];
-	return "RCODE?";
-}
-
-const char *
-check_verdict_name(enum check_verdict v)
-{
-	switch (v) {
-	case CHECK_OK:
-		return "ok";
-	case CHECK_REFUSED:
-		return "refused";
-	case CHECK_DNS_FAILURE:
-		return "dns-failure";
-	case CHECK_NOT_CHECKED:
-		return "not-checked";
-	default:
-		return "not-subject";
-	}
-}
-
-static void
-setf(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-setf(char **dst, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	free(*dst);
-	va_start(ap, fmt);
-	if (vasprintf(dst, fmt, ap) == -1)
-		*dst = NULL;
-	va_end(ap);
-}
-
-/*
- * Whether the run, not DNS, kept a lookup's answer: the deadline passed
- * before it was sent, or when it had had less than half of the run's
- * time.  Such a lookup says nothing about the name's servers, and a
- * name resting on it is not checked rather than failed.  A lookup
- * asked for most of the run and left unanswered timed out as the CA's
- * would.
- */
-static int
-cut_short(const struct check *k, const struct resolve_answer *a)
-{
-	return a != NULL && a->state == RESOLVE_TIMEOUT &&
-	    (!a->sent || a->ms < k->c->timeout * 500.0);
-}
-
-/* Why a lookup cut_short() kept leaves its name not checked. */
-static void
-not_checked(const struct check *k, const struct check_query *q,
-    const char *what, char *why, size_t whylen)
-{
-	if (!q->ans->sent)
-		(void)snprintf(why, whylen, "not checked: the run's %d s "
-		    "deadline passed before %s for %s was looked up",
-		    k->c->timeout, what, q->qname);
-	else
-		(void)snprintf(why, whylen, "not checked: %s for %s was "
-		    "asked only %.1f s before the run's %d s deadline "
-		    "passed", what, q->qname, q->ans->ms / 1000.0,
-		    k->c->timeout);
-}
-
-/*
- * Turn a CAA answer into a level of the climb, in the CA's words
- * (Boulder's "DNS problem: ..." messages) with a remedy.
- */
-static void
-caa_level(const struct check *k, struct check_query *q)
-{
-	struct resolve_answer	*a = q->ans;
-	const char		*why;
-	char			 cwhy[CAA_TEXTLEN];
-	size_t			 i;
-	int			 timeout = k->c->timeout;
-
-	q->state = CAA_LEVEL_FAILED;
-	if (a == NULL) {
-		setf(&q->failure, "DNS problem: out of memory looking up CAA "
-		    "for %s", q->qname);
-		return;
-	}
-	if (cut_short(k, a)) {
-		q->cut = 1;
-		not_checked(k, q, "CAA", cwhy, sizeof(cwhy));
-		setf(&q->failure, "%s", cwhy);
-		setf(&q->fix, "%s", CHECK_FIX_DEADLINE);
-		return;
-	}
-	switch (a->state) {
-	case RESOLVE_TIMEOUT:
-		setf(&q->failure, "DNS problem: query timed out looking up CAA "
-		    "for %s (no answer within the %d s deadline)", q->qname,
-		    timeout);
-		setf(&q->fix, "make sure every nameserver of %s answers CAA "
-		    "queries (type 257); if the network is slow, raise "
-		    "timeout", q->qname);
-		return;
-	case RESOLVE_ERROR:
-		setf(&q->failure, "DNS problem: resolver error looking up CAA "
-		    "for %s: %s", q->qname, a->error ? a->error : "unknown");
-		return;
-	case RESOLVE_DONE:
-		break;
-	}
-	if (a->dnssec == RESOLVE_BOGUS) {
-		setf(&q->failure, "DNS problem: DNSSEC validation failed "
-		    "looking up CAA for %s: %s", q->qname, a->why_bogus);
-		setf(&q->fix, "re-sign the zone holding %s (signatures expired "
-		    "or missing?) or correct its DS record at the parent",
-		    q->qname);
-		return;
-	}
-	if (a->rcode == 3) {
-		q->state = CAA_LEVEL_NXDOMAIN;
-		return;
-	}
-	if (a->rcode != 0) {
-		setf(&q->failure, "DNS problem: %s looking up CAA for %s - the "
-		    "domain's nameservers may be malfunctioning",
-		    check_rcode_name(a->rcode), q->qname);
-		setf(&q->fix, "every nameserver of the zone holding %s must "
-		    "answer CAA queries (type 257) with NOERROR: look for "
-		    "software or a firewall that rejects unknown types",
-		    q->qname);
-		return;
-	}
-	if (a->nrdata > 0 &&
-	    (q->recs = calloc(a->nrdata, sizeof(*q->recs))) == NULL) {
-		setf(&q->failure, "DNS problem: out of memory looking up CAA "
-		    "for %s", q->qname);
-		return;
-	}
-	for (i = 0; i < a->nrdata; i++) {
-		if (caa_record_parse(a->rdata[i], a->rdlen[i], &q->recs[i],
-		    &why) == -1) {
-			setf(&q->failure, "DNS problem: malformed CAA record "
-			    "for %s (%s), so the CA rejects the whole answer",
-			    q->qname, why);
-			setf(&q->fix, "delete and re-create the CAA records "
-			    "of %s; the nameserver sends one corrupt",
-			    q->qname);
-			return;
-		}
-		q->nrecs++;
-	}
-	q->state = CAA_LEVEL_ANSWER;
-}
-
-/* SPEC 5.4: the _acme-challenge lookup must end in NOERROR/NXDOMAIN. */
-static void
-acme_check(const struct check *k, struct check_name *n)
-{
-	struct check_query	*q = n->acme;
-	struct resolve_answer	*a = q->ans;
-	char			 via[NAME_MAX_TEXT + 32] = "";
-	char			 why[CAA_TEXTLEN], fix[CAA_TEXTLEN];
-	int			 timeout = k->c->timeout;
-
-	if (cut_short(k, a)) {
-		not_checked(k, q, "TXT (dns-01)", why, sizeof(why));
-		n->acme_failed = 1;
-		n->acme_cut = 1;
-		n->acme_reason = strdup(why);
-		n->acme_fix = strdup(CHECK_FIX_DEADLINE);
-		return;
-	}
-
-	if (a != NULL && a->canonname != NULL &&
-	    strcmp(a->canonname, q->qname) != 0 &&
-	    !(strncmp(a->canonname, q->qname, strlen(q->qname)) == 0 &&
-	    strcmp(a->canonname + strlen(q->qname), ".") == 0))
-		(void)snprintf(via, sizeof(via), " (alias of %s)",
-		    a->canonname);
-	if (a == NULL || a->state == RESOLVE_ERROR)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: resolver error looking up TXT for %s: %s",
-		    q->qname, a && a->error ? a->error : "out of memory");
-	else if (a->state == RESOLVE_TIMEOUT)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: query timed out looking up TXT for %s (no "
-		    "answer within the %d s deadline); the CA cannot read the "
-		    "challenge", q->qname, timeout);
-	else if (a->dnssec == RESOLVE_BOGUS)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: DNSSEC validation failed looking up TXT for "
-		    "%s%s: %s", q->qname, via, a->why_bogus);
-	else if (a->rcode != 0 && a->rcode != 3)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: %s looking up TXT for %s%s; the CA cannot read "
-		    "the challenge", check_rcode_name(a->rcode), q->qname,
-		    via);
-	else
-		return;
-	(void)snprintf(fix, sizeof(fix), "every nameserver of the zone "
-	    "holding %s must answer TXT queries for it with NOERROR or "
-	    "NXDOMAIN", via[0] ? a->canonname : q->qname);
-	n->acme_failed = 1;
-	n->acme_reason = strdup(why);
-	n->acme_fix = strdup(fix);
-}
-
 static void
 answered(void *arg, struct resolve_answer *a)
 {
 	struct check_query	*q = arg;
 
-	/* The zone that answered, for the nameserver check. */
-	if (q->run->srv != NULL &&
-	    servers_hint(q->run->srv, q->qname, q->qtype, a) == -1)
-		q->run->nomem = 1;
-	/* The decision needs the RDATA, not the whole packet. */
-	if (a != NULL) {
-		free(a->packet);
-		a->packet = NULL;
-		a->packetlen = 0;
-	}
 	q->ans = a;
 	/* Taken in by the loop, outside libunbound's callback. */
 	q->ready = q->run->ready;
@@ -584,11 +441,34 @@ keep_decision(struct check_decision *d, const struct caa_decision *c)
 				d->nwarn++;
 }
 
-int
-check_caa_cut(const struct check_name *n)
+static enum verdict_level
+level_of(enum conf_level l)
 {
-	return n->dec.verdict == CAA_FAILED && n->dec.level >= 0 &&
-	    n->levels[n->dec.level]->cut;
+	switch (l) {
+	case CONF_OFF:
+		return VERDICT_OFF;
+	case CONF_WARN:
+		return VERDICT_WARN;
+	default:
+		return VERDICT_ERROR;
+	}
+}
+
+/* The name's verdict from what is known of it so far. */
+static void
+judge(const struct check *k, struct check_name *n)
+{
+	struct verdict_in	 in;
+
+	memset(&in, 0, sizeof(in));
+	in.caa = n->dec.verdict;
+	in.caa_cut = n->caa_cut;
+	in.dns01 = n->acme != NULL ? level_of(n->acme_level) : VERDICT_OFF;
+	in.dns01_failed = n->dns01.failed;
+	in.dns01_cut = n->dns01.cut;
+	in.nameservers = level_of(k->c->nameservers);
+	in.ns_failed = n->ns_failed;
+	n->verdict = verdict_of(&in);
 }
 
 static void
@@ -603,11 +483,11 @@ decide(struct check *k, struct check_name *n)
 		struct check_query *q = n->levels[i];
 
 		lv[i].name = q->qname;
-		lv[i].state = q->state;
-		lv[i].records = q->recs;
-		lv[i].nrecords = q->nrecs;
-		lv[i].failure = q->failure;
-		lv[i].fix = q->fix;
+		lv[i].state = q->lv.state;
+		lv[i].records = q->lv.recs;
+		lv[i].nrecords = q->lv.nrecs;
+		lv[i].failure = q->lv.failure;
+		lv[i].fix = q->lv.fix;
 	}
 	pol.issuers = (const char *const *)n->pol.issuers;
 	pol.nissuers = n->pol.nissuers;
@@ -615,29 +495,12 @@ decide(struct check *k, struct check_name *n)
 	pol.method = n->method;
 	caa_decide(lv, n->nlevels, n->nm.wildcard, &pol, &dec);
 	keep_decision(&n->dec, &dec);
-	switch (n->dec.verdict) {
-	case CAA_ALLOWED:
-		n->verdict = CHECK_OK;
-		break;
-	case CAA_REFUSED:
-		n->verdict = CHECK_REFUSED;
-		break;
-	case CAA_FAILED:
-		n->verdict = check_caa_cut(n) ? CHECK_NOT_CHECKED :
-		    CHECK_DNS_FAILURE;
-		break;
-	}
-	if (n->acme != NULL) {
-		acme_check(k, n);
-		/* A refusal or a failure found stands; "not checked" only
-		 * takes the place of an "ok". */
-		if (n->acme_failed && n->acme_level == CONF_ERROR) {
-			if (!n->acme_cut)
-				n->verdict = CHECK_DNS_FAILURE;
-			else if (n->verdict == CHECK_OK)
-				n->verdict = CHECK_NOT_CHECKED;
-		}
-	}
+	n->caa_cut = n->dec.verdict == CAA_FAILED && n->dec.level >= 0 &&
+	    n->levels[n->dec.level]->lv.cut;
+	if (n->acme != NULL)
+		answer_dns01(n->acme->ans, n->acme->qname, k->c->timeout,
+		    &n->dns01);
+	judge(k, n);
 }
 
 /* The alias target of a lookup, when it has one, normalised. */
@@ -691,7 +554,7 @@ want_name(struct check *k, struct check_name *n)
 static void
 zone_failed(const struct check *k, struct check_name *n, const char *qname)
 {
-	const struct srv_zone	*z = servers_zone_of(k->srv, qname);
+	const struct zone	*z = servers_zone_of(k->srv, qname);
 
 	if (z == NULL || z->nerrors == 0 || n->ns_failed)
 		return;
@@ -708,8 +571,8 @@ static void
 zone_unknown(const struct check *k, struct check_name *n, const char *qname,
     int qtype)
 {
-	if (n->ns_cut == NULL && n->verdict != CHECK_DNS_FAILURE &&
-	    n->verdict != CHECK_NOT_CHECKED &&
+	if (n->ns_cut == NULL && n->verdict != VERDICT_DNS_FAILURE &&
+	    n->verdict != VERDICT_NOT_CHECKED &&
 	    servers_unsettled(k->srv, qname, qtype))
 		n->ns_cut = qname;
 }
@@ -728,8 +591,7 @@ mark_name(struct check *k, struct check_name *n)
 		zone_failed(k, n, n->acme->qname);
 		zone_unknown(k, n, n->acme->qname, TYPE_TXT);
 	}
-	if (n->ns_failed && k->c->nameservers == CONF_ERROR)
-		n->verdict = CHECK_DNS_FAILURE;
+	judge(k, n);
 }
 
 /*
@@ -754,8 +616,18 @@ take_in(struct check *k)
 		if (q->settled)
 			continue;
 		q->settled = 1;
+		/* The zone that answered, for the nameserver check. */
+		if (k->srv != NULL &&
+		    servers_hint(k->srv, q->qname, q->qtype, q->ans) == -1)
+			rc = -1;
+		/* The decision needs the RDATA, not the whole packet. */
+		if (q->ans != NULL) {
+			free(q->ans->packet);
+			q->ans->packet = NULL;
+			q->ans->packetlen = 0;
+		}
 		if (q->qtype == TYPE_CAA)
-			caa_level(k, q);
+			answer_caa(q->ans, q->qname, k->c->timeout, &q->lv);
 		for (i = 0; i < q->nwaiters; i++) {
 			n = &k->names[q->waiters[i]];
 			if (n->waiting > 0 && --n->waiting > 0)
@@ -828,57 +700,39 @@ loop(struct check *k, double deadline)
 	return rc;
 }
 
-int
-check_run(struct check *k, char *err, size_t errlen)
+/* Start the resolver and the nameserver check, then run them. */
+static int
+run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 {
-	double	 start = resolve_now_ms();
-	double	 deadline = start + k->c->timeout * 1000.0;
-	size_t	 i;
-
-	if (k->nqueries > 0) {
-		k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
-		if (k->r == NULL)
-			return -1;
-		resolve_settings(k->r, k->settings, sizeof(k->settings));
-		if (k->c->nameservers != CONF_OFF &&
-		    ((k->pr = probe_new(k->c->max_inflight,
-		    PROBE_ATTEMPT_MS)) == NULL ||
-		    (k->srv = servers_new(k->r, k->pr)) == NULL)) {
-			(void)snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		if (start_all(k) == -1) {
-			(void)snprintf(err, errlen, "cannot start lookups");
-			return -1;
-		}
-		if (loop(k, deadline) == -1) {
-			(void)snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+	k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
+	if (k->r == NULL)
+		return -1;
+	resolve_settings(k->r, k->settings, sizeof(k->settings));
+	if (k->c->nameservers != CONF_OFF &&
+	    ((k->pr = probe_new(k->c->max_inflight,
+	    PROBE_ATTEMPT_MS)) == NULL ||
+	    (k->srv = servers_new(k->r, k->pr)) == NULL)) {
+		(void)snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	/* Every lookup was answered or cancelled; this is belt and braces. */
-	for (i = 0; i < k->nnames; i++)
-		if (k->names[i].nm.kind == NAME_DNS && !k->names[i].decided) {
-			for (size_t j = 0; j < k->names[i].nlevels; j++)
-				if (!k->names[i].levels[j]->settled) {
-					k->names[i].levels[j]->settled = 1;
-					caa_level(k, k->names[i].levels[j]);
-				}
-			decide(k, &k->names[i]);
-			k->names[i].decided = 1;
-		}
-	if (k->srv != NULL) {
-		servers_analyse(k->srv);
-		for (i = 0; i < k->nnames; i++)
-			if (k->names[i].nm.kind == NAME_DNS)
-				mark_name(k, &k->names[i]);
+	if (start_all(k) == -1) {
+		(void)snprintf(err, errlen, "cannot start lookups");
+		return -1;
 	}
-	k->elapsed = resolve_now_ms() - start;
+	if (loop(k, deadline) == -1) {
+		(void)snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
-int
-check_unreachable(const struct check *k)
+/*
+ * True when not one lookup of the run got a DNS answer (every one timed
+ * out or failed with SERVFAIL): no network, or a broken resolver set-up,
+ * rather than a verdict about the names.
+ */
+static int
+unreachable(const struct check *k)
 {
 	const struct check_query	*q;
 
@@ -891,85 +745,213 @@ check_unreachable(const struct check *k)
 	return 1;
 }
 
-size_t
-check_count(const struct check *k)
+/* A resolver answer as the result tree has it. */
+static void
+lookup_of(const char *qname, int qtype, const struct resolve_answer *a,
+    struct result_lookup *l)
 {
-	return k->nnames;
+	memset(l, 0, sizeof(*l));
+	l->qname = qname;
+	l->qtype = qtype;
+	l->status = RESULT_FAILED;
+	if (a == NULL)
+		return;
+	l->ms = a->ms;
+	l->nrecords = a->nrdata;
+	l->why_bogus = a->why_bogus;
+	l->canonical = a->canonname;
+	switch (a->state) {
+	case RESOLVE_TIMEOUT:
+		l->status = a->sent ? RESULT_TIMEOUT : RESULT_NOT_SENT;
+		return;
+	case RESOLVE_ERROR:
+		return;
+	case RESOLVE_DONE:
+		break;
+	}
+	l->status = RESULT_ANSWERED;
+	l->rcode = a->rcode;
+	l->dnssec = a->dnssec == RESOLVE_SECURE ? RESULT_DNSSEC_SECURE :
+	    a->dnssec == RESOLVE_BOGUS ? RESULT_DNSSEC_BOGUS :
+	    RESULT_DNSSEC_INSECURE;
 }
 
-struct check_name *
-check_get(struct check *k, size_t i)
+/* The CA's lookups, then the nameserver check's, as the tree has them. */
+static int
+result_lookups(struct check *k)
 {
-	return i < k->nnames ? &k->names[i] : NULL;
+	const struct check_query	*q;
+	const struct resolve_answer	*a;
+	const void			*it = NULL;
+	const char			*qname;
+	size_t				 i, n = 0;
+	int				 qtype;
+
+	if ((k->rqueries = calloc(k->nqueries + 1,
+	    sizeof(*k->rqueries))) == NULL)
+		return -1;
+	for (q = k->first; q != NULL; q = q->order) {
+		struct result_query *r = &k->rqueries[q->seq];
+
+		lookup_of(q->qname, q->qtype, q->ans, &r->lookup);
+		r->state = q->lv.state;
+		r->records = q->lv.recs;
+		r->nrecords = q->lv.nrecs;
+	}
+	k->res.queries = k->rqueries;
+	k->res.nqueries = k->nqueries;
+	while (k->srv != NULL && servers_lookup(k->srv, &it, &qname, &qtype,
+	    &a))
+		n++;
+	if ((k->rlookups = calloc(n + 1, sizeof(*k->rlookups))) == NULL)
+		return -1;
+	for (it = NULL, i = 0; i < n && servers_lookup(k->srv, &it, &qname,
+	    &qtype, &a); i++)
+		lookup_of(qname, qtype, a, &k->rlookups[i]);
+	k->res.lookups = k->rlookups;
+	k->res.nlookups = n;
+	return 0;
 }
 
-const struct check_query *
-check_queries(const struct check *k)
-{
-	return k->first;
-}
-
-const char *
-check_trust_anchor(const struct check *k)
-{
-	return k->ta;
-}
-
-const char *
-check_resolver_settings(const struct check *k)
-{
-	return k->settings;
-}
-
-size_t
-check_not_sent(const struct check *k)
-{
-	return k->r ? resolve_unsent(k->r) : 0;
-}
-
-size_t
-check_started(const struct check *k)
-{
-	return k->r ? resolve_started(k->r) : 0;
-}
-
-size_t
-check_probes_sent(const struct check *k)
-{
-	return k->pr ? probe_sent(k->pr) : 0;
-}
-
-const struct servers *
-check_servers(const struct check *k)
-{
-	return k->srv;
-}
-
-const struct conf *
-check_conf(const struct check *k)
-{
-	return k->c;
-}
-
-double
-check_elapsed_ms(const struct check *k)
-{
-	return k->elapsed;
-}
-
-int
-check_exit(const struct check *k)
+/* One name as the tree has it; its levels go at *lv. */
+static void
+result_name(struct check *k, const struct check_name *n,
+    struct result_name *r, const struct result_query **lv,
+    struct result_dns01 *d)
 {
 	size_t	 i;
-	int	 ex = 0;
+
+	r->input = n->input;
+	r->display = n->nm.display;
+	r->full = n->full;
+	r->wildcard = n->nm.wildcard;
+	r->cert = n->cert;
+	r->issuers = (const char *const *)n->pol.issuers;
+	r->nissuers = n->pol.nissuers;
+	r->account_uri = n->pol.account_uri;
+	r->method = n->method;
+	r->verdict = n->verdict;
+	r->caa = n->dec.verdict;
+	r->caa_cut = n->caa_cut;
+	r->relevant = n->dec.level;
+	r->considered = n->dec.considered;
+	r->reason = n->dec.reason;
+	r->fix = n->dec.fix;
+	r->warnings = (const char *const *)n->dec.warn;
+	r->nwarnings = n->dec.nwarn;
+	for (i = 0; i < n->nlevels; i++)
+		lv[i] = &k->rqueries[n->levels[i]->seq];
+	r->levels = lv;
+	r->nlevels = n->nlevels;
+	if (n->acme != NULL) {
+		d->query = &k->rqueries[n->acme->seq];
+		d->level = level_of(n->acme_level);
+		d->failed = n->dns01.failed;
+		d->reason = n->dns01.failed ? (n->dns01.reason ?
+		    n->dns01.reason : "out of memory") : NULL;
+		d->fix = n->dns01.failed ? n->dns01.fix : NULL;
+		r->dns01 = d;
+	}
+	r->ns_failed = n->ns_failed;
+	r->ns_zone = n->ns_zone;
+	r->ns_cut = n->ns_cut;
+}
+
+/* The run's result tree, pointing into the check's own storage. */
+static int
+build_result(struct check *k)
+{
+	struct result_run	*res = &k->res;
+	size_t			 i, nlv = 0, highest = 0;
+
+	if (result_lookups(k) == -1)
+		return -1;
+	for (i = 0; i < k->nnames; i++)
+		nlv += k->names[i].nlevels;
+	k->rnames = calloc(k->nnames + 1, sizeof(*k->rnames));
+	k->rlevels = calloc(nlv + 1, sizeof(*k->rlevels));
+	k->rdns01 = calloc(k->nnames + 1, sizeof(*k->rdns01));
+	if (k->rnames == NULL || k->rlevels == NULL || k->rdns01 == NULL)
+		return -1;
+	for (i = 0, nlv = 0; i < k->nnames; i++) {
+		result_name(k, &k->names[i], &k->rnames[i], k->rlevels + nlv,
+		    &k->rdns01[i]);
+		nlv += k->names[i].nlevels;
+		res->count[k->names[i].verdict]++;
+		if ((size_t)verdict_exit(k->names[i].verdict) > highest)
+			highest = (size_t)verdict_exit(k->names[i].verdict);
+	}
+	res->names = k->rnames;
+	res->nnames = k->nnames;
+	res->nameservers = level_of(k->c->nameservers);
+	if (k->srv != NULL) {
+		res->nzones = servers_nzones(k->srv);
+		if ((k->rzones = calloc(res->nzones + 1,
+		    sizeof(*k->rzones))) == NULL)
+			return -1;
+		for (i = 0; i < res->nzones; i++)
+			k->rzones[i] = servers_zone(k->srv, i);
+		res->zones = k->rzones;
+	}
+	res->trust_anchor = k->ta;
+	res->resolver = k->settings;
+	res->timeout = k->c->timeout;
+	res->started = k->r ? resolve_started(k->r) : 0;
+	res->not_sent = k->r ? resolve_unsent(k->r) : 0;
+	res->direct = k->pr ? probe_sent(k->pr) : 0;
+	res->elapsed_ms = k->elapsed;
+	res->unreachable = unreachable(k);
+	res->exit = verdict_run_exit((int)highest, res->unreachable);
+	return 0;
+}
+
+/* Every lookup was answered or cancelled; this is belt and braces. */
+static void
+decide_rest(struct check *k)
+{
+	size_t	 i, j;
 
 	for (i = 0; i < k->nnames; i++) {
-		if (k->names[i].verdict == CHECK_REFUSED && ex < 1)
-			ex = 1;
-		if (k->names[i].verdict == CHECK_DNS_FAILURE && ex < 2)
-			ex = 2;
-		if (k->names[i].verdict == CHECK_NOT_CHECKED)
-			ex = 3;
+		struct check_name *n = &k->names[i];
+
+		if (n->nm.kind != NAME_DNS || n->decided)
+			continue;
+		for (j = 0; j < n->nlevels; j++)
+			if (!n->levels[j]->settled) {
+				n->levels[j]->settled = 1;
+				answer_caa(n->levels[j]->ans,
+				    n->levels[j]->qname, k->c->timeout,
+				    &n->levels[j]->lv);
+			}
+		decide(k, n);
+		n->decided = 1;
 	}
-	return ex;
+}
+
+const struct result_run *
+check_run(struct check *k, char *err, size_t errlen)
+{
+	double	 start = resolve_now_ms();
+	double	 deadline = start + k->c->timeout * 1000.0;
+	size_t	 i;
+
+	if (k->nqueries > 0 && run_lookups(k, deadline, err, errlen) == -1)
+		return NULL;
+	decide_rest(k);
+	if (k->srv != NULL) {
+		/* A finding lost to memory must not pass for a healthy zone. */
+		if (servers_analyse(k->srv) == -1) {
+			(void)snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		for (i = 0; i < k->nnames; i++)
+			if (k->names[i].nm.kind == NAME_DNS)
+				mark_name(k, &k->names[i]);
+	}
+	k->elapsed = resolve_now_ms() - start;
+	if (build_result(k) == -1) {
+		(void)snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return &k->res;
 }

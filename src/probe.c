@@ -16,6 +16,7 @@
 
 #include "probe.h"
 #include "resolve.h"
+#include "wire.h"
 
 /*
  * Packets a query reads that are not its answer before it gives up: each
@@ -341,20 +342,6 @@ dispatch(struct probe *p)
 	}
 }
 
-/* Is pkt the answer to q?  Anything else is ignored, not trusted. */
-static int
-is_answer(const struct query *q, const ldns_pkt *pkt)
-{
-	const ldns_rr	*qrr;
-
-	if (ldns_pkt_id(pkt) != q->id || !ldns_pkt_qr(pkt) ||
-	    ldns_pkt_qdcount(pkt) != 1)
-		return 0;
-	qrr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
-	return qrr != NULL && (int)ldns_rr_get_type(qrr) == q->qtype &&
-	    ldns_dname_compare(ldns_rr_owner(qrr), q->qname) == 0;
-}
-
 static void
 on_udp(struct query *q, short revents)
 {
@@ -393,7 +380,8 @@ on_udp(struct query *q, short revents)
 			}
 			continue;
 		}
-		if (!is_answer(q, pkt)) {
+		/* Anything but the answer to q is ignored, not trusted. */
+		if (!wire_is_answer(pkt, q->id, q->qname, q->qtype)) {
 			ldns_pkt_free(pkt);
 			pkt = NULL;
 			continue;
@@ -472,7 +460,7 @@ on_tcp(struct query *q, short revents)
 			continue;
 		}
 		if (ldns_wire2pkt(&pkt, q->buf + 2, need) == LDNS_STATUS_OK &&
-		    is_answer(q, pkt)) {
+		    wire_is_answer(pkt, q->id, q->qname, q->qtype)) {
 			finish(q, PROBE_ANSWER, pkt, NULL);
 			return;
 		}

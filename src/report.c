@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include "caa.h"
-#include "check.h"
-#include "probe.h"
 #include "report.h"
-#include "resolve.h"
-#include "servers.h"
+#include "result.h"
+#include "verdict.h"
+#include "zone.h"
 
 #define PREFIX	"caa-preflight: "
 
@@ -50,32 +49,26 @@ report_msg(FILE *f, const char *fmt, ...)
 
 /* "bücher.example (xn--bcher-kva.example)" when the forms differ. */
 static void
-label_of(const struct check_name *n, char *buf, size_t size)
+label_of(const struct result_name *n, char *buf, size_t size)
 {
-	char	 full[NAME_MAX_TEXT + 4];
-
-	name_full(n->nm.wildcard, n->nm.ascii, full, sizeof(full));
-	if (strcmp(full, n->nm.display) != 0)
-		(void)snprintf(buf, size, "%s (%s)", n->nm.display, full);
+	if (strcmp(n->full, n->display) != 0)
+		(void)snprintf(buf, size, "%s (%s)", n->display, n->full);
 	else
-		(void)snprintf(buf, size, "%s", full);
+		(void)snprintf(buf, size, "%s", n->full);
 }
 
 /* SPEC 5.3: per zone, one line per server at fault, with the fix. */
 static void
-findings_text(FILE *f, struct check *k)
+findings_text(FILE *f, const struct result_run *run)
 {
-	const struct servers	*s = check_servers(k);
-	const struct srv_zone	*z;
-	const struct srv_finding *fd;
-	const char		*warn;
-	size_t			 i, j;
-	int			 asw = check_conf(k)->nameservers != CONF_ERROR;
+	const struct zone		*z;
+	const struct zone_finding	*fd;
+	const char			*warn;
+	size_t				 i, j;
+	int				 asw = run->nameservers != VERDICT_ERROR;
 
-	if (s == NULL)
-		return;
-	for (i = 0; i < servers_nzones(s); i++) {
-		z = servers_zone(s, i);
+	for (i = 0; i < run->nzones; i++) {
+		z = run->zones[i];
 		for (j = 0; j < z->nfindings; j++) {
 			fd = &z->findings[j];
 			warn = !fd->error || asw ? "warning: " : "";
@@ -92,240 +85,160 @@ findings_text(FILE *f, struct check *k)
 	}
 }
 
-void
-report_text(FILE *f, struct check *k, const struct report_opts *o)
+/* One name's problems and warnings, each with its fix. */
+static void
+name_text(FILE *f, const struct result_run *run, const struct result_name *n,
+    const char *label)
 {
-	size_t	 i, w, nok = 0, nref = 0, nfail = 0, nip = 0, ncut = 0;
-	char	 label[5 * NAME_MAX_TEXT + 16];
-	char	 cut[48] = "";
+	size_t	 w;
+
+	if (n->caa != CAA_ALLOWED) {
+		report_msg(f, "%s: %s", label, n->reason);
+		if (n->fix != NULL)
+			report_msg(f, "  fix: %s", n->fix);
+	}
+	if (n->dns01 != NULL && n->dns01->failed &&
+	    n->dns01->level != VERDICT_OFF) {
+		report_msg(f, "%s: %s%s", label, n->dns01->level ==
+		    VERDICT_WARN ? "warning: " : "", n->dns01->reason);
+		if (n->dns01->fix != NULL)
+			report_msg(f, "  fix: %s", n->dns01->fix);
+	}
+	if (n->ns_failed && run->nameservers == VERDICT_ERROR)
+		report_msg(f, "%s: a nameserver of %s is at fault (below): the "
+		    "CA can fail or decide differently depending on the "
+		    "server it reaches", label, n->ns_zone);
+	if (n->ns_cut != NULL) {
+		report_msg(f, "%s: warning: the run's deadline passed before "
+		    "the zone of %s was found: the nameserver check of %s is "
+		    "incomplete", label, n->ns_cut, n->ns_cut);
+		report_msg(f, "  fix: %s", ZONE_FIX_DEADLINE);
+	}
+	for (w = 0; w < n->nwarnings; w++)
+		report_msg(f, "%s: warning: %s", label, n->warnings[w]);
+}
+
+/* The names not checked, and the one-line summary. */
+static void
+summary_text(FILE *f, const struct result_run *run)
+{
+	size_t	 ncut = run->count[VERDICT_NOT_CHECKED];
+	char	 cut[48] = "", unsent[48] = "";
+
+	if (ncut > 0) {
+		if (run->not_sent > 0)
+			(void)snprintf(unsent, sizeof(unsent), " (%zu lookup%s "
+			    "not yet sent)", run->not_sent,
+			    run->not_sent == 1 ? "" : "s");
+		report_msg(f, "the run's %d s deadline passed before %zu "
+		    "name%s could be checked%s", run->timeout, ncut,
+		    ncut == 1 ? "" : "s", unsent);
+		report_msg(f, "  fix: %s", VERDICT_FIX_DEADLINE);
+		(void)snprintf(cut, sizeof(cut), ", %zu not checked", ncut);
+	}
+	report_msg(f, "%zu name%s checked: %zu ok, %zu refused, %zu "
+	    "dns-failure%s%s", run->nnames, run->nnames == 1 ? "" : "s",
+	    run->count[VERDICT_OK], run->count[VERDICT_REFUSED],
+	    run->count[VERDICT_DNS_FAILURE], cut,
+	    run->count[VERDICT_NOT_SUBJECT] ? ", some not subject to CAA" :
+	    "");
+}
+
+void
+report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
+{
+	const struct result_name	*n;
+	size_t				 i;
+	char				 label[2048];
 
 	if (o->quiet)
 		return;
-	for (i = 0; i < check_count(k); i++) {
-		struct check_name *n = check_get(k, i);
-
+	for (i = 0; i < run->nnames; i++) {
+		n = &run->names[i];
 		label_of(n, label, sizeof(label));
-		switch (n->verdict) {
-		case CHECK_OK:
-			nok++;
-			if (!o->verbose)
-				break;
-			if (n->dec.level >= 0)
-				report_msg(f, "%s: ok (relevant CAA at %s)",
-				    label, n->levels[n->dec.level]->qname);
-			else
-				report_msg(f, "%s: ok (no CAA record at any "
-				    "level)", label);
-			break;
-		case CHECK_REFUSED:
-			nref++;
-			break;
-		case CHECK_DNS_FAILURE:
-			nfail++;
-			break;
-		case CHECK_NOT_CHECKED:
-			ncut++;
-			break;
-		case CHECK_NOT_SUBJECT:
-			nip++;
+		if (n->verdict == VERDICT_NOT_SUBJECT) {
 			report_msg(f, "%s: not subject to CAA (IP address); CAs "
 			    "skip CAA for IP identifiers", label);
 			continue;
 		}
-		if (n->dec.verdict != CAA_ALLOWED) {
-			report_msg(f, "%s: %s", label, n->dec.reason);
-			if (n->dec.fix != NULL)
-				report_msg(f, "  fix: %s", n->dec.fix);
+		if (n->verdict == VERDICT_OK && o->verbose) {
+			if (n->relevant >= 0)
+				report_msg(f, "%s: ok (relevant CAA at %s)",
+				    label, n->levels[n->relevant]->lookup.qname);
+			else
+				report_msg(f, "%s: ok (no CAA record at any "
+				    "level)", label);
 		}
-		if (n->acme_failed && n->acme_level != CONF_OFF) {
-			report_msg(f, "%s: %s%s", label, n->acme_level ==
-			    CONF_WARN ? "warning: " : "", n->acme_reason ?
-			    n->acme_reason : "out of memory");
-			if (n->acme_fix != NULL)
-				report_msg(f, "  fix: %s", n->acme_fix);
-		}
-		if (n->ns_failed && check_conf(k)->nameservers == CONF_ERROR)
-			report_msg(f, "%s: a nameserver of %s is at fault (below): "
-			    "the CA can fail or decide differently depending "
-			    "on the server it reaches", label, n->ns_zone);
-		if (n->ns_cut != NULL) {
-			report_msg(f, "%s: warning: the run's deadline passed "
-			    "before the zone of %s was found: the nameserver "
-			    "check of %s is incomplete", label, n->ns_cut,
-			    n->ns_cut);
-			report_msg(f, "  fix: %s", SRV_FIX_DEADLINE);
-		}
-		for (w = 0; w < n->dec.nwarn; w++)
-			report_msg(f, "%s: warning: %s", label, n->dec.warn[w]);
+		name_text(f, run, n, label);
 	}
-	findings_text(f, k);
-	if (ncut > 0) {
-		size_t	 ns = check_not_sent(k);
-		char	 unsent[48] = "";
-
-		if (ns > 0)
-			(void)snprintf(unsent, sizeof(unsent), " (%zu lookup%s "
-			    "not yet sent)", ns, ns == 1 ? "" : "s");
-		report_msg(f, "the run's %d s deadline passed before %zu "
-		    "name%s could be checked%s", check_conf(k)->timeout,
-		    ncut, ncut == 1 ? "" : "s", unsent);
-		report_msg(f, "  fix: %s", CHECK_FIX_DEADLINE);
-		(void)snprintf(cut, sizeof(cut), ", %zu not checked", ncut);
-	}
-	report_msg(f, "%zu name%s checked: %zu ok, %zu refused, %zu "
-	    "dns-failure%s%s", check_count(k), check_count(k) == 1 ? "" : "s",
-	    nok, nref, nfail, cut, nip ? ", some not subject to CAA" : "");
-}
-
-static const char *
-dnssec_name(const struct resolve_answer *a)
-{
-	if (a == NULL || a->state != RESOLVE_DONE)
-		return "unknown";
-	switch (a->dnssec) {
-	case RESOLVE_SECURE:
-		return "secure";
-	case RESOLVE_BOGUS:
-		return "bogus";
-	default:
-		return "insecure";
-	}
-}
-
-static const char *
-status_name(const struct resolve_answer *a)
-{
-	if (a == NULL)
-		return "error";
-	switch (a->state) {
-	case RESOLVE_TIMEOUT:
-		return a->sent ? "timeout" : "not-sent";
-	case RESOLVE_ERROR:
-		return "error";
-	default:
-		return check_rcode_name(a->rcode);
-	}
-}
-
-static const char *
-seen_status(const struct srv_seen *q)
-{
-	if (!q->done)
-		return "not asked";
-	switch (q->state) {
-	case PROBE_ANSWER:
-		return check_rcode_name(q->rcode);
-	case PROBE_TIMEOUT:
-		return "timeout";
-	case PROBE_TCP_FAILED:
-		return "tcp-failed";
-	case PROBE_CANCELLED:
-		return "cancelled";
-	default:
-		return "error";
-	}
-}
-
-static const char *
-type_name(int qtype)
-{
-	switch (qtype) {
-	case 1:
-		return "A";
-	case 2:
-		return "NS";
-	case 6:
-		return "SOA";
-	case 16:
-		return "TXT";
-	case 28:
-		return "AAAA";
-	case 48:
-		return "DNSKEY";
-	case 257:
-		return "CAA";
-	default:
-		return "?";
-	}
+	findings_text(f, run);
+	summary_text(f, run);
 }
 
 static void
 trace_one(FILE *f, const char *zone, const char *host, const char *addr,
-    int qtype, const char *qname, const struct srv_seen *q)
+    const struct zone_seen *q)
 {
 	report_msg(f, "probe %s %s @ %s (%s) for %s: %s%s%s, %.1f ms",
-	    type_name(qtype), qname, host, addr, zone, seen_status(q),
-	    q->done && q->state == PROBE_ANSWER && q->aa ? " aa" : "",
-	    q->tcp ? " tcp" : "", q->ms);
+	    result_type_name(q->qtype), q->qname, host, addr, zone,
+	    result_seen_name(q), q->state == ZONE_ANSWER && q->aa ? " aa" :
+	    "", q->tcp ? " tcp" : "", q->ms);
 }
 
 static void
-trace_probes(FILE *f, struct check *k)
+trace_probes(FILE *f, const struct result_run *run)
 {
-	const struct servers	*s = check_servers(k);
-	const struct srv_zone	*z;
+	const struct zone	*z;
 	size_t			 i, j, n;
 
-	if (s == NULL)
-		return;
-	for (i = 0; i < servers_nzones(s); i++) {
-		z = servers_zone(s, i);
+	for (i = 0; i < run->nzones; i++) {
+		z = run->zones[i];
 		/* The delegation, asked of a parent's server until one
 		 * answers: the others were never asked. */
 		for (j = 0; j < z->nparents; j++)
-			if (z->parents[j].ns.done)
+			if (z->parents[j].ns.state != ZONE_NOT_ASKED)
 				trace_one(f, z->parent, z->parents[j].host,
-				    z->parents[j].addr, 2, z->apex,
-				    &z->parents[j].ns);
+				    z->parents[j].addr, &z->parents[j].ns);
 		for (j = 0; j < z->nservers; j++) {
-			const struct srv_server *sv = &z->servers[j];
+			const struct zone_server *sv = &z->servers[j];
 
-			trace_one(f, z->apex, sv->host, sv->addr,
-			    sv->soa.qtype, sv->soa.qname, &sv->soa);
+			trace_one(f, z->apex, sv->host, sv->addr, &sv->soa);
 			for (n = 0; n < sv->nq; n++)
 				trace_one(f, z->apex, sv->host, sv->addr,
-				    sv->q[n].qtype, sv->q[n].qname,
 				    &sv->q[n]);
 		}
 	}
 }
 
 static void
-trace_lookup(FILE *f, const char *qname, int qtype,
-    const struct resolve_answer *a)
+trace_lookup(FILE *f, const struct result_lookup *l)
 {
 	report_msg(f, "query %s %s: %s, %s, %zu record%s, %.1f ms%s%s",
-	    type_name(qtype), qname, status_name(a), dnssec_name(a),
-	    a ? a->nrdata : 0, a && a->nrdata == 1 ? "" : "s",
-	    a ? a->ms : 0.0, a && a->why_bogus ? ": " : "",
-	    a && a->why_bogus ? a->why_bogus : "");
+	    result_type_name(l->qtype), l->qname, result_status_name(l),
+	    result_dnssec_name(l->dnssec), l->nrecords,
+	    l->nrecords == 1 ? "" : "s", l->ms, l->why_bogus ? ": " : "",
+	    l->why_bogus ? l->why_bogus : "");
 }
 
 void
-report_trace(FILE *f, struct check *k)
+report_trace(FILE *f, const struct result_run *run)
 {
-	const struct check_query	*q;
-	const struct servers		*s = check_servers(k);
-	const struct resolve_answer	*a;
-	const void			*it = NULL;
-	const char			*qname;
-	int				 qtype;
+	size_t	 i;
 
-	if (*check_trust_anchor(k) != '\0')
-		report_msg(f, "resolver: trust anchor %s",
-		    check_trust_anchor(k));
+	if (*run->trust_anchor != '\0')
+		report_msg(f, "resolver: trust anchor %s", run->trust_anchor);
 	else
 		report_msg(f, "resolver: not started: no name needs a lookup");
-	if (*check_resolver_settings(k) != '\0')
-		report_msg(f, "resolver: %s", check_resolver_settings(k));
+	if (*run->resolver != '\0')
+		report_msg(f, "resolver: %s", run->resolver);
 	/* The CA's lookups, then those that find the zones' servers. */
-	for (q = check_queries(k); q != NULL; q = q->order)
-		trace_lookup(f, q->qname, q->qtype, q->ans);
-	while (s != NULL && servers_lookup(s, &it, &qname, &qtype, &a))
-		trace_lookup(f, qname, qtype, a);
-	trace_probes(f, k);
+	for (i = 0; i < run->nqueries; i++)
+		trace_lookup(f, &run->queries[i].lookup);
+	for (i = 0; i < run->nlookups; i++)
+		trace_lookup(f, &run->lookups[i]);
+	trace_probes(f, run);
 	report_msg(f, "%zu lookups and %zu direct queries in %.1f ms",
-	    check_started(k), check_probes_sent(k), check_elapsed_ms(k));
+	    run->started, run->direct, run->elapsed_ms);
 }
 
 /* JSON string: escapes quotes, backslashes, controls and non-ASCII bytes
@@ -394,21 +307,19 @@ jrecords(FILE *f, const struct caa_record *r, size_t n)
 }
 
 static void
-jquery(FILE *f, const struct check_query *q)
+jlookup(FILE *f, const struct result_lookup *l)
 {
-	const struct resolve_answer *a = q->ans;
-
 	fputs("{\"name\":", f);
-	js(f, q->qname);
+	js(f, l->qname);
 	fputs(",\"status\":", f);
-	js(f, status_name(a));
+	js(f, result_status_name(l));
 	fputs(",\"dnssec\":", f);
-	js(f, dnssec_name(a));
+	js(f, result_dnssec_name(l->dnssec));
 	fputs(",\"why_bogus\":", f);
-	js(f, a ? a->why_bogus : NULL);
+	js(f, l->why_bogus);
 	fputs(",\"canonical\":", f);
-	js(f, a ? a->canonname : NULL);
-	fprintf(f, ",\"ms\":%.1f", a ? a->ms : 0.0);
+	js(f, l->canonical);
+	fprintf(f, ",\"ms\":%.1f", l->ms);
 }
 
 static void
@@ -425,195 +336,231 @@ jstrv(FILE *f, char *const *v, size_t n)
 }
 
 static void
-jseen(FILE *f, const struct srv_seen *q)
+jseen(FILE *f, const struct zone_seen *q)
 {
 	fputs("{\"name\":", f);
 	js(f, q->qname);
 	fprintf(f, ",\"type\":\"%s\",\"status\":", q->qtype == 6 ? "SOA" :
 	    q->qtype == 16 ? "TXT" : "CAA");
-	js(f, seen_status(q));
+	js(f, result_seen_name(q));
 	fprintf(f, ",\"aa\":%s,\"tcp\":%s,\"ms\":%.1f",
-	    q->done && q->state == PROBE_ANSWER && q->aa ? "true" : "false",
+	    q->state == ZONE_ANSWER && q->aa ? "true" : "false",
 	    q->tcp ? "true" : "false", q->ms);
 	if (q->serial >= 0)
 		fprintf(f, ",\"serial\":%ld", q->serial);
 	fputs(",\"records\":", f);
 	jstrv(f, q->records, q->nrecords);
 	fputs(",\"error\":", f);
-	js(f, q->done && q->state != PROBE_ANSWER ? q->err : NULL);
+	js(f, q->state != ZONE_NOT_ASKED && q->state != ZONE_ANSWER ?
+	    q->err : NULL);
 	fputc('}', f);
 }
 
 static void
-jnameservers(FILE *f, struct check *k)
+jserver(FILE *f, const struct zone_server *sv)
 {
-	const struct servers	*s = check_servers(k);
-	const struct srv_zone	*z;
-	size_t			 i, j, n;
-	int			 asw = check_conf(k)->nameservers != CONF_ERROR;
+	size_t	 n;
+
+	fputs("{\"host\":", f);
+	js(f, sv->host);
+	fputs(",\"address\":", f);
+	js(f, sv->addr);
+	fprintf(f, ",\"in_parent\":%s,\"in_child\":%s,\"soa\":",
+	    sv->in_parent ? "true" : "false", sv->in_child ? "true" : "false");
+	jseen(f, &sv->soa);
+	fputs(",\"queries\":[", f);
+	for (n = 0; n < sv->nq; n++) {
+		fputs(n ? "," : "", f);
+		jseen(f, &sv->q[n]);
+	}
+	fputs("]}", f);
+}
+
+static void
+jfinding(FILE *f, const struct zone_finding *fd, int asw)
+{
+	fprintf(f, "{\"severity\":\"%s\",\"server\":", fd->error && !asw ?
+	    "error" : "warning");
+	js(f, fd->server);
+	fputs(",\"address\":", f);
+	js(f, fd->addr);
+	fputs(",\"name\":", f);
+	js(f, fd->name);
+	fputs(",\"message\":", f);
+	js(f, fd->msg);
+	fputs(",\"fix\":", f);
+	js(f, fd->fix);
+	fputc('}', f);
+}
+
+static void
+jzone(FILE *f, const struct zone *z, int asw)
+{
+	size_t	 j;
+
+	fputs("{\"zone\":", f);
+	js(f, z->apex);
+	fputs(",\"parent\":", f);
+	js(f, z->parent);
+	fprintf(f, ",\"secure\":%s,\"names\":", z->secure ? "true" : "false");
+	jstrv(f, z->names, z->nnames);
+	fputs(",\"delegation\":", f);
+	if (z->parent_known)
+		jstrv(f, z->parent_ns, z->nparent);
+	else
+		fputs("null", f);
+	fputs(",\"apex\":", f);
+	jstrv(f, z->child_ns, z->nchild);
+	fputs(",\"servers\":[", f);
+	for (j = 0; j < z->nservers; j++) {
+		fputs(j ? "," : "", f);
+		jserver(f, &z->servers[j]);
+	}
+	fputs("],\"findings\":[", f);
+	for (j = 0; j < z->nfindings; j++) {
+		fputs(j ? "," : "", f);
+		jfinding(f, &z->findings[j], asw);
+	}
+	fputs("]}", f);
+}
+
+static void
+jnameservers(FILE *f, const struct result_run *run)
+{
+	size_t	 i;
 
 	fputs(",\"nameservers\":", f);
-	if (s == NULL) {
+	if (run->zones == NULL) {
 		fputs("null", f);
 		return;
 	}
 	fputc('[', f);
-	for (i = 0; i < servers_nzones(s); i++) {
-		z = servers_zone(s, i);
-		fputs(i ? ",{\"zone\":" : "{\"zone\":", f);
-		js(f, z->apex);
-		fputs(",\"parent\":", f);
-		js(f, z->parent);
-		fprintf(f, ",\"secure\":%s,\"names\":",
-		    z->secure ? "true" : "false");
-		jstrv(f, z->names, z->nnames);
-		fputs(",\"delegation\":", f);
-		if (z->parent_known)
-			jstrv(f, z->parent_ns, z->nparent);
-		else
-			fputs("null", f);
-		fputs(",\"apex\":", f);
-		jstrv(f, z->child_ns, z->nchild);
-		fputs(",\"servers\":[", f);
-		for (j = 0; j < z->nservers; j++) {
-			const struct srv_server *sv = &z->servers[j];
-
-			fputs(j ? ",{\"host\":" : "{\"host\":", f);
-			js(f, sv->host);
-			fputs(",\"address\":", f);
-			js(f, sv->addr);
-			fprintf(f, ",\"in_parent\":%s,\"in_child\":%s,"
-			    "\"soa\":", sv->in_parent ? "true" : "false",
-			    sv->in_child ? "true" : "false");
-			jseen(f, &sv->soa);
-			fputs(",\"queries\":[", f);
-			for (n = 0; n < sv->nq; n++) {
-				fputs(n ? "," : "", f);
-				jseen(f, &sv->q[n]);
-			}
-			fputs("]}", f);
-		}
-		fputs("],\"findings\":[", f);
-		for (j = 0; j < z->nfindings; j++) {
-			const struct srv_finding *fd = &z->findings[j];
-
-			fprintf(f, "%s{\"severity\":\"%s\",\"server\":",
-			    j ? "," : "", fd->error && !asw ? "error" :
-			    "warning");
-			js(f, fd->server);
-			fputs(",\"address\":", f);
-			js(f, fd->addr);
-			fputs(",\"name\":", f);
-			js(f, fd->name);
-			fputs(",\"message\":", f);
-			js(f, fd->msg);
-			fputs(",\"fix\":", f);
-			js(f, fd->fix);
-			fputc('}', f);
-		}
-		fputs("]}", f);
+	for (i = 0; i < run->nzones; i++) {
+		fputs(i ? "," : "", f);
+		jzone(f, run->zones[i], run->nameservers != VERDICT_ERROR);
 	}
 	fputc(']', f);
 }
 
-void
-report_json(FILE *f, struct check *k, int exitcode)
+static void
+jlevels(FILE *f, const struct result_name *n)
 {
-	size_t	 i, j;
-	char	 full[NAME_MAX_TEXT + 4];
+	size_t	 j;
 
-	fprintf(f, "{\"version\":\"%s\",\"exit\":%d,\"lookups\":%zu,"
-	    "\"lookups_not_sent\":%zu,\"direct_queries\":%zu,"
-	    "\"elapsed_ms\":%.1f,\"trust_anchor\":",
-	    CAA_PREFLIGHT_VERSION, exitcode, check_started(k),
-	    check_not_sent(k), check_probes_sent(k), check_elapsed_ms(k));
-	js(f, check_trust_anchor(k)[0] ? check_trust_anchor(k) : NULL);
-	fputs(",\"names\":[", f);
-	for (i = 0; i < check_count(k); i++) {
-		struct check_name *n = check_get(k, i);
+	fputs(",\"levels\":[", f);
+	for (j = 0; j < n->nlevels; j++) {
+		const struct result_query *q = n->levels[j];
 
-		name_full(n->nm.wildcard, n->nm.ascii, full, sizeof(full));
-		fputs(i ? ",{" : "{", f);
-		fputs("\"name\":", f);
-		js(f, full);
-		fputs(",\"input\":", f);
-		jutf8(f, n->nm.display);
-		fputs(",\"certificate\":", f);
-		js(f, n->cert);
-		fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\","
-		    "\"nameservers_failed\":%s,\"nameservers_incomplete\":%s",
-		    n->nm.wildcard ? "true" : "false",
-		    check_verdict_name(n->verdict),
-		    n->ns_failed ? "true" : "false",
-		    n->ns_cut != NULL ? "true" : "false");
-		if (n->verdict == CHECK_NOT_SUBJECT) {
-			fputs(",\"reason\":\"IP address: not subject to "
-			    "CAA\"}", f);
-			continue;
-		}
-		fputs(",\"issuers\":[", f);
-		for (j = 0; j < n->pol.nissuers; j++) {
-			fputs(j ? "," : "", f);
-			js(f, n->pol.issuers[j]);
-		}
-		fputs("],\"account_uri\":", f);
-		js(f, n->pol.account_uri);
-		fputs(",\"method\":", f);
-		js(f, n->method);
-		fputs(",\"caa\":", f);
-		js(f, n->dec.verdict == CAA_ALLOWED ? "allowed" :
-		    n->dec.verdict == CAA_REFUSED ? "refused" :
-		    check_caa_cut(n) ? "not-checked" : "dns-failure");
-		fputs(",\"relevant\":", f);
-		js(f, n->dec.level >= 0 && n->dec.verdict != CAA_FAILED ?
-		    n->levels[n->dec.level]->qname : NULL);
-		fputs(",\"considered\":", f);
-		js(f, caa_tag_name(n->dec.considered));
+		fputs(j ? "," : "", f);
+		jlookup(f, &q->lookup);
+		fputs(",\"state\":", f);
+		js(f, q->state == CAA_LEVEL_FAILED ? "failed" :
+		    q->state == CAA_LEVEL_NXDOMAIN ? "nxdomain" :
+		    q->nrecords > 0 ? "records" : "empty");
 		fputs(",\"records\":", f);
-		if (n->dec.level >= 0 && n->dec.verdict != CAA_FAILED)
-			jrecords(f, n->levels[n->dec.level]->recs,
-			    n->levels[n->dec.level]->nrecs);
-		else
-			fputs("[]", f);
-		fputs(",\"levels\":[", f);
-		for (j = 0; j < n->nlevels; j++) {
-			const struct check_query *q = n->levels[j];
-
-			fputs(j ? "," : "", f);
-			jquery(f, q);
-			fputs(",\"state\":", f);
-			js(f, q->state == CAA_LEVEL_FAILED ? "failed" :
-			    q->state == CAA_LEVEL_NXDOMAIN ? "nxdomain" :
-			    q->nrecs > 0 ? "records" : "empty");
-			fputs(",\"records\":", f);
-			jrecords(f, q->recs, q->nrecs);
-			fputc('}', f);
-		}
-		fputs("],\"reason\":", f);
-		js(f, n->dec.reason);
-		fputs(",\"fix\":", f);
-		js(f, n->dec.fix);
-		fputs(",\"warnings\":[", f);
-		for (j = 0; j < n->dec.nwarn; j++) {
-			fputs(j ? "," : "", f);
-			js(f, n->dec.warn[j]);
-		}
-		fputs("],\"dns01\":", f);
-		if (n->acme == NULL)
-			fputs("null", f);
-		else {
-			jquery(f, n->acme);
-			fprintf(f, ",\"severity\":\"%s\",\"ok\":%s,\"reason\":",
-			    conf_level_name(n->acme_level),
-			    n->acme_failed ? "false" : "true");
-			js(f, n->acme_failed ? n->acme_reason : NULL);
-			fputs(",\"fix\":", f);
-			js(f, n->acme_failed ? n->acme_fix : NULL);
-			fputc('}', f);
-		}
+		jrecords(f, q->records, q->nrecords);
 		fputc('}', f);
 	}
 	fputc(']', f);
-	jnameservers(f, k);
+}
+
+static void
+jdns01(FILE *f, const struct result_dns01 *d)
+{
+	fputs(",\"dns01\":", f);
+	if (d == NULL) {
+		fputs("null", f);
+		return;
+	}
+	jlookup(f, &d->query->lookup);
+	fprintf(f, ",\"severity\":\"%s\",\"ok\":%s,\"reason\":",
+	    verdict_level_name(d->level), d->failed ? "false" : "true");
+	js(f, d->reason);
+	fputs(",\"fix\":", f);
+	js(f, d->fix);
+	fputc('}', f);
+}
+
+/* The CA's decision: what it found, where, and why. */
+static void
+jdecision(FILE *f, const struct result_name *n)
+{
+	size_t	 j;
+	int	 found = n->relevant >= 0 && n->caa != CAA_FAILED;
+
+	fputs(",\"issuers\":[", f);
+	for (j = 0; j < n->nissuers; j++) {
+		fputs(j ? "," : "", f);
+		js(f, n->issuers[j]);
+	}
+	fputs("],\"account_uri\":", f);
+	js(f, n->account_uri);
+	fputs(",\"method\":", f);
+	js(f, n->method);
+	fputs(",\"caa\":", f);
+	js(f, n->caa == CAA_ALLOWED ? "allowed" : n->caa == CAA_REFUSED ?
+	    "refused" : n->caa_cut ? "not-checked" : "dns-failure");
+	fputs(",\"relevant\":", f);
+	js(f, found ? n->levels[n->relevant]->lookup.qname : NULL);
+	fputs(",\"considered\":", f);
+	js(f, caa_tag_name(n->considered));
+	fputs(",\"records\":", f);
+	if (found)
+		jrecords(f, n->levels[n->relevant]->records,
+		    n->levels[n->relevant]->nrecords);
+	else
+		fputs("[]", f);
+	jlevels(f, n);
+	fputs(",\"reason\":", f);
+	js(f, n->reason);
+	fputs(",\"fix\":", f);
+	js(f, n->fix);
+	fputs(",\"warnings\":[", f);
+	for (j = 0; j < n->nwarnings; j++) {
+		fputs(j ? "," : "", f);
+		js(f, n->warnings[j]);
+	}
+	fputc(']', f);
+	jdns01(f, n->dns01);
+}
+
+static void
+jname(FILE *f, const struct result_name *n)
+{
+	fputs("{\"name\":", f);
+	js(f, n->full);
+	fputs(",\"input\":", f);
+	jutf8(f, n->display);
+	fputs(",\"certificate\":", f);
+	js(f, n->cert);
+	fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\","
+	    "\"nameservers_failed\":%s,\"nameservers_incomplete\":%s",
+	    n->wildcard ? "true" : "false", verdict_name(n->verdict),
+	    n->ns_failed ? "true" : "false", n->ns_cut ? "true" : "false");
+	if (n->verdict == VERDICT_NOT_SUBJECT)
+		fputs(",\"reason\":\"IP address: not subject to CAA\"", f);
+	else
+		jdecision(f, n);
+	fputc('}', f);
+}
+
+void
+report_json(FILE *f, const struct result_run *run)
+{
+	size_t	 i;
+
+	fprintf(f, "{\"version\":\"%s\",\"exit\":%d,\"lookups\":%zu,"
+	    "\"lookups_not_sent\":%zu,\"direct_queries\":%zu,"
+	    "\"elapsed_ms\":%.1f,\"trust_anchor\":", CAA_PREFLIGHT_VERSION,
+	    run->exit, run->started, run->not_sent, run->direct,
+	    run->elapsed_ms);
+	js(f, run->trust_anchor[0] ? run->trust_anchor : NULL);
+	fputs(",\"names\":[", f);
+	for (i = 0; i < run->nnames; i++) {
+		fputs(i ? "," : "", f);
+		jname(f, &run->names[i]);
+	}
+	fputc(']', f);
+	jnameservers(f, run);
 	fputs("}\n", f);
 }

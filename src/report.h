@@ -1,13 +1,14 @@
 /*
  * report: what the operator reads.  Text on standard error (SPEC 5.5)
- * and one JSON document for pipelines, both from the check's results.
+ * and one JSON document for pipelines, both read from the result tree
+ * alone (result.h): no renderer sees a resolver, probe or packet.
  */
 #ifndef REPORT_H
 #define REPORT_H
 
 #include <stdio.h>
 
-struct check;
+struct result_run;
 
 enum report_format {
 	REPORT_TEXT,
@@ -21,11 +22,12 @@ struct report_opts {
 };
 
 /* Problems, warnings and a summary as "caa-preflight: NAME: ..." lines. */
-void	 report_text(FILE *, struct check *, const struct report_opts *);
-/* The -v trace of every query. */
-void	 report_trace(FILE *, struct check *);
+void	 report_text(FILE *, const struct result_run *,
+	    const struct report_opts *);
+/* The -v trace of every lookup and direct query. */
+void	 report_trace(FILE *, const struct result_run *);
 /* The JSON document (schema in caa-preflight(1)). */
-void	 report_json(FILE *, struct check *, int exitcode);
+void	 report_json(FILE *, const struct result_run *);
 /* One "caa-preflight: message" line, control characters escaped. */
 void	 report_msg(FILE *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

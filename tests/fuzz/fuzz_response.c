@@ -1,13 +1,19 @@
 /*
- * Fuzz target: the handling of a direct nameserver response, as probe
- * and servers see it: is it the answer to our question, what zone does a
- * SOA answer name, what a secure resolver answer proves, and the whole
- * analysis (records, serials, rcodes, DNSSEC signatures against a zone
- * key or proven by the resolver) of a zone whose server sent it.
- * The static functions are reached by including the modules.
+ * Fuzz target: a nameserver's response, through the modules that read
+ * it: is it the answer to our question, what zone does a SOA or CAA
+ * answer name, what a secure resolver answer proves (wire, dnssec), and
+ * the whole SPEC 5.3 analysis (records, serials, rcodes, DNSSEC
+ * signatures against a zone key or proven by the resolver) of a zone
+ * whose server sent it (zone).  Only the modules' headers are used.
  */
-#include "../../src/probe.c"
-#include "../../src/servers.c"
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "dnssec.h"
+#include "wire.h"
+#include "zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -16,123 +22,125 @@ static const char *key_str = "example. 300 IN DNSKEY 257 3 13 "
     "XqJEVOmMJ3qT0tQ==";
 
 static ldns_pkt *
-good(const char *rrs, int rcode)
+good(const char *rrs)
 {
 	ldns_pkt	*p = ldns_pkt_new();
 	ldns_rr		*rr = NULL;
 
 	ldns_pkt_set_qr(p, 1);
 	ldns_pkt_set_aa(p, 1);
-	ldns_pkt_set_rcode(p, (uint8_t)rcode);
-	if (rrs != NULL && ldns_rr_new_frm_str(&rr, rrs, 300, NULL, NULL) ==
-	    LDNS_STATUS_OK)
+	if (ldns_rr_new_frm_str(&rr, rrs, 300, NULL, NULL) == LDNS_STATUS_OK)
 		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
 	return p;
 }
 
+/* What servers keeps of an answer, as it keeps it. */
 static void
-seen_from(const struct srv_zone *z, struct srv_seen *q, const char *qname,
-    int qtype, ldns_pkt *pkt)
+seen_from(struct dnssec_zone *dz, struct zone_seen *q, const char *qname,
+    int qtype, const ldns_pkt *pkt)
 {
+	struct wire_summary	 w;
+	const char		*why;
+	char			 what[512];
+
 	memset(q, 0, sizeof(*q));
 	q->qname = strdup(qname);
 	q->qtype = qtype;
 	q->serial = -1;
-	q->done = 1;
 	if (pkt == NULL) {
-		q->state = PROBE_TIMEOUT;
+		q->state = ZONE_TIMEOUT;
 		return;
 	}
-	q->state = PROBE_ANSWER;
-	seen_take(z, q, pkt);
+	q->state = ZONE_ANSWER;
+	(void)wire_summarise(pkt, &w);
+	q->rcode = w.rcode;
+	q->aa = w.aa;
+	q->soa_in_auth = w.soa_in_auth;
+	q->serial = w.serial;
+	q->records = w.records;
+	q->nrecords = w.nrecords;
+	if (dz != NULL && (why = dnssec_check(dz, pkt, what,
+	    sizeof(what))) != NULL) {
+		q->sig_why = strdup(why);
+		q->sig_what = strdup(what);
+	}
+}
+
+static void
+server(struct zone *z, size_t i, const char *host, const char *addr,
+    struct dnssec_zone *dz, const ldns_pkt *soa, const ldns_pkt *caa)
+{
+	struct zone_server *sv = &z->servers[i];
+
+	sv->host = strdup(host);
+	sv->addr = strdup(addr);
+	seen_from(dz, &sv->soa, "example", 6, soa);
+	sv->q = calloc(1, sizeof(struct zone_seen));
+	sv->nq = 1;
+	seen_from(dz, &sv->q[0], "example", 257, caa);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* No lookups: none of the zone's was cut short by a deadline. */
-	static struct servers	 none;
-	struct srv_zone		*z;
-	struct lookup		 l;
-	struct resolve_answer	 a;
-	struct query		 qy;
-	ldns_pkt		*pkt = NULL, *pkt2 = NULL;
-	ldns_rr			*key = NULL;
-	char			 apex[256];
+	struct dnssec_proven	*proven;
+	struct dnssec_zone	*dz = NULL;
+	struct zone		*z;
+	struct zone_cut		 cut = { 0, NULL };
+	ldns_pkt		*pkt, *keys, *soa, *caa;
+	ldns_rdf		*qname;
+	char			 apex[256], **ns = NULL;
+	size_t			 nns = 0;
 
-	if (ldns_wire2pkt(&pkt, data, size) != LDNS_STATUS_OK)
+	if ((pkt = wire_parse(data, size)) == NULL)
 		return 0;
 
 	/* probe: the answer to our question, or not? */
-	memset(&qy, 0, sizeof(qy));
-	qy.id = ldns_pkt_id(pkt);
-	qy.qtype = 257;
-	qy.qname = ldns_dname_new_frm_str("example.");
-	(void)is_answer(&qy, pkt);
-	ldns_rdf_deep_free(qy.qname);
+	qname = ldns_dname_new_frm_str("example.");
+	(void)wire_is_answer(pkt, ldns_pkt_id(pkt), qname, 257);
+	ldns_rdf_deep_free(qname);
 
-	/* servers: the zone a SOA answer names. */
-	memset(&l, 0, sizeof(l));
-	memset(&a, 0, sizeof(a));
-	a.state = RESOLVE_DONE;
-	a.packet = (uint8_t *)data;
-	a.packetlen = size;
-	l.done = 1;
-	l.ans = &a;
-	(void)zone_from_soa(&l, "www.example", apex, sizeof(apex));
+	/* servers: the zone a SOA or CAA answer names, a referral's NS. */
+	(void)wire_zone_from_soa(pkt, "www.example", apex, sizeof(apex));
+	wire_zone_in_pkt(pkt, "www.example", 257, apex, sizeof(apex));
+	(void)wire_ns_names(pkt, "example", 1, &ns, &nns);
+	wire_strv_free(ns, nns);
+
 	/*
-	 * servers: the zone a CAA answer names (SOA or signer), and the
-	 * RRsets a secure one proves (kept for the analysis below: the
-	 * same bytes from a server then skip the signature check).
+	 * dnssec: what a secure resolver answer proves; half the inputs
+	 * then meet their own bytes from a server and skip the check.
 	 */
-	a.dnssec = RESOLVE_SECURE;
-	if ((pkt2 = answer_pkt(&a)) != NULL) {
-		prove(&none, pkt2);
-		zone_in_pkt(pkt2, "www.example", 257, apex, sizeof(apex));
-		ldns_pkt_free(pkt2);
-		pkt2 = NULL;
+	proven = dnssec_proven_new();
+	if (size & 2)
+		(void)dnssec_prove(proven, pkt);
+	if (size & 1) {
+		keys = good(key_str);
+		dz = dnssec_zone_new("example", proven);
+		(void)dnssec_zone_keys(dz, keys);
+		ldns_pkt_free(keys);
 	}
 
-	/* servers: the analysis, one server sending this, one healthy. */
-	if (ldns_wire2pkt(&pkt2, data, size) != LDNS_STATUS_OK) {
-		ldns_pkt_free(pkt);
-		return 0;
-	}
-	z = calloc(1, sizeof(*z));
-	z->apex = strdup("example");
+	/* zone: the analysis, one server sending this, one healthy. */
+	z = zone_new("example");
 	z->parent = strdup("com");
-	z->priv = calloc(1, sizeof(struct zpriv));
-	/* Half the inputs with what the resolver proved, half without. */
-	if (size & 2)
-		((struct zpriv *)z->priv)->s = &none;
+	z->secure = dz != NULL;
 	(void)zone_add_name(z, "example", 257);
-	(void)push(&z->child_ns, &z->nchild, "ns1.example.net");
-	(void)push(&z->parent_ns, &z->nparent, "ns2.example.net");
+	(void)wire_strv_push(&z->child_ns, &z->nchild, "ns1.example.net");
+	(void)wire_strv_push(&z->parent_ns, &z->nparent, "ns2.example.net");
 	z->parent_known = 1;
-	z->secure = size & 1;
-	if (z->secure && ldns_rr_new_frm_str(&key, key_str, 300, NULL, NULL) ==
-	    LDNS_STATUS_OK) {
-		z->dnskeys = ldns_rr_list_new();
-		ldns_rr_list_push_rr(z->dnskeys, key);
-	}
 	z->servers = calloc(2, sizeof(*z->servers));
 	z->nservers = 2;
-	z->servers[0].host = strdup("ns1.example.net");
-	z->servers[0].addr = strdup("192.0.2.1");
-	z->servers[1].host = strdup("ns2.example.net");
-	z->servers[1].addr = strdup("192.0.2.2");
-	seen_from(z, &z->servers[0].soa, "example", 6, pkt);
-	z->servers[0].q = calloc(1, sizeof(struct srv_seen));
-	z->servers[0].nq = 1;
-	seen_from(z, &z->servers[0].q[0], "example", 257, pkt2);
-	seen_from(z, &z->servers[1].soa, "example", 6, good("example. 300 IN SOA "
-	    "ns1.example.net. h.example. 7 3600 900 604800 300", 0));
-	z->servers[1].q = calloc(1, sizeof(struct srv_seen));
-	z->servers[1].nq = 1;
-	seen_from(z, &z->servers[1].q[0], "example", 257, good("example. 300 IN "
-	    "CAA 0 issue \"letsencrypt.org\"", 0));
-	analyse_zone(&none, z);
+	server(z, 0, "ns1.example.net", "192.0.2.1", dz, pkt, pkt);
+	soa = good("example. 300 IN SOA ns1.example.net. h.example. 7 3600 "
+	    "900 604800 300");
+	caa = good("example. 300 IN CAA 0 issue \"letsencrypt.org\"");
+	server(z, 1, "ns2.example.net", "192.0.2.2", dz, soa, caa);
+	(void)zone_analyse(z, &cut);
 	zone_free(z);
-	proven_free(&none);
+	ldns_pkt_free(soa);
+	ldns_pkt_free(caa);
+	ldns_pkt_free(pkt);
+	dnssec_zone_free(dz);
+	dnssec_proven_free(proven);
 	return 0;
 }

@@ -1,0 +1,461 @@
+/*
+ * dnssec: the per-server signature check.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "dnssec.h"
+#include "wire.h"
+
+#define NPROVEN		4096
+#define NVERIFIED	256
+
+/* An RRset and its one RRSIG, by digest. */
+struct digest {
+	uint8_t		 d[LDNS_SHA256_DIGEST_LENGTH];
+	ldns_status	 st;		/* verified: the verdict */
+	struct digest	*next;
+};
+
+struct dnssec_proven {
+	struct digest	*b[NPROVEN];
+	size_t		 n;
+};
+
+struct dnssec_zone {
+	char				*apex;
+	const struct dnssec_proven	*proven;
+	ldns_rr_list			*keys;
+	/* Every server of a zone sends the same signed RRsets. */
+	struct digest			*verified[NVERIFIED];
+};
+
+static void
+chain_free(struct digest **b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		for (struct digest *v = b[i], *vn; v != NULL; v = vn) {
+			vn = v->next;
+			free(v);
+		}
+}
+
+/* A digest's bucket in a table of n. */
+static size_t
+bucket(const uint8_t *d, size_t n)
+{
+	return ((size_t)d[0] << 8 | d[1]) % n;
+}
+
+static struct digest *
+find(struct digest *const *b, size_t n, const uint8_t *d)
+{
+	struct digest	*v;
+
+	for (v = b[bucket(d, n)]; v != NULL; v = v->next)
+		if (memcmp(v->d, d, LDNS_SHA256_DIGEST_LENGTH) == 0)
+			return v;
+	return NULL;
+}
+
+static int
+cmpdigest(const void *a, const void *b)
+{
+	return memcmp(a, b, LDNS_SHA256_DIGEST_LENGTH);
+}
+
+/* One record without its TTL: owner in lower case, type, class, RDATA. */
+static int
+rr_digest(ldns_buffer *b, const ldns_rr *rr, uint8_t *d)
+{
+	size_t		 at;
+	ldns_sha256_CTX	 ctx;
+
+	ldns_buffer_clear(b);
+	if (ldns_rdf2buffer_wire_canonical(b, ldns_rr_owner(rr)) !=
+	    LDNS_STATUS_OK)
+		return -1;
+	ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_type(rr));
+	ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_class(rr));
+	at = ldns_buffer_position(b);
+	ldns_buffer_write_u16(b, 0);
+	if (ldns_rr_rdata2buffer_wire(b, rr) != LDNS_STATUS_OK ||
+	    !ldns_buffer_status_ok(b))
+		return -1;
+	ldns_buffer_write_u16_at(b, at,
+	    (uint16_t)(ldns_buffer_position(b) - at - 2));
+	ldns_sha256_init(&ctx);
+	ldns_sha256_update(&ctx, ldns_buffer_begin(b), ldns_buffer_position(b));
+	ldns_sha256_final(d, &ctx);
+	return 0;
+}
+
+/*
+ * The digest of an RRset and one RRSIG over it, as far as the signature
+ * check sees them: TTLs (which caches count down), the case of owner
+ * names and the order of the records do not count; the RDATA of every
+ * record and the RRSIG's, with its signature, do.
+ */
+static int
+rrsig_digest(const ldns_rr_list *rrset, const ldns_rr *sig, uint8_t *d)
+{
+	uint8_t		 one[LDNS_SHA256_DIGEST_LENGTH], *all;
+	ldns_buffer	*b;
+	ldns_sha256_CTX	 ctx;
+	size_t		 i, n = ldns_rr_list_rr_count(rrset);
+	int		 rc = -1;
+
+	if ((b = ldns_buffer_new(512)) == NULL)
+		return -1;
+	if ((all = calloc(n + 1, LDNS_SHA256_DIGEST_LENGTH)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (rr_digest(b, ldns_rr_list_rr(rrset, i),
+		    all + i * LDNS_SHA256_DIGEST_LENGTH) == -1)
+			goto out;
+	qsort(all, n, LDNS_SHA256_DIGEST_LENGTH, cmpdigest);
+	if (rr_digest(b, sig, one) == -1)
+		goto out;
+	ldns_sha256_init(&ctx);
+	ldns_sha256_update(&ctx, all, n * LDNS_SHA256_DIGEST_LENGTH);
+	ldns_sha256_update(&ctx, one, sizeof(one));
+	ldns_sha256_final(d, &ctx);
+	rc = 0;
+out:
+	free(all);
+	ldns_buffer_free(b);
+	return rc;
+}
+
+/* The records of (owner, ty) in a section, or NULL (out of memory). */
+static ldns_rr_list *
+rrset_of(const ldns_rr_list *sec, const ldns_rdf *owner, ldns_rr_type ty)
+{
+	ldns_rr_list	*rrset;
+	size_t		 j;
+
+	if ((rrset = ldns_rr_list_new()) == NULL)
+		return NULL;
+	for (j = 0; j < ldns_rr_list_rr_count(sec); j++) {
+		ldns_rr *o = ldns_rr_list_rr(sec, j);
+
+		if (ldns_rr_get_type(o) == ty &&
+		    ldns_dname_compare(ldns_rr_owner(o), owner) == 0)
+			(void)ldns_rr_list_push_rr(rrset, o);
+	}
+	return rrset;
+}
+
+/* Is rr an RRSIG over (owner, ty)? */
+static int
+signs(const ldns_rr *rr, const ldns_rdf *owner, ldns_rr_type ty)
+{
+	return ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+	    wire_covered(rr) == ty &&
+	    ldns_dname_compare(ldns_rr_owner(rr), owner) == 0;
+}
+
+struct dnssec_proven *
+dnssec_proven_new(void)
+{
+	return calloc(1, sizeof(struct dnssec_proven));
+}
+
+void
+dnssec_proven_free(struct dnssec_proven *p)
+{
+	if (p == NULL)
+		return;
+	chain_free(p->b, NPROVEN);
+	free(p);
+}
+
+size_t
+dnssec_proven_count(const struct dnssec_proven *p)
+{
+	return p->n;
+}
+
+/* Is rr the first record of its RRset in the section? */
+static int
+first_of_rrset(const ldns_rr_list *sec, size_t i)
+{
+	ldns_rr		*rr = ldns_rr_list_rr(sec, i);
+	size_t		 j;
+
+	for (j = 0; j < i; j++) {
+		ldns_rr *o = ldns_rr_list_rr(sec, j);
+
+		if (ldns_rr_get_type(o) == ldns_rr_get_type(rr) &&
+		    ldns_dname_compare(ldns_rr_owner(o),
+		    ldns_rr_owner(rr)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Remember one RRset when exactly one RRSIG covers it. */
+static int
+prove_rrset(struct dnssec_proven *p, const ldns_rr_list *sec,
+    const ldns_rr *rr)
+{
+	ldns_rr_list	*rrset;
+	const ldns_rr	*sig = NULL;
+	struct digest	*v;
+	size_t		 j, nsig = 0, h;
+	int		 rc = 0;
+
+	if ((rrset = rrset_of(sec, ldns_rr_owner(rr),
+	    ldns_rr_get_type(rr))) == NULL)
+		return -1;
+	for (j = 0; j < ldns_rr_list_rr_count(sec); j++)
+		if (signs(ldns_rr_list_rr(sec, j), ldns_rr_owner(rr),
+		    ldns_rr_get_type(rr))) {
+			sig = ldns_rr_list_rr(sec, j);
+			nsig++;
+		}
+	/* With more than one it is not known which verified. */
+	if (nsig == 1) {
+		if ((v = calloc(1, sizeof(*v))) == NULL)
+			rc = -1;
+		else if (rrsig_digest(rrset, sig, v->d) == -1 ||
+		    find(p->b, NPROVEN, v->d) != NULL)
+			free(v);
+		else {
+			h = bucket(v->d, NPROVEN);
+			v->next = p->b[h];
+			p->b[h] = v;
+			p->n++;
+		}
+	}
+	ldns_rr_list_free(rrset);
+	return rc;
+}
+
+int
+dnssec_prove(struct dnssec_proven *p, const ldns_pkt *pkt)
+{
+	ldns_rr_list	*secs[2];
+	size_t		 k, i;
+
+	secs[0] = ldns_pkt_answer(pkt);
+	secs[1] = ldns_pkt_authority(pkt);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < ldns_rr_list_rr_count(secs[k]); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(secs[k], i);
+
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG ||
+			    !first_of_rrset(secs[k], i))
+				continue;
+			if (prove_rrset(p, secs[k], rr) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+struct dnssec_zone *
+dnssec_zone_new(const char *apex, const struct dnssec_proven *proven)
+{
+	struct dnssec_zone	*z;
+
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return NULL;
+	if ((z->apex = strdup(apex)) == NULL) {
+		free(z);
+		return NULL;
+	}
+	z->proven = proven;
+	return z;
+}
+
+void
+dnssec_zone_free(struct dnssec_zone *z)
+{
+	if (z == NULL)
+		return;
+	chain_free(z->verified, NVERIFIED);
+	ldns_rr_list_deep_free(z->keys);
+	free(z->apex);
+	free(z);
+}
+
+int
+dnssec_zone_keys(struct dnssec_zone *z, const ldns_pkt *pkt)
+{
+	ldns_rr_list	*ans = ldns_pkt_answer(pkt);
+	ldns_rr		*rr;
+	size_t		 i;
+
+	if (z->keys == NULL && (z->keys = ldns_rr_list_new()) == NULL)
+		return -1;
+	for (i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		if (ldns_rr_get_type(ldns_rr_list_rr(ans, i)) !=
+		    LDNS_RR_TYPE_DNSKEY)
+			continue;
+		if ((rr = ldns_rr_clone(ldns_rr_list_rr(ans, i))) == NULL ||
+		    !ldns_rr_list_push_rr(z->keys, rr)) {
+			ldns_rr_free(rr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+dnssec_zone_ready(const struct dnssec_zone *z)
+{
+	return z->keys != NULL;
+}
+
+/*
+ * Check one RRSIG over an RRset, once per run.  The same records and
+ * signature as a secure answer of the resolver's carried, made by this
+ * zone's keys, verify as they did there: no check of our own.
+ */
+static ldns_status
+verify_once(struct dnssec_zone *z, ldns_rr_list *rrset, ldns_rr *sig)
+{
+	struct digest	*v;
+	ldns_rr_list	*good;
+	uint8_t		 d[LDNS_SHA256_DIGEST_LENGTH];
+	char		 signer[256];
+	ldns_status	 st;
+	size_t		 h;
+	int		 proven = 0;
+
+	if (rrsig_digest(rrset, sig, d) == -1)
+		return LDNS_STATUS_MEM_ERR;
+	if ((v = find(z->verified, NVERIFIED, d)) != NULL)
+		return v->st;
+	if (z->proven != NULL && find(z->proven->b, NPROVEN, d) != NULL) {
+		wire_rdf_name(wire_field(sig, 7, LDNS_RDF_TYPE_DNAME, 0),
+		    signer, sizeof(signer));
+		proven = strcmp(signer, z->apex) == 0;
+	}
+	if (proven)
+		st = LDNS_STATUS_OK;
+	else {
+		good = ldns_rr_list_new();
+		st = ldns_verify_rrsig_keylist(rrset, sig, z->keys, good);
+		ldns_rr_list_free(good);
+	}
+	if ((v = calloc(1, sizeof(*v))) != NULL) {
+		memcpy(v->d, d, sizeof(d));
+		v->st = st;
+		h = bucket(d, NVERIFIED);
+		v->next = z->verified[h];
+		z->verified[h] = v;
+	}
+	return st;
+}
+
+/* NULL when an RRSIG over (owner, ty) verifies, else why not. */
+static const char *
+verify_rrset(struct dnssec_zone *z, const ldns_rr_list *sec,
+    const ldns_rdf *owner, ldns_rr_type ty)
+{
+	ldns_rr_list	*rrset;
+	ldns_status	 st = LDNS_STATUS_CRYPTO_NO_RRSIG;
+	size_t		 j;
+	int		 ok = 0;
+
+	if ((rrset = rrset_of(sec, owner, ty)) == NULL)
+		return ldns_get_errorstr_by_id(LDNS_STATUS_MEM_ERR);
+	for (j = 0; j < ldns_rr_list_rr_count(sec) && !ok; j++) {
+		ldns_rr *sig = ldns_rr_list_rr(sec, j);
+
+		if (!signs(sig, owner, ty))
+			continue;
+		st = verify_once(z, rrset, sig);
+		ok = st == LDNS_STATUS_OK;
+	}
+	ldns_rr_list_free(rrset);
+	if (ok)
+		return NULL;
+	return ldns_get_errorstr_by_id(st) ? ldns_get_errorstr_by_id(st) :
+	    "signature does not verify";
+}
+
+/* Is owner in the zone (at or below the apex)? */
+static int
+in_zone(const ldns_rdf *owner, const ldns_rdf *apex)
+{
+	return ldns_dname_compare(owner, apex) == 0 ||
+	    ldns_dname_is_subdomain(owner, apex);
+}
+
+/* A CNAME synthesised from a DNAME above it is never signed (RFC 6672). */
+static int
+synthesised(const ldns_rr_list *sec, const ldns_rr *cname)
+{
+	size_t	 i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNAME &&
+		    ldns_dname_is_subdomain(ldns_rr_owner(cname),
+		    ldns_rr_owner(rr)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the record's RRset is one the zone must have signed. */
+static int
+must_be_signed(const ldns_rr_list *sec, size_t k, const ldns_rr *rr,
+    const ldns_rdf *apex)
+{
+	ldns_rr_type	 ty = ldns_rr_get_type(rr);
+
+	/* Delegation NS sets in the authority section are not signed. */
+	return ty != LDNS_RR_TYPE_RRSIG &&
+	    !(k == 1 && ty == LDNS_RR_TYPE_NS) &&
+	    in_zone(ldns_rr_owner(rr), apex) &&
+	    !(ty == LDNS_RR_TYPE_CNAME && synthesised(sec, rr));
+}
+
+const char *
+dnssec_check(struct dnssec_zone *z, const ldns_pkt *pkt, char *what,
+    size_t size)
+{
+	ldns_rr_list	*secs[2], *sec;
+	ldns_rdf	*apex;
+	size_t		 k, i;
+	const char	*why = NULL;
+
+	if (z->keys == NULL ||
+	    (apex = ldns_dname_new_frm_str(z->apex)) == NULL)
+		return NULL;
+	secs[0] = ldns_pkt_answer(pkt);
+	secs[1] = ldns_pkt_authority(pkt);
+	for (k = 0; k < 2 && why == NULL; k++) {
+		sec = secs[k];
+		for (i = 0; i < ldns_rr_list_rr_count(sec) && why == NULL;
+		    i++) {
+			ldns_rr		*rr = ldns_rr_list_rr(sec, i);
+
+			/* Each RRset once, from its first record. */
+			if (!must_be_signed(sec, k, rr, apex) ||
+			    !first_of_rrset(sec, i))
+				continue;
+			if ((why = verify_rrset(z, sec, ldns_rr_owner(rr),
+			    ldns_rr_get_type(rr))) != NULL) {
+				char *o = ldns_rdf2str(ldns_rr_owner(rr));
+				char *t = ldns_rr_type2str(ldns_rr_get_type(rr));
+
+				(void)snprintf(what, size, "%s %s", o ? o : "?",
+				    t ? t : "?");
+				free(o);
+				free(t);
+			}
+		}
+	}
+	ldns_rdf_deep_free(apex);
+	return why;
+}

@@ -1,0 +1,134 @@
+/*
+ * result: what a run found, as one tree in the project's own types.
+ *
+ *   run -> names -> levels (the CAA lookups) and records, dns-01
+ *       -> zones -> servers -> what each answered, findings
+ *       -> the lookups the run made, counts and timing
+ *
+ * check_run() hands it back, const; every renderer reads only this (and
+ * the pure caa, zone and verdict headers it names), never a resolver,
+ * probe or packet.  The tree and everything it points to belong to the
+ * check that made it and live until check_free().
+ */
+#ifndef RESULT_H
+#define RESULT_H
+
+#include <stddef.h>
+
+#include "caa.h"
+#include "verdict.h"
+#include "zone.h"
+
+/* How a lookup through the validating resolver ended. */
+enum result_status {
+	RESULT_ANSWERED,	/* a DNS answer, rcode in rcode */
+	RESULT_TIMEOUT,		/* sent; the run's deadline came first */
+	RESULT_NOT_SENT,	/* the deadline came before it was sent */
+	RESULT_FAILED		/* the resolver failed, or memory ran out */
+};
+
+enum result_dnssec {
+	RESULT_DNSSEC_UNKNOWN,	/* no answer */
+	RESULT_DNSSEC_INSECURE,
+	RESULT_DNSSEC_SECURE,
+	RESULT_DNSSEC_BOGUS	/* see why_bogus */
+};
+
+/* One lookup through the validating resolver. */
+struct result_lookup {
+	const char		*qname;
+	int			 qtype;
+	enum result_status	 status;
+	int			 rcode;		/* ANSWERED */
+	enum result_dnssec	 dnssec;
+	const char		*why_bogus;	/* BOGUS: the resolver's words */
+	const char		*canonical;	/* after aliases, or NULL */
+	size_t			 nrecords;	/* of qtype */
+	double			 ms;
+};
+
+/* One lookup of the CA's: a CAA level, or a dns-01 TXT name. */
+struct result_query {
+	struct result_lookup	  lookup;
+	/* CAA: the level as the decision saw it. */
+	enum caa_level_state	  state;
+	const struct caa_record	 *records;
+	size_t			  nrecords;
+};
+
+/* SPEC 5.4: the _acme-challenge lookup of a name. */
+struct result_dns01 {
+	const struct result_query *query;
+	enum verdict_level	  level;	/* how much it counts */
+	int			  failed;
+	const char		 *reason;	/* failed: why */
+	const char		 *fix;		/* failed: the remedy */
+};
+
+/* One name of one certificate, and everything decided about it. */
+struct result_name {
+	const char		 *input;	/* as given */
+	const char		 *display;	/* normalised, Unicode */
+	const char		 *full;		/* A-label form, "*." kept */
+	int			  wildcard;
+	const char		 *cert;		/* certificate label or NULL */
+	const char *const	 *issuers;	/* the CA's issuer domains */
+	size_t			  nissuers;
+	const char		 *account_uri;	/* or NULL */
+	const char		 *method;	/* the method checked */
+	enum verdict		  verdict;	/* from verdict_of() */
+	/* The CA's CAA decision. */
+	enum caa_verdict	  caa;
+	int			  caa_cut;	/* failed: the deadline */
+	int			  relevant;	/* deciding level, -1: none */
+	enum caa_tag		  considered;
+	const char		 *reason;	/* NULL when allowed */
+	const char		 *fix;		/* NULL: none */
+	const char *const	 *warnings;	/* portability notes */
+	size_t			  nwarnings;
+	const struct result_query *const *levels; /* name up to the TLD */
+	size_t			  nlevels;
+	const struct result_dns01 *dns01;	/* NULL: not checked */
+	/* SPEC 5.3 */
+	int			  ns_failed;	/* a zone's server at fault */
+	const char		 *ns_zone;	/* then: the first such zone */
+	const char		 *ns_cut;	/* a level whose zone the
+						   deadline kept unknown */
+};
+
+/* The whole run. */
+struct result_run {
+	const struct result_name	 *names;
+	size_t				  nnames;
+	size_t				  count[VERDICT_NOT_CHECKED + 1];
+						/* names per verdict */
+	const struct result_query	 *queries;	/* the CA's lookups */
+	size_t				  nqueries;
+	const struct result_lookup	 *lookups;	/* the probe's */
+	size_t				  nlookups;
+	enum verdict_level		  nameservers;
+	const struct zone *const	 *zones;	/* NULL: check off */
+	size_t				  nzones;
+	const char			 *trust_anchor;	/* "" : no resolver */
+	const char			 *resolver;	/* its settings */
+	int				  timeout;	/* seconds */
+	size_t				  started;	/* lookups */
+	size_t				  not_sent;	/* of them */
+	size_t				  direct;	/* direct queries */
+	double				  elapsed_ms;
+	int				  unreachable;	/* no answer at all */
+	int				  exit;		/* SPEC 5.6 */
+};
+
+/* "NOERROR", "SERVFAIL", ...; "RCODE?" for others. */
+const char	*result_rcode_name(int);
+/* "CAA", "TXT", ...; "?" for types the run does not ask. */
+const char	*result_type_name(int);
+/* "timeout", "not-sent", "error", or the rcode's name. */
+const char	*result_status_name(const struct result_lookup *);
+/* "unknown", "insecure", "secure", "bogus". */
+const char	*result_dnssec_name(enum result_dnssec);
+/* "not asked", "timeout", ..., or the rcode's name. */
+const char	*result_seen_name(const struct zone_seen *);
+
+#endif /* RESULT_H */

@@ -1,0 +1,59 @@
+/*
+ * verdict: what a name's checks add up to, made in this one place.
+ * The CA's CAA decision, the dns-01 lookup, the nameserver findings and
+ * the run's deadline go in; the name's verdict and its share of the
+ * exit status (SPEC 5.6) come out.  Pure: nothing downstream works any
+ * of it out again.
+ */
+#ifndef VERDICT_H
+#define VERDICT_H
+
+#include "caa.h"
+
+/* The remedy for a name the run's deadline left not checked. */
+#define VERDICT_FIX_DEADLINE "raise timeout so that the whole run fits " \
+	"in it, or check fewer names per run"
+
+enum verdict {
+	VERDICT_OK,		/* the CA will issue */
+	VERDICT_REFUSED,	/* CAA forbids it */
+	VERDICT_DNS_FAILURE,	/* a lookup or a server will fail */
+	VERDICT_NOT_SUBJECT,	/* an IP address: CAs skip CAA */
+	VERDICT_NOT_CHECKED	/* the run's deadline came first */
+};
+
+/* How much a check counts: configured per check (SPEC 3). */
+enum verdict_level {
+	VERDICT_OFF,		/* not made */
+	VERDICT_WARN,		/* printed, never a reason to block */
+	VERDICT_ERROR		/* fails the name */
+};
+
+/* Everything a name's verdict rests on. */
+struct verdict_in {
+	int			 ip;		/* an IP address */
+	enum caa_verdict	 caa;		/* the CA's CAA decision */
+	int			 caa_cut;	/* it failed on a level the
+						   deadline cut short */
+	enum verdict_level	 dns01;		/* _acme-challenge check */
+	int			 dns01_failed;
+	int			 dns01_cut;	/* failed: the deadline */
+	enum verdict_level	 nameservers;	/* SPEC 5.3 check */
+	int			 ns_failed;	/* a server at fault (error) */
+};
+
+/* The name's verdict. */
+enum verdict	 verdict_of(const struct verdict_in *);
+/* SPEC 5.6: 0 ok, 1 refused, 2 DNS failure, 3 not checked. */
+int		 verdict_exit(enum verdict);
+/*
+ * The run's exit status from its names' highest share: a run where not
+ * one lookup got an answer (no network) could not check anything, 3.
+ */
+int		 verdict_run_exit(int highest, int unreachable);
+/* "ok", "refused", "dns-failure", "not-subject", "not-checked". */
+const char	*verdict_name(enum verdict);
+/* "off", "warn", "error". */
+const char	*verdict_level_name(enum verdict_level);
+
+#endif /* VERDICT_H */

@@ -1,0 +1,311 @@
+/*
+ * wire: reading DNS messages safely.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "wire.h"
+
+void
+wire_norm(const char *in, char *out, size_t size)
+{
+	size_t	 i, len = strlen(in);
+
+	if (len > 1 && in[len - 1] == '.')
+		len--;
+	if (len >= size)
+		len = size - 1;
+	for (i = 0; i < len; i++)
+		out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? in[i] + 32 : in[i];
+	out[len] = '\0';
+}
+
+void
+wire_rdf_name(const ldns_rdf *rdf, char *out, size_t size)
+{
+	char	*t = rdf != NULL ? ldns_rdf2str(rdf) : NULL;
+
+	wire_norm(t ? t : "", out, size);
+	free(t);
+}
+
+const ldns_rdf *
+wire_field(const ldns_rr *rr, size_t i, ldns_rdf_type type, size_t size)
+{
+	const ldns_rdf	*f;
+
+	if (ldns_rr_rd_count(rr) <= i || (f = ldns_rr_rdf(rr, i)) == NULL ||
+	    ldns_rdf_get_type(f) != type ||
+	    (size > 0 && ldns_rdf_size(f) != size))
+		return NULL;
+	return f;
+}
+
+ldns_rr_type
+wire_covered(const ldns_rr *sig)
+{
+	const ldns_rdf	*f = wire_field(sig, 0, LDNS_RDF_TYPE_TYPE, 2);
+
+	return f != NULL ? ldns_rdf2rr_type(f) : 0;
+}
+
+ldns_pkt *
+wire_parse(const uint8_t *wire, size_t len)
+{
+	ldns_pkt	*pkt = NULL;
+
+	if (wire == NULL || ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+		return NULL;
+	return pkt;
+}
+
+int
+wire_is_answer(const ldns_pkt *pkt, uint16_t id, const ldns_rdf *qname,
+    int qtype)
+{
+	const ldns_rr	*qrr;
+
+	if (ldns_pkt_id(pkt) != id || !ldns_pkt_qr(pkt) ||
+	    ldns_pkt_qdcount(pkt) != 1)
+		return 0;
+	qrr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	return qrr != NULL && (int)ldns_rr_get_type(qrr) == qtype &&
+	    ldns_dname_compare(ldns_rr_owner(qrr), qname) == 0;
+}
+
+enum wire_zone
+wire_zone_from_soa(const ldns_pkt *pkt, const char *qname, char *apex,
+    size_t size)
+{
+	ldns_rr_list	*sec;
+	ldns_rr		*rr;
+	size_t		 i;
+	char		 owner[256];
+
+	sec = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		rr = ldns_rr_list_rr(sec, i);
+		wire_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (strcmp(owner, qname) != 0)
+			continue;
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+			wire_norm(qname, apex, size);
+			return WIRE_ZONE_FOUND;
+		}
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME)
+			return WIRE_ZONE_ALIAS;
+	}
+	/* A DNAME above, or a CNAME: the zone is the parent's. */
+	if (ldns_rr_list_rr_count(sec) > 0)
+		return WIRE_ZONE_ALIAS;
+	sec = ldns_pkt_authority(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		rr = ldns_rr_list_rr(sec, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+			wire_rdf_name(ldns_rr_owner(rr), apex, size);
+			return WIRE_ZONE_FOUND;
+		}
+	}
+	return WIRE_ZONE_FAIL;
+}
+
+/* Is name the apex itself or below it? */
+static int
+under(const char *name, const char *apex)
+{
+	size_t	 n = strlen(name), a = strlen(apex);
+
+	return strcmp(name, apex) == 0 || (n > a + 1 &&
+	    name[n - a - 1] == '.' && strcmp(name + n - a, apex) == 0);
+}
+
+void
+wire_zone_in_pkt(const ldns_pkt *pkt, const char *qname, int qtype,
+    char *apex, size_t size)
+{
+	ldns_rr_list	*sec;
+	ldns_rr		*rr;
+	size_t		 i;
+	char		 owner[256];
+
+	apex[0] = '\0';
+	sec = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		rr = ldns_rr_list_rr(sec, i);
+		wire_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (strcmp(owner, qname) != 0)
+			return;		/* an alias's target, or a DNAME */
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+		    (int)wire_covered(rr) == qtype)
+			wire_rdf_name(wire_field(rr, 7, LDNS_RDF_TYPE_DNAME, 0),
+			    apex, size);
+		else if ((int)ldns_rr_get_type(rr) != qtype) {
+			apex[0] = '\0';
+			return;
+		}
+	}
+	if (ldns_rr_list_rr_count(sec) == 0) {
+		sec = ldns_pkt_authority(pkt);
+		for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+			rr = ldns_rr_list_rr(sec, i);
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+				wire_rdf_name(ldns_rr_owner(rr), apex, size);
+				break;
+			}
+		}
+	}
+	if (apex[0] != '\0' && !under(qname, apex))
+		apex[0] = '\0';
+}
+
+int
+wire_strv_push(char ***v, size_t *n, const char *str)
+{
+	char	**nv, *d;
+	size_t	  i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], str) == 0)
+			return 0;
+	if ((d = strdup(str)) == NULL ||
+	    (nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL) {
+		free(d);
+		return -1;
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 0;
+}
+
+void
+wire_strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The NS names for owner in one section. */
+static int
+ns_in(const ldns_rr_list *sec, const char *owner, char ***v, size_t *n)
+{
+	size_t	 i;
+	char	 o[256], t[256];
+	int	 rc = 0;
+
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+			continue;
+		wire_rdf_name(ldns_rr_owner(rr), o, sizeof(o));
+		if (strcmp(o, owner) != 0)
+			continue;
+		wire_rdf_name(wire_field(rr, 0, LDNS_RDF_TYPE_DNAME, 0), t,
+		    sizeof(t));
+		if (t[0] != '\0' && wire_strv_push(v, n, t) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+wire_ns_names(const ldns_pkt *pkt, const char *owner, int referral,
+    char ***v, size_t *n)
+{
+	size_t	 before = *n;
+
+	/* A referral's NS set is in the authority section. */
+	if (referral && ns_in(ldns_pkt_authority(pkt), owner, v, n) == -1)
+		return -1;
+	if (referral && *n > before)
+		return 0;
+	return ns_in(ldns_pkt_answer(pkt), owner, v, n);
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One record as text: its type, then every RDATA field. */
+static void
+rr_text(const ldns_rr *rr, char *line, size_t size)
+{
+	char	*t, *tn = ldns_rr_type2str(ldns_rr_get_type(rr));
+	size_t	 j, len;
+
+	len = (size_t)snprintf(line, size, "%s", tn ? tn : "?");
+	free(tn);
+	for (j = 0; j < ldns_rr_rd_count(rr) && len < size; j++) {
+		t = ldns_rr_rdf(rr, j) != NULL ?
+		    ldns_rdf2str(ldns_rr_rdf(rr, j)) : NULL;
+		len += (size_t)snprintf(line + len, size - len, " %s",
+		    t ? t : "?");
+		free(t);
+	}
+}
+
+int
+wire_summarise(const ldns_pkt *pkt, struct wire_summary *s)
+{
+	ldns_rr_list	*sec;
+	size_t		 i;
+	char		 line[2048], **v;
+	int		 rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->serial = -1;
+	s->rcode = ldns_pkt_get_rcode(pkt);
+	s->aa = ldns_pkt_aa(pkt);
+	sec = ldns_pkt_authority(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(sec, i)) ==
+		    LDNS_RR_TYPE_SOA)
+			s->soa_in_auth = 1;
+	sec = ldns_pkt_answer(pkt);
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr		*rr = ldns_rr_list_rr(sec, i);
+		ldns_rr_type	 ty = ldns_rr_get_type(rr);
+
+		if (ty == LDNS_RR_TYPE_RRSIG)
+			continue;
+		if (ty == LDNS_RR_TYPE_SOA) {
+			const ldns_rdf *f = wire_field(rr, 2,
+			    LDNS_RDF_TYPE_INT32, 4);
+
+			if (f != NULL)
+				s->serial = (long)ldns_rdf2native_int32(f);
+			continue;
+		}
+		rr_text(rr, line, sizeof(line));
+		if ((v = reallocarray(s->records, s->nrecords + 1,
+		    sizeof(*v))) == NULL) {
+			rc = -1;
+			break;
+		}
+		s->records = v;
+		if ((v[s->nrecords] = strdup(line)) == NULL) {
+			rc = -1;
+			break;
+		}
+		s->nrecords++;
+	}
+	if (s->nrecords > 1)
+		qsort(s->records, s->nrecords, sizeof(*s->records), cmpstr);
+	return rc;
+}
+
+void
+wire_summary_clear(struct wire_summary *s)
+{
+	wire_strv_free(s->records, s->nrecords);
+	s->records = NULL;
+	s->nrecords = 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * wire: reading DNS messages safely.  Every record of a hostile answer
+ * may lack RDATA fields or carry names of any shape; libldns asserts on
+ * a missing field, so nothing outside this module reaches into a record
+ * directly.  Pure: no I/O, no resolver.
+ */
+#ifndef WIRE_H
+#define WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+/* A name as the project writes it: lower case, no trailing dot. */
+void		 wire_norm(const char *, char *, size_t);
+/* The text of a name field ("" for NULL), normalised as wire_norm(). */
+void		 wire_rdf_name(const ldns_rdf *, char *, size_t);
+/*
+ * Field i of a record when it is there and of the type (and, unless
+ * size is 0, the size) expected; NULL otherwise.
+ */
+const ldns_rdf	*wire_field(const ldns_rr *, size_t, ldns_rdf_type, size_t);
+/* The type an RRSIG covers, or 0 when it is malformed. */
+ldns_rr_type	 wire_covered(const ldns_rr *);
+/* A message from wire bytes, or NULL; freed with ldns_pkt_free(). */
+ldns_pkt	*wire_parse(const uint8_t *, size_t);
+/*
+ * Whether pkt answers the one question (id, qname, qtype): a response
+ * with that ID and exactly that question.
+ */
+int		 wire_is_answer(const ldns_pkt *, uint16_t, const ldns_rdf *,
+		    int);
+
+/* What a SOA lookup's answer says of the zone holding its name. */
+enum wire_zone {
+	WIRE_ZONE_FAIL,		/* nothing usable */
+	WIRE_ZONE_ALIAS,	/* an alias: the zone is a parent's */
+	WIRE_ZONE_FOUND		/* apex filled in */
+};
+
+/* RFC 2308 §3: the zone holding qname, from its SOA lookup's answer. */
+enum wire_zone	 wire_zone_from_soa(const ldns_pkt *, const char *, char *,
+		    size_t);
+/*
+ * The zone holding qname as an answer of type qtype shows it: the SOA
+ * of a negative answer, the signer of a signed positive one.  apex is
+ * left empty when the answer does not say.
+ */
+void		 wire_zone_in_pkt(const ldns_pkt *, const char *, int, char *,
+		    size_t);
+
+/*
+ * Add a copy of a string to a set held as a vector (nothing when it is
+ * there already).  0, or -1 when memory ran out.  The vector and its
+ * strings are the caller's, freed with wire_strv_free().
+ */
+int		 wire_strv_push(char ***, size_t *, const char *);
+void		 wire_strv_free(char **, size_t);
+/*
+ * The NS names for owner in the answer section (and, with referral
+ * set, first in the authority section, as a parent's referral has
+ * them), added to the set *v.  0, or -1 when memory ran out.
+ */
+int		 wire_ns_names(const ldns_pkt *, const char *, int referral,
+		    char ***, size_t *);
+
+/*
+ * What the nameserver check keeps of a direct answer.  records are the
+ * answer's records but RRSIGs and SOAs, as sorted text (servers are
+ * compared on them); serial is the SOA's, or -1.  The strings are the
+ * summary's, freed with wire_summary_clear().
+ */
+struct wire_summary {
+	int	 rcode;
+	int	 aa;
+	int	 soa_in_auth;	/* the authority section has the SOA */
+	long	 serial;
+	char	**records;
+	size_t	 nrecords;
+};
+
+/* 0, or -1 when memory ran out (the summary then holds what fitted). */
+int		 wire_summarise(const ldns_pkt *, struct wire_summary *);
+void		 wire_summary_clear(struct wire_summary *);
+
+#endif /* WIRE_H */

@@ -1,0 +1,585 @@
+/*
+ * zone: a zone as its servers answered, and the SPEC 5.3 findings.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zone.h"
+
+#define T_TXT	16
+
+struct zone *
+zone_new(const char *apex)
+{
+	struct zone	*z;
+
+	if ((z = calloc(1, sizeof(*z))) == NULL)
+		return NULL;
+	if ((z->apex = strdup(apex)) == NULL) {
+		free(z);
+		return NULL;
+	}
+	return z;
+}
+
+void
+zone_seen_clear(struct zone_seen *q)
+{
+	size_t	 i;
+
+	free(q->qname);
+	for (i = 0; i < q->nrecords; i++)
+		free(q->records[i]);
+	free(q->records);
+	free(q->sig_why);
+	free(q->sig_what);
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+zone_free(struct zone *z)
+{
+	size_t	 i, j;
+
+	if (z == NULL)
+		return;
+	free(z->apex);
+	free(z->parent);
+	strv_free(z->names, z->nnames);
+	free(z->types);
+	strv_free(z->child_ns, z->nchild);
+	strv_free(z->parent_ns, z->nparent);
+	for (i = 0; i < z->nparents; i++) {
+		free(z->parents[i].host);
+		free(z->parents[i].addr);
+		zone_seen_clear(&z->parents[i].ns);
+	}
+	for (i = 0; i < z->nservers; i++) {
+		free(z->servers[i].host);
+		free(z->servers[i].addr);
+		zone_seen_clear(&z->servers[i].soa);
+		for (j = 0; j < z->servers[i].nq; j++)
+			zone_seen_clear(&z->servers[i].q[j]);
+		free(z->servers[i].q);
+	}
+	free(z->servers);
+	for (i = 0; i < z->nfindings; i++) {
+		free(z->findings[i].server);
+		free(z->findings[i].addr);
+		free(z->findings[i].name);
+		free(z->findings[i].msg);
+		free(z->findings[i].fix);
+	}
+	free(z->findings);
+	free(z);
+}
+
+int
+zone_add_name(struct zone *z, const char *qname, int qtype)
+{
+	char	**v, *d;
+	int	 *t;
+
+	if ((t = reallocarray(z->types, z->nnames + 1, sizeof(*t))) == NULL)
+		return -1;
+	z->types = t;
+	if ((v = reallocarray(z->names, z->nnames + 1, sizeof(*v))) == NULL)
+		return -1;
+	z->names = v;
+	if ((d = strdup(qname)) == NULL)
+		return -1;
+	t[z->nnames] = qtype;
+	v[z->nnames++] = d;
+	return 0;
+}
+
+const char *
+zone_rcode_name(int rcode)
+{
+	static const char *const n[] = { "NOERROR", "FORMERR", "SERVFAIL",
+	    "NXDOMAIN", "NOTIMP", "REFUSED" };
+
+	return rcode >= 0 && rcode < 6 ? n[rcode] : "an unknown rcode";
+}
+
+/* The analysis of one zone: where findings go, and whether one was lost. */
+struct an {
+	struct zone	*z;
+	int		 nomem;
+};
+
+static void
+finding(struct an *, int, const struct zone_server *, const char *,
+    const char *, const char *, ...) __attribute__((format(printf, 6, 7)));
+
+/* Record a finding; a finding lost to memory marks the analysis. */
+static void
+finding(struct an *an, int error, const struct zone_server *sv,
+    const char *name, const char *fix, const char *fmt, ...)
+{
+	struct zone		*z = an->z;
+	struct zone_finding	*v, *f;
+	va_list			 ap;
+
+	if ((v = reallocarray(z->findings, z->nfindings + 1,
+	    sizeof(*v))) == NULL) {
+		an->nomem = 1;
+		return;
+	}
+	z->findings = v;
+	f = &v[z->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->error = error;
+	if (error)
+		z->nerrors++;
+	if (sv != NULL) {
+		f->server = strdup(sv->host);
+		f->addr = strdup(sv->addr);
+		if (f->server == NULL || f->addr == NULL)
+			an->nomem = 1;
+	}
+	if (name != NULL && (f->name = strdup(name)) == NULL)
+		an->nomem = 1;
+	if (fix != NULL && (f->fix = strdup(fix)) == NULL)
+		an->nomem = 1;
+	va_start(ap, fmt);
+	if (vasprintf(&f->msg, fmt, ap) == -1) {
+		f->msg = NULL;
+		an->nomem = 1;
+	}
+	va_end(ap);
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+cmpserver(const void *a, const void *b)
+{
+	const struct zone_server	*x = a, *y = b;
+	int				 c = strcmp(x->host, y->host);
+
+	return c != 0 ? c : strcmp(x->addr, y->addr);
+}
+
+static int
+listed(char **v, size_t n, const char *host)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], host) == 0)
+			return 1;
+	return 0;
+}
+
+void
+zone_order(struct zone *z)
+{
+	size_t	 i;
+
+	if (z->nservers > 1)
+		qsort(z->servers, z->nservers, sizeof(*z->servers), cmpserver);
+	if (z->nchild > 1)
+		qsort(z->child_ns, z->nchild, sizeof(*z->child_ns), cmpstr);
+	if (z->nparent > 1)
+		qsort(z->parent_ns, z->nparent, sizeof(*z->parent_ns), cmpstr);
+	for (i = 0; i < z->nservers; i++) {
+		struct zone_server *sv = &z->servers[i];
+
+		sv->in_parent = listed(z->parent_ns, z->nparent, sv->host);
+		sv->in_child = listed(z->child_ns, z->nchild, sv->host);
+	}
+}
+
+/*
+ * A query the deadline cut short says nothing about the server: no
+ * finding from it, but say the check is incomplete.  So too when the
+ * servers themselves were not all found in time: a server never asked
+ * must not pass for one that answered.
+ */
+static void
+check_deadline(struct an *an, const struct zone_cut *cut)
+{
+	struct zone	*z = an->z;
+	char		*before = NULL;
+	size_t		 i, j, k = 0;
+	int		 rc = 0;
+
+	for (i = 0; i < z->nservers; i++) {
+		k += z->servers[i].soa.state == ZONE_CANCELLED;
+		for (j = 0; j < z->servers[i].nq; j++)
+			k += z->servers[i].q[j].state == ZONE_CANCELLED;
+	}
+	if (cut != NULL && cut->hosts != NULL)
+		rc = asprintf(&before, "the addresses of %s were found",
+		    cut->hosts);
+	else if (cut != NULL && cut->lookups > 0)
+		rc = asprintf(&before, "the servers of %s were found", z->apex);
+	else if (k > 0)
+		rc = asprintf(&before, "%zu direct queries were answered", k);
+	if (rc == -1)		/* out of memory: the short form */
+		finding(an, 0, NULL, NULL, ZONE_FIX_DEADLINE, "the run's "
+		    "deadline passed: the nameserver check of %s is "
+		    "incomplete", z->apex);
+	else if (before != NULL)
+		finding(an, 0, NULL, NULL, ZONE_FIX_DEADLINE, "the run's "
+		    "deadline passed before %s: the nameserver check of %s "
+		    "is incomplete", before, z->apex);
+	free(before);
+}
+
+/* " com" when the parent is known: "at the parent com". */
+static const char *
+sp(const char *s)
+{
+	return s != NULL ? " " : "";
+}
+
+/*
+ * A server that answers nothing, or does not serve the zone (its SOA
+ * answer is an error or not authoritative).  Returns 1 when the server
+ * is at fault as a whole: its single queries are not looked at then.
+ */
+static int
+check_server(struct an *an, const struct zone_server *sv)
+{
+	struct zone		*z = an->z;
+	const struct zone_seen	*soa = &sv->soa;
+	char			 fix[512];
+	size_t			 j;
+	int			 allq = 1;
+
+	for (j = 0; j < sv->nq; j++)
+		if (sv->q[j].state == ZONE_ANSWER)
+			allq = 0;
+	if (soa->state != ZONE_ANSWER && allq) {
+		(void)snprintf(fix, sizeof(fix), "repair %s or remove it from "
+		    "the NS records of %s, both at the parent%s%s and in the "
+		    "zone", sv->host, z->apex, sp(z->parent),
+		    z->parent ? z->parent : "");
+		finding(an, 1, sv, NULL, fix, "does not answer at all (SOA "
+		    "and CAA queries: %s)", soa->err);
+		return 1;
+	}
+	if (soa->state != ZONE_ANSWER || (soa->rcode == 0 && soa->aa))
+		return 0;
+	(void)snprintf(fix, sizeof(fix), "load the zone %s on %s, or remove "
+	    "%s from its NS records at the parent%s%s and in the zone",
+	    z->apex, sv->host, sv->host, sp(z->parent),
+	    z->parent ? z->parent : "");
+	if (soa->rcode != 0)
+		finding(an, 1, sv, NULL, fix, "does not serve the zone %s: "
+		    "SOA query answered %s (lame)", z->apex,
+		    zone_rcode_name(soa->rcode));
+	else
+		finding(an, 1, sv, NULL, fix, "answers for %s without the AA "
+		    "bit: not authoritative (lame)", z->apex);
+	return 1;
+}
+
+/* A query that got no usable answer: silent, TCP, send error, rcode. */
+static int
+check_failed(struct an *an, const struct zone_server *sv,
+    const struct zone_seen *q, const char *ty)
+{
+	char	 fix[512];
+
+	if (q->state == ZONE_TIMEOUT && sv->soa.state == ZONE_ANSWER) {
+		(void)snprintf(fix, sizeof(fix), "upgrade the DNS software on "
+		    "%s, or the firewall or load balancer in front of it, so "
+		    "that it answers %s queries (type %d); or move the zone "
+		    "to another DNS provider", sv->host, ty, q->qtype);
+		finding(an, 1, sv, q->qname, fix, "answers SOA but not %s for "
+		    "%s (no answer in time): its DNS software or a middlebox "
+		    "drops type %d", ty, q->qname, q->qtype);
+	} else if (q->state == ZONE_TCP_FAILED) {
+		(void)snprintf(fix, sizeof(fix), "make DNS over TCP (port 53) "
+		    "work on %s: answers too large for UDP need it",
+		    sv->host);
+		finding(an, 1, sv, q->qname, fix, "truncates the %s answer for "
+		    "%s over UDP and fails over TCP (%s)", ty, q->qname,
+		    q->err);
+	} else if (q->state != ZONE_ANSWER) {
+		(void)snprintf(fix, sizeof(fix), "repair %s or remove it from "
+		    "the NS records of %s", sv->host, an->z->apex);
+		finding(an, 1, sv, q->qname, fix, "does not answer %s for %s "
+		    "(%s)", ty, q->qname, q->err);
+	} else if (q->rcode != 0 && q->rcode != 3) {
+		(void)snprintf(fix, sizeof(fix), "%s must answer %s queries "
+		    "with NOERROR (an empty answer when there are none) or "
+		    "NXDOMAIN: upgrade its DNS software or fix its "
+		    "configuration", sv->host, ty);
+		finding(an, 1, sv, q->qname, fix, "answers %s for %s with %s",
+		    ty, q->qname, zone_rcode_name(q->rcode));
+	} else
+		return 0;
+	return 1;
+}
+
+/* An answer that is there but wrong: lame, no SOA, bad signatures. */
+static void
+check_answer(struct an *an, const struct zone_server *sv,
+    const struct zone_seen *q, const char *ty)
+{
+	char	 fix[512];
+
+	if (!q->aa) {
+		(void)snprintf(fix, sizeof(fix), "load the zone %s on %s, or "
+		    "remove it from the zone's NS records", an->z->apex,
+		    sv->host);
+		finding(an, 1, sv, q->qname, fix, "answers %s for %s without "
+		    "the AA bit: not authoritative (lame)", ty, q->qname);
+	} else if (q->nrecords == 0 && !q->soa_in_auth) {
+		(void)snprintf(fix, sizeof(fix), "%s must put the zone's SOA "
+		    "record in the authority section of negative answers "
+		    "(RFC 2308 §2.2): upgrade its DNS software", sv->host);
+		finding(an, 1, sv, q->qname, fix, "answers %s for %s with %s "
+		    "but no SOA in the authority section", ty, q->qname,
+		    q->rcode == 3 ? "NXDOMAIN" : "NODATA");
+	} else if (q->sig_why != NULL) {
+		(void)snprintf(fix, sizeof(fix), "re-sign %s and make sure %s "
+		    "serves the fresh copy (zone transfer from the signer, or "
+		    "its own signing)", an->z->apex, sv->host);
+		finding(an, 1, sv, q->qname, fix, "serves %s for %s with bad "
+		    "DNSSEC signatures: %s (%s)", ty, q->qname, q->sig_why,
+		    q->sig_what ? q->sig_what : "");
+	}
+}
+
+/* Each server's own answers, one query at a time. */
+static void
+check_queries(struct an *an, const struct zone_server *sv)
+{
+	size_t	 j;
+
+	for (j = 0; j < sv->nq; j++) {
+		const struct zone_seen	*q = &sv->q[j];
+		const char		*ty = q->qtype == T_TXT ? "TXT" : "CAA";
+
+		if (q->state == ZONE_NOT_ASKED || q->state == ZONE_CANCELLED)
+			continue;
+		if (!check_failed(an, sv, q, ty))
+			check_answer(an, sv, q, ty);
+	}
+}
+
+/* An answer usable for comparison: authoritative NOERROR/NXDOMAIN. */
+static int
+usable(const struct zone_seen *q)
+{
+	return q->state == ZONE_ANSWER && q->aa &&
+	    (q->rcode == 0 || q->rcode == 3);
+}
+
+/* Room kept for "; and N more records". */
+#define RRSET_MORE	40
+
+static void
+rrset_text(const struct zone_seen *q, char *buf, size_t size)
+{
+	size_t	 i, len = 0;
+
+	if (q->rcode == 3) {
+		(void)snprintf(buf, size, "NXDOMAIN");
+		return;
+	}
+	if (q->nrecords == 0) {
+		(void)snprintf(buf, size, "no records");
+		return;
+	}
+	/* Records that do not fit whole are counted, not cut. */
+	buf[0] = '\0';
+	for (i = 0; i < q->nrecords; i++) {
+		if (len + strlen(q->records[i]) + 2 + RRSET_MORE >= size)
+			break;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    i ? "; " : "", q->records[i]);
+	}
+	if (i < q->nrecords)
+		(void)snprintf(buf + len, size - len, "%s%zu more record%s",
+		    i ? "; and " : "", q->nrecords - i,
+		    q->nrecords - i == 1 ? "" : "s");
+}
+
+static int
+same_records(const struct zone_seen *a, const struct zone_seen *b)
+{
+	size_t	 i;
+
+	if (a->rcode != b->rcode || a->nrecords != b->nrecords)
+		return 0;
+	for (i = 0; i < a->nrecords; i++)
+		if (strcmp(a->records[i], b->records[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Servers must agree on name j's answer.  Returns 1 when they differ. */
+static int
+check_agree(struct an *an, size_t j)
+{
+	struct zone			*z = an->z;
+	const struct zone_server	*first = NULL;
+	const struct zone_seen		*fq = NULL, *q;
+	char				 a[1024], b[1024], fix[512];
+	size_t				 i;
+
+	for (i = 0; i < z->nservers; i++) {
+		const struct zone_server *sv = &z->servers[i];
+
+		if (j >= sv->nq || !usable(&sv->q[j]) || !usable(&sv->soa))
+			continue;
+		q = &sv->q[j];
+		if (first == NULL) {
+			first = sv;
+			fq = q;
+			continue;
+		}
+		if (same_records(fq, q))
+			continue;
+		rrset_text(fq, a, sizeof(a));
+		rrset_text(q, b, sizeof(b));
+		(void)snprintf(fix, sizeof(fix), "make every server of %s "
+		    "serve the same version of the zone: check the zone "
+		    "transfers (NOTIFY, IXFR/AXFR) from the primary to %s",
+		    z->apex, sv->host);
+		finding(an, 1, sv, q->qname, fix, "answers %s for %s "
+		    "differently: %s (%s) has %s; %s (%s) has %s",
+		    q->qtype == T_TXT ? "TXT" : "CAA", q->qname, first->host,
+		    first->addr, a, sv->host, sv->addr, b);
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the servers' SOA serials differ. */
+static int
+serials_differ(const struct zone *z)
+{
+	long	 serial = -1;
+	size_t	 i;
+
+	for (i = 0; i < z->nservers; i++) {
+		const struct zone_seen *soa = &z->servers[i].soa;
+
+		if (soa->state != ZONE_ANSWER || soa->rcode != 0 ||
+		    soa->serial < 0)
+			continue;
+		if (serial >= 0 && soa->serial != serial)
+			return 1;
+		serial = soa->serial;
+	}
+	return 0;
+}
+
+/*
+ * Serials that differ while every answer agrees: a warning.  Lists an
+ * operator acts on are written out whole: a server list or an NS set
+ * cut mid-name would name a host that is not there.
+ */
+static void
+check_serials(struct an *an)
+{
+	struct zone	*z = an->z;
+	char		*list = NULL;
+	size_t		 i, k = 0, len;
+	FILE		*f;
+
+	if ((f = open_memstream(&list, &len)) == NULL) {
+		an->nomem = 1;
+		return;
+	}
+	for (i = 0; i < z->nservers; i++)
+		if (z->servers[i].soa.serial >= 0)
+			(void)fprintf(f, "%s%s (%s) %ld", k++ ? ", " : "",
+			    z->servers[i].host, z->servers[i].addr,
+			    z->servers[i].soa.serial);
+	if (fclose(f) == 0)
+		finding(an, 0, NULL, NULL, "let the zone transfers catch up, "
+		    "or check that every server gets NOTIFY from the primary",
+		    "SOA serials differ between servers while their answers "
+		    "agree: %s", list);
+	else
+		an->nomem = 1;
+	free(list);
+}
+
+/* The delegation and the apex NS set should be the same. */
+static void
+check_ns_sets(struct an *an)
+{
+	struct zone	*z = an->z;
+	char		*fix = NULL;
+	size_t		 i, len;
+	FILE		*f;
+
+	if (!z->parent_known || z->nchild == 0)
+		return;
+	if ((f = open_memstream(&fix, &len)) == NULL) {
+		an->nomem = 1;
+		return;
+	}
+	(void)fprintf(f, "at the parent %s (your registrar), publish the "
+	    "zone's own NS set: ", z->parent);
+	for (i = 0; i < z->nchild; i++)
+		(void)fprintf(f, "%s%s. NS %s.", i ? " / " : "", z->apex,
+		    z->child_ns[i]);
+	if (fclose(f) != 0) {
+		an->nomem = 1;
+		free(fix);
+		return;
+	}
+	for (i = 0; i < z->nparent; i++)
+		if (!listed(z->child_ns, z->nchild, z->parent_ns[i]))
+			finding(an, 0, NULL, NULL, fix, "the parent %s lists "
+			    "%s as a nameserver of %s, but the zone's own NS "
+			    "set does not", z->parent, z->parent_ns[i],
+			    z->apex);
+	for (i = 0; i < z->nchild; i++)
+		if (!listed(z->parent_ns, z->nparent, z->child_ns[i]))
+			finding(an, 0, NULL, NULL, fix, "the zone lists %s as a "
+			    "nameserver of %s, but the parent %s does not",
+			    z->child_ns[i], z->apex, z->parent);
+	free(fix);
+}
+
+int
+zone_analyse(struct zone *z, const struct zone_cut *cut)
+{
+	struct an	 an = { z, 0 };
+	size_t		 i, j;
+	int		 differs = 0;
+
+	zone_order(z);
+	check_deadline(&an, cut);
+	for (i = 0; i < z->nservers; i++) {
+		const struct zone_server *sv = &z->servers[i];
+
+		if (sv->soa.state == ZONE_NOT_ASKED ||
+		    sv->soa.state == ZONE_CANCELLED)
+			continue;
+		if (!check_server(&an, sv))
+			check_queries(&an, sv);
+	}
+	for (j = 0; j < z->nnames; j++)
+		differs |= check_agree(&an, j);
+	if (!differs && serials_differ(z))
+		check_serials(&an);
+	check_ns_sets(&an);
+	return an.nomem ? -1 : 0;
+}

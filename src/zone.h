@@ -1,0 +1,126 @@
+/*
+ * zone: one zone as each of its authoritative servers answered, and
+ * what is wrong with it (SPEC 5.3).  servers fills a zone in; the
+ * findings are made here, by a pure function over the finished zone,
+ * one function per check.  No I/O, no packets.
+ */
+#ifndef ZONE_H
+#define ZONE_H
+
+#include <stddef.h>
+
+/* How a direct query ended. */
+enum zone_state {
+	ZONE_NOT_ASKED,		/* never sent */
+	ZONE_ANSWER,		/* a response to our question */
+	ZONE_TIMEOUT,		/* no response, retry included */
+	ZONE_TCP_FAILED,	/* truncated over UDP, TCP failed */
+	ZONE_ERROR,		/* could not send (see err) */
+	ZONE_CANCELLED		/* the run's deadline came first */
+};
+
+/* What one direct query saw.  Strings are the zone's. */
+struct zone_seen {
+	char		 *qname;
+	int		  qtype;
+	enum zone_state	  state;
+	int		  rcode;
+	int		  aa;
+	int		  tcp;		/* the answer came over TCP */
+	double		  ms;
+	long		  serial;	/* SOA answers: the serial, or -1 */
+	char		**records;	/* answer records as sorted text */
+	size_t		  nrecords;
+	char		  err[128];	/* not ANSWER: why */
+	int		  soa_in_auth;	/* the authority section had the SOA */
+	char		 *sig_why;	/* signed zones: why signatures fail */
+	char		 *sig_what;	/* then: the RRset that fails */
+};
+
+/* One address of one nameserver of the zone. */
+struct zone_server {
+	char		 *host;		/* NS name */
+	char		 *addr;
+	int		  in_parent;	/* listed in the delegation */
+	int		  in_child;	/* listed in the apex NS set */
+	struct zone_seen  soa;
+	struct zone_seen *q;		/* one per zone name, in order */
+	size_t		  nq;
+};
+
+/* Parent servers asked, one after another, for the delegation. */
+#define ZONE_PARENT_TRIES 3
+
+/* A parent server asked for the delegation, and its NS answer. */
+struct zone_parent {
+	char		 *host;
+	char		 *addr;
+	struct zone_seen  ns;
+};
+
+/* One finding about one server, or about the zone as a whole. */
+struct zone_finding {
+	int	 error;		/* 1: the CA can fail; 0: a warning */
+	char	*server;	/* NS name, or NULL for the zone */
+	char	*addr;		/* its address, or NULL */
+	char	*name;		/* the name queried, or NULL */
+	char	*msg;		/* what was seen */
+	char	*fix;		/* what to change, or NULL */
+};
+
+struct zone {
+	char		  *apex;
+	char		  *parent;	/* parent zone apex, when known */
+	int		   secure;	/* the resolver validated the SOA */
+	char		 **names;	/* names probed in it */
+	int		  *types;	/* CAA, or TXT for _acme-challenge */
+	size_t		   nnames;
+	char		 **child_ns;	/* apex NS set (resolver) */
+	size_t		   nchild;
+	char		 **parent_ns;	/* delegation NS set (parent) */
+	size_t		   nparent;
+	int		   parent_known;
+	struct zone_parent parents[ZONE_PARENT_TRIES];
+	size_t		   nparents;
+	struct zone_server *servers;
+	size_t		   nservers;
+	struct zone_finding *findings;
+	size_t		   nfindings;
+	int		   nerrors;	/* findings that are errors */
+};
+
+/* What the run's deadline kept from the zone's own lookups. */
+struct zone_cut {
+	size_t		 lookups;	/* lookups it cut short */
+	const char	*hosts;		/* servers whose addresses did not
+					   come, comma-separated, or NULL */
+};
+
+/* The remedy when the run's deadline cut a nameserver check short. */
+#define ZONE_FIX_DEADLINE "raise timeout so that every server can be asked"
+
+/* A zone for apex, or NULL when memory ran out; freed by zone_free(). */
+struct zone	*zone_new(const char *);
+void		 zone_free(struct zone *);
+/* Free what one seen query holds (not the struct). */
+void		 zone_seen_clear(struct zone_seen *);
+/* Add a name probed in the zone.  0, or -1 when memory ran out. */
+int		 zone_add_name(struct zone *, const char *, int);
+
+/*
+ * Order the servers and NS sets by name, not by arrival, and mark who
+ * lists each server.  zone_analyse() does it first; it can be done
+ * before, and again.
+ */
+void		 zone_order(struct zone *);
+/*
+ * Every SPEC 5.3 check over a zone whose queries are all answered or
+ * cancelled: orders it (zone_order()) and fills in the findings.  0, or -1 when memory ran out (then a finding may be
+ * missing, and the caller must not call the zone healthy).
+ */
+int		 zone_analyse(struct zone *, const struct zone_cut *);
+
+/* "SERVFAIL" and the like; "an unknown rcode" past REFUSED. */
+const char	*zone_rcode_name(int);
+
+#endif /* ZONE_H */
