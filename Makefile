@@ -21,13 +21,16 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/name.o src/conf.o src/verdict.o src/zone.o \
+OBJS = src/caa.o src/name.o src/policy.o src/conf.o src/verdict.o src/zone.o \
        src/result.o src/wire.o src/dnssec.o src/answer.o src/resolve.o \
        src/probe.o src/lookups.o src/servers.o src/check.o src/report.o
-HDRS = src/caa.h src/name.h src/conf.h src/verdict.h src/zone.h \
+HDRS = src/caa.h src/name.h src/policy.h src/conf.h src/verdict.h src/zone.h \
        src/result.h src/wire.h src/dnssec.h src/answer.h src/resolve.h \
        src/probe.h src/lookups.h src/servers.h src/check.h src/report.h
-UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_conf \
+UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
+        tests/unit/check_conf tests/unit/check_verdict tests/unit/check_zone \
+        tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \
+        tests/unit/check_answer tests/unit/check_report \
         tests/unit/check_resolve
 
 all: caa-preflight
@@ -45,19 +48,22 @@ libcaapf.a: $(OBJS)
 caa-preflight: src/main.o libcaapf.a
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ src/main.o libcaapf.a $(DEPLIBS)
 
-tests/unit/check_caa: tests/unit/check_caa.c libcaapf.a
+# One rule for every unit test: tests/unit/check_M.c against the library.
+tests/unit/check_caa: tests/unit/check_caa.c
+tests/unit/check_name: tests/unit/check_name.c
+tests/unit/check_policy: tests/unit/check_policy.c
+tests/unit/check_conf: tests/unit/check_conf.c
+tests/unit/check_verdict: tests/unit/check_verdict.c
+tests/unit/check_zone: tests/unit/check_zone.c
+tests/unit/check_result: tests/unit/check_result.c
+tests/unit/check_wire: tests/unit/check_wire.c
+tests/unit/check_dnssec: tests/unit/check_dnssec.c
+tests/unit/check_answer: tests/unit/check_answer.c
+tests/unit/check_report: tests/unit/check_report.c
+tests/unit/check_resolve: tests/unit/check_resolve.c
+$(UNITS): libcaapf.a $(HDRS)
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
-	    tests/unit/check_caa.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
-tests/unit/check_name: tests/unit/check_name.c libcaapf.a
-	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
-	    tests/unit/check_name.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
-tests/unit/check_conf: tests/unit/check_conf.c libcaapf.a
-	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
-	    tests/unit/check_conf.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
-tests/unit/check_resolve: tests/unit/check_resolve.c libcaapf.a
-	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
-	    tests/unit/check_resolve.c libcaapf.a `pkg-config --libs check` \
-	    $(DEPLIBS)
+	    $@.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
 
 # Debian 12 packages the build and every test need.
 DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \
@@ -89,6 +95,7 @@ integration-check: caa-preflight tests/integration/responder
 
 lint-check:
 	mandoc -Tlint -W warning man/caa-preflight.1 man/caa-preflight.yaml.5
+	tests/lint/shape.sh "$(CC)" "$(ALLCFLAGS)"
 	sh -n hooks/certbot-renew
 	sh -n hooks/dehydrated-hook
 
@@ -139,7 +146,7 @@ tests/fuzz/fuzz_name: tests/fuzz/fuzz_name.c src/name.c src/name.h
 	    `pkg-config --libs libidn2`
 tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c src/conf.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c src/conf.c \
-	    src/caa.c src/name.c `pkg-config --libs yaml-0.1 libidn2`
+	    src/policy.c src/caa.c src/name.c `pkg-config --libs yaml-0.1 libidn2`
 tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
     src/dnssec.c src/zone.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \

@@ -581,25 +581,16 @@ portability_warnings(const struct caa_level *l, struct caa_decision *d)
 	}
 }
 
-void
-caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
-    const struct caa_policy *pol, struct caa_decision *d)
+/*
+ * RFC 8659 §3: the first level with records is relevant; a failure
+ * below it decides.  Returns the relevant level, or NULL with d filled
+ * in (allowed: no records anywhere; failed: the level that failed).
+ */
+static const struct caa_level *
+climb(const struct caa_level *levels, size_t nlevels, struct caa_decision *d)
 {
-	const struct caa_level	*l = NULL;
-	size_t			 i, nwild = 0, nconsidered = 0;
-	const char		*tag, *issuer0;
-	char			 others[512], e[256], t[128];
-	size_t			 olen = 0;
-	int			 best = 0, any_empty = 0, nothers = 0;
-	char			 breason[CAA_TEXTLEN], bfix[CAA_TEXTLEN];
+	size_t	 i;
 
-	memset(d, 0, sizeof(*d));
-	d->level = -1;
-	d->considered = CAA_TAG_ISSUE;
-	issuer0 = pol->nissuers > 0 ? pol->issuers[0] : "";
-
-	/* RFC 8659 §3: the first level with records is relevant;
-	 * a failure below it decides. */
 	for (i = 0; i < nlevels; i++) {
 		if (levels[i].state == CAA_LEVEL_FAILED) {
 			d->verdict = CAA_FAILED;
@@ -608,7 +599,7 @@ caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
 			    levels[i].failure : "DNS problem looking up CAA");
 			if (levels[i].fix != NULL)
 				set_reason(d->fix, "%s", levels[i].fix);
-			return;
+			return NULL;
 		}
 		if (levels[i].state == CAA_LEVEL_NXDOMAIN) {
 			/* Boulder: NXDOMAIN for a TLD is an error. */
@@ -621,22 +612,26 @@ caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
 				set_reason(d->fix, "check the spelling of the "
 				    "name; the TLD %s is not in the root zone",
 				    levels[i].name);
-				return;
+				return NULL;
 			}
 			continue;
 		}
 		if (levels[i].nrecords > 0) {
-			l = &levels[i];
 			d->level = (int)i;
-			break;
+			return &levels[i];
 		}
 	}
-	if (l == NULL) {
-		d->verdict = CAA_ALLOWED;
-		return;
-	}
+	d->verdict = CAA_ALLOWED;
+	return NULL;
+}
 
-	/* Boulder criticalUnknown(): bit 128, and bit 1 as its alias. */
+/* Boulder criticalUnknown(): bit 128, and bit 1 as its alias. */
+static int
+critical_unknown(const struct caa_level *l, struct caa_decision *d)
+{
+	char	 e[256], t[128];
+	size_t	 i;
+
 	for (i = 0; i < l->nrecords; i++) {
 		const struct caa_record *r = &l->records[i];
 
@@ -660,108 +655,170 @@ caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
 		else
 			set_reason(d->fix, "remove the record or clear its "
 			    "flags: %s. CAA 0 %s \"%s\"", l->name, t, e);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The considered records that do not authorize, weighed for the reason
+ * a refusal gives: the nearest miss wins (a matching issuer whose
+ * parameters fail, over a malformed value naming the CA, over an issuer
+ * that differs only in case or a dot, over other CAs).
+ */
+struct weigh {
+	const struct caa_level	*l;
+	const char		*tag;
+	const char		*issuer0;	/* the CA's first issuer */
+	size_t			 nconsidered;
+	int			 best;		/* 0: no near miss yet */
+	char			 breason[CAA_TEXTLEN];
+	char			 bfix[CAA_TEXTLEN];
+	char			 others[512];	/* other CAs named */
+	size_t			 olen;
+	int			 nothers;
+	int			 any_empty;
+};
+
+/* A near miss of rank best, if it beats what was kept. */
+static int
+miss(struct weigh *w, int best)
+{
+	if (w->best >= best)
+		return 0;
+	w->best = best;
+	return 1;
+}
+
+/* One considered record's value.  1: it authorizes. */
+static int
+weigh_value(struct weigh *w, const struct caa_record *r,
+    const struct caa_value *v, const struct caa_policy *pol)
+{
+	const struct caa_level	*l = w->l;
+	struct caa_decision	 tmp;
+	const char		*loose;
+	char			 e[256];
+
+	if (v->valid && issuer_matches(v, pol)) {
+		memset(&tmp, 0, sizeof(tmp));
+		esc(e, sizeof(e), v->issuer, v->issuerlen);
+		if (!params_unsatisfied(v, pol, l->name, w->tag, e, &tmp))
+			return 1;
+		if (miss(w, 4)) {
+			memcpy(w->breason, tmp.reason, sizeof(w->breason));
+			memcpy(w->bfix, tmp.fix, sizeof(w->bfix));
+		}
+	} else if (!v->valid && issuer_matches(v, pol)) {
+		if (miss(w, 3)) {
+			esc(e, sizeof(e), r->value, r->valuelen);
+			set_reason(w->breason, "CAA %s at %s names \"%.*s\" but "
+			    "its value \"%s\" is malformed (%s), so the CA "
+			    "ignores it", w->tag, l->name, (int)v->issuerlen,
+			    v->issuer, e, v->why);
+			set_reason(w->bfix, "%s. CAA 0 %s \"%s\"", l->name,
+			    w->tag, w->issuer0);
+		}
+	} else if ((loose = issuer_loosely_matches(v->issuer, v->issuerlen,
+	    pol)) != NULL) {
+		if (miss(w, 2)) {
+			esc(e, sizeof(e), v->issuer, v->issuerlen);
+			set_reason(w->breason, "CAA %s at %s names \"%s\", but "
+			    "Let's Encrypt compares the issuer byte for byte "
+			    "(no case folding, no trailing dot): it must be "
+			    "exactly \"%s\"", w->tag, l->name, e, loose);
+			set_reason(w->bfix, "%s. CAA 0 %s \"%s\"", l->name,
+			    w->tag, loose);
+		}
+	} else if (v->issuerlen == 0) {
+		w->any_empty = 1;
+	} else if (w->olen < sizeof(w->others) - 1) {
+		esc(e, sizeof(e), v->issuer, v->issuerlen);
+		w->olen += (size_t)snprintf(w->others + w->olen,
+		    sizeof(w->others) - w->olen, "%s\"%s\"",
+		    w->nothers ? ", " : "", e);
+		if (w->olen >= sizeof(w->others))
+			w->olen = sizeof(w->others) - 1;
+		w->nothers++;
+	}
+	return 0;
+}
+
+/* The refusal's words, from the nearest miss. */
+static void
+refuse(const struct weigh *w, struct caa_decision *d)
+{
+	const struct caa_level	*l = w->l;
+
+	d->verdict = CAA_REFUSED;
+	if (w->best > 0) {
+		memcpy(d->reason, w->breason, sizeof(d->reason));
+		memcpy(d->fix, w->bfix, sizeof(d->fix));
 		return;
 	}
+	if (w->nothers > 0)
+		set_reason(d->reason, "CAA %s at %s allows only %s, not \"%s\"",
+		    w->tag, l->name, w->others, w->issuer0);
+	else if (w->any_empty)
+		set_reason(d->reason, "CAA %s at %s forbids issuance by any "
+		    "CA (empty issuer, as in \";\")", w->tag, l->name);
+	else
+		set_reason(d->reason, "CAA %s at %s does not allow \"%s\"",
+		    w->tag, l->name, w->issuer0);
+	set_reason(d->fix, "%s. CAA 0 %s \"%s\"", l->name, w->tag,
+	    w->issuer0);
+}
 
+void
+caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
+    const struct caa_policy *pol, struct caa_decision *d)
+{
+	const struct caa_level	*l;
+	struct weigh		 w;
+	struct caa_value	 v;
+	size_t			 i, nwild = 0;
+	int			 ok;
+
+	memset(d, 0, sizeof(*d));
+	d->level = -1;
+	d->considered = CAA_TAG_ISSUE;
+	if ((l = climb(levels, nlevels, d)) == NULL ||
+	    critical_unknown(l, d))
+		return;
 	for (i = 0; i < l->nrecords; i++)
 		if (l->records[i].kind == CAA_TAG_ISSUEWILD)
 			nwild++;
 	/* RFC 8659 §5.3: issuewild replaces issue for a wildcard. */
 	d->considered = wildcard && nwild > 0 ? CAA_TAG_ISSUEWILD :
 	    CAA_TAG_ISSUE;
-	tag = caa_tag_name(d->considered);
-
-	others[0] = '\0';
-	breason[0] = bfix[0] = '\0';
+	memset(&w, 0, sizeof(w));
+	w.l = l;
+	w.tag = caa_tag_name(d->considered);
+	w.issuer0 = pol->nissuers > 0 ? pol->issuers[0] : "";
 	for (i = 0; i < l->nrecords; i++) {
 		const struct caa_record *r = &l->records[i];
-		struct caa_value	 v;
-		const char		*loose;
 
 		if (r->kind != d->considered)
 			continue;
-		nconsidered++;
+		w.nconsidered++;
 		if (caa_value_parse(r->value, r->valuelen, &v) == -1) {
 			d->verdict = CAA_FAILED;
 			set_reason(d->reason, "out of memory");
 			return;
 		}
-		if (v.valid && issuer_matches(&v, pol)) {
-			struct caa_decision tmp;
-
-			memset(&tmp, 0, sizeof(tmp));
-			esc(e, sizeof(e), v.issuer, v.issuerlen);
-			if (!params_unsatisfied(&v, pol, l->name, tag, e,
-			    &tmp)) {
-				caa_value_free(&v);
-				d->verdict = CAA_ALLOWED;
-				portability_warnings(l, d);
-				return;
-			}
-			if (best < 4) {
-				best = 4;
-				memcpy(breason, tmp.reason, sizeof(breason));
-				memcpy(bfix, tmp.fix, sizeof(bfix));
-			}
-		} else if (!v.valid && issuer_matches(&v, pol)) {
-			if (best < 3) {
-				best = 3;
-				esc(e, sizeof(e), r->value, r->valuelen);
-				set_reason(breason, "CAA %s at %s names \"%.*s\" "
-				    "but its value \"%s\" is malformed (%s), so "
-				    "the CA ignores it", tag, l->name,
-				    (int)v.issuerlen, v.issuer, e, v.why);
-				set_reason(bfix, "%s. CAA 0 %s \"%s\"", l->name,
-				    tag, issuer0);
-			}
-		} else if ((loose = issuer_loosely_matches(v.issuer,
-		    v.issuerlen, pol)) != NULL) {
-			if (best < 2) {
-				best = 2;
-				esc(e, sizeof(e), v.issuer, v.issuerlen);
-				set_reason(breason, "CAA %s at %s names \"%s\", "
-				    "but Let's Encrypt compares the issuer byte "
-				    "for byte (no case folding, no trailing dot): "
-				    "it must be exactly \"%s\"", tag, l->name, e,
-				    loose);
-				set_reason(bfix, "%s. CAA 0 %s \"%s\"", l->name,
-				    tag, loose);
-			}
-		} else if (v.issuerlen == 0) {
-			any_empty = 1;
-		} else if (olen < sizeof(others) - 1) {
-			esc(e, sizeof(e), v.issuer, v.issuerlen);
-			olen += (size_t)snprintf(others + olen,
-			    sizeof(others) - olen, "%s\"%s\"",
-			    nothers ? ", " : "", e);
-			if (olen >= sizeof(others))
-				olen = sizeof(others) - 1;
-			nothers++;
-		}
+		ok = weigh_value(&w, r, &v, pol);
 		caa_value_free(&v);
+		if (ok) {
+			d->verdict = CAA_ALLOWED;
+			portability_warnings(l, d);
+			return;
+		}
 	}
-
-	if (nconsidered == 0) {
-		/* Only iodef or other tags: nothing restricts issuance. */
+	/* Only iodef or other tags: nothing restricts issuance. */
+	if (w.nconsidered == 0) {
 		d->verdict = CAA_ALLOWED;
 		portability_warnings(l, d);
 		return;
 	}
-
-	d->verdict = CAA_REFUSED;
-	if (best > 0) {
-		memcpy(d->reason, breason, sizeof(d->reason));
-		memcpy(d->fix, bfix, sizeof(d->fix));
-		return;
-	}
-	if (nothers > 0)
-		set_reason(d->reason, "CAA %s at %s allows only %s, not \"%s\"",
-		    tag, l->name, others, issuer0);
-	else if (any_empty)
-		set_reason(d->reason, "CAA %s at %s forbids issuance by any "
-		    "CA (empty issuer, as in \";\")", tag, l->name);
-	else
-		set_reason(d->reason, "CAA %s at %s does not allow \"%s\"",
-		    tag, l->name, issuer0);
-	set_reason(d->fix, "%s. CAA 0 %s \"%s\"", l->name, tag, issuer0);
+	refuse(&w, d);
 }

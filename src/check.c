@@ -66,7 +66,7 @@ struct check_name {
 	char			 *full;		/* A-label form, "*." kept */
 	struct check_ident	  nm;
 	const char		 *cert;		/* certificate label or NULL */
-	struct conf_policy	  pol;		/* effective, borrowed */
+	struct policy	  pol;		/* effective, borrowed */
 	const char		 *method;	/* method used for this name */
 	struct check_query	**levels;	/* name up to TLD */
 	size_t			  nlevels;

@@ -53,7 +53,7 @@ conf_new(void)
 	c->nameservers = CONF_ERROR;
 	c->dns01 = CONF_AUTO;
 	c->max_inflight = 32;
-	if (conf_policy_set_ca(&c->pol, "letsencrypt") == -1 ||
+	if (policy_set_ca(&c->pol, "letsencrypt") == -1 ||
 	    (c->pol.method = strdup("http-01")) == NULL) {
 		conf_free(c);
 		return NULL;
@@ -72,16 +72,6 @@ strv_free(char **v, size_t n)
 }
 
 void
-conf_policy_clear(struct conf_policy *p)
-{
-	free(p->ca);
-	strv_free(p->issuers, p->nissuers);
-	free(p->account_uri);
-	free(p->method);
-	memset(p, 0, sizeof(*p));
-}
-
-void
 conf_free(struct conf *c)
 {
 	size_t	 i;
@@ -89,7 +79,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	free(c->file);
-	conf_policy_clear(&c->pol);
+	policy_clear(&c->pol);
 	free(c->trust_anchor);
 	free(c->root_hints);
 	strv_free(c->forward, c->nforward);
@@ -101,7 +91,7 @@ conf_free(struct conf *c)
 	for (i = 0; i < c->ncerts; i++) {
 		free(c->certs[i].label);
 		strv_free(c->certs[i].domains, c->certs[i].ndomains);
-		conf_policy_clear(&c->certs[i].pol);
+		policy_clear(&c->certs[i].pol);
 	}
 	free(c->certs);
 	free(c);
@@ -117,49 +107,9 @@ conf_errors_free(struct conf_errors *e)
 	e->n = 0;
 }
 
-int
-conf_policy_set_ca(struct conf_policy *p, const char *ca)
-{
-	const char	*issuer;
-	char		*dup;
-
-	if ((issuer = caa_ca_issuer(ca)) == NULL)
-		return -1;
-	if ((dup = strdup(ca)) == NULL ||
-	    conf_policy_set_issuers(p, &issuer, 1) == -1) {
-		free(dup);
-		return -1;
-	}
-	free(p->ca);
-	p->ca = dup;
-	return 0;
-}
-
-int
-conf_policy_set_issuers(struct conf_policy *p, const char *const *issuers,
-    size_t n)
-{
-	char	**v;
-	size_t	  i;
-
-	if ((v = calloc(n, sizeof(*v))) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if ((v[i] = strdup(issuers[i])) == NULL) {
-			strv_free(v, i);
-			return -1;
-		}
-	strv_free(p->issuers, p->nissuers);
-	p->issuers = v;
-	p->nissuers = n;
-	free(p->ca);
-	p->ca = NULL;
-	return 0;
-}
-
 void
 conf_effective(const struct conf *c, const struct conf_cert *cert,
-    struct conf_policy *out)
+    struct policy *out)
 {
 	*out = c->pol;
 	if (cert == NULL)
@@ -188,88 +138,6 @@ conf_level_name(enum conf_level l)
 	default:
 		return "auto";
 	}
-}
-
-const char *
-conf_check_method(const char *m)
-{
-	if (strcmp(m, "http-01") == 0 || strcmp(m, "dns-01") == 0 ||
-	    strcmp(m, "tls-alpn-01") == 0)
-		return NULL;
-	return "unknown validation method (expected http-01, dns-01 or "
-	    "tls-alpn-01)";
-}
-
-/*
- * RFC 8657 §3: the accounturi value must fit a CAA parameter value
- * (%x21-3A / %x3C-7E), so no space, no semicolon, ASCII only; and the
- * CA compares it to an https URI of the ACME server.
- */
-const char *
-conf_check_uri(const char *u)
-{
-	const char	*host;
-	size_t		 i;
-
-	if (strncmp(u, "https://", 8) == 0)
-		host = u + 8;
-	else if (strncmp(u, "http://", 7) == 0)
-		host = u + 7;
-	else
-		return "account URI must start with https://";
-	if (*host == '\0' || *host == '/')
-		return "account URI has no host";
-	for (i = 0; u[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)u[i];
-
-		if (c < 0x21 || c > 0x7e || c == ';')
-			return "account URI has a space, semicolon, control "
-			    "or non-ASCII character, which a CAA accounturi "
-			    "cannot hold";
-	}
-	return NULL;
-}
-
-const char *
-conf_check_issuer(const char *s)
-{
-	static char	 why[NAME_WHYLEN + 32];
-	struct name	 n;
-
-	if (name_parse(s, &n) != NAME_DNS) {
-		(void)snprintf(why, sizeof(why), "invalid issuer domain: %s",
-		    n.kind == NAME_IP ? "an IP address" : n.why);
-		return why;
-	}
-	if (n.wildcard)
-		return "invalid issuer domain: no wildcard allowed";
-	if (strcmp(n.ascii, s) != 0)
-		return "issuer domain must be written in lower case, without "
-		    "a trailing dot (the CA compares it byte for byte)";
-	return NULL;
-}
-
-const char *
-conf_check_forward(const char *s)
-{
-	char		 buf[INET6_ADDRSTRLEN + 8], *at, *end;
-	unsigned char	 a[sizeof(struct in6_addr)];
-	long		 port;
-
-	if (strlen(s) >= sizeof(buf))
-		return "forwarder is not an IP address";
-	memcpy(buf, s, strlen(s) + 1);
-	if ((at = strchr(buf, '@')) != NULL) {
-		*at++ = '\0';
-		errno = 0;
-		port = strtol(at, &end, 10);
-		if (*at == '\0' || *end != '\0' || errno || port < 1 ||
-		    port > 65535)
-			return "forwarder port must be 1-65535 (addr@port)";
-	}
-	if (inet_pton(AF_INET, buf, a) != 1 && inet_pton(AF_INET6, buf, a) != 1)
-		return "forwarder is not an IP address (addr or addr@port)";
-	return NULL;
 }
 
 static void
@@ -428,7 +296,7 @@ walk(struct ctx *x, yaml_node_t *map, const struct key *keys, void *arg,
 static void
 h_ca(struct ctx *x, yaml_node_t *n, void *arg)
 {
-	struct conf_policy	*p = arg;
+	struct policy	*p = arg;
 	const char		*s, *const *names;
 	char			 list[128];
 	size_t			 len = 0;
@@ -436,7 +304,7 @@ h_ca(struct ctx *x, yaml_node_t *n, void *arg)
 	if ((s = scalar(x, n, "ca")) == NULL)
 		return;
 	if (caa_ca_issuer(s) != NULL) {
-		if (conf_policy_set_ca(p, s) == -1)
+		if (policy_set_ca(p, s) == -1)
 			x->nomem = 1;
 		return;
 	}
@@ -455,7 +323,7 @@ issuer_one(struct ctx *x, yaml_node_t *n, char ***v, size_t *nv)
 
 	if ((s = scalar(x, n, "issuer")) == NULL)
 		return;
-	if ((why = conf_check_issuer(s)) != NULL) {
+	if ((why = policy_check_issuer(s)) != NULL) {
 		err(x, n, "issuer \"%.64s\": %s", s, why);
 		return;
 	}
@@ -465,7 +333,7 @@ issuer_one(struct ctx *x, yaml_node_t *n, char ***v, size_t *nv)
 static void
 h_issuer(struct ctx *x, yaml_node_t *n, void *arg)
 {
-	struct conf_policy	*p = arg;
+	struct policy	*p = arg;
 	yaml_node_item_t	*i;
 	char			**v = NULL;
 	size_t			  nv = 0;
@@ -493,12 +361,12 @@ h_issuer(struct ctx *x, yaml_node_t *n, void *arg)
 static void
 h_account(struct ctx *x, yaml_node_t *n, void *arg)
 {
-	struct conf_policy	*p = arg;
+	struct policy	*p = arg;
 	const char		*s, *why;
 
 	if ((s = scalar(x, n, "account_uri")) == NULL)
 		return;
-	if ((why = conf_check_uri(s)) != NULL) {
+	if ((why = policy_check_uri(s)) != NULL) {
 		err(x, n, "account_uri \"%.128s\": %s", s, why);
 		return;
 	}
@@ -508,12 +376,12 @@ h_account(struct ctx *x, yaml_node_t *n, void *arg)
 static void
 h_method(struct ctx *x, yaml_node_t *n, void *arg)
 {
-	struct conf_policy	*p = arg;
+	struct policy	*p = arg;
 	const char		*s, *why;
 
 	if ((s = scalar(x, n, "method")) == NULL)
 		return;
-	if ((why = conf_check_method(s)) != NULL) {
+	if ((why = policy_check_method(s)) != NULL) {
 		err(x, n, "method \"%.32s\": %s", s, why);
 		return;
 	}
@@ -646,7 +514,7 @@ h_forward(struct ctx *x, yaml_node_t *n, void *arg)
 		e = yaml_document_get_node(x->doc, *i);
 		if ((s = scalar(x, e, "resolver.forward entry")) == NULL)
 			continue;
-		if ((why = conf_check_forward(s)) != NULL) {
+		if ((why = policy_check_forward(s)) != NULL) {
 			err(x, e, "\"%.64s\": %s", s, why);
 			continue;
 		}

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "policy.h"
+
 /* Severity of an optional check (SPEC 5.3, 5.4). */
 enum conf_level {
 	CONF_OFF,
@@ -15,24 +17,12 @@ enum conf_level {
 	CONF_AUTO	/* dns01 only: check when the name needs dns-01 */
 };
 
-/*
- * Who may issue and how: global, or overridden per certificate.  A NULL
- * pointer (or nissuers 0) in a certificate means "inherit the global".
- */
-struct conf_policy {
-	char	 *ca;		/* known CA short name, or NULL */
-	char	**issuers;	/* issuer domain names (from ca: or issuer:) */
-	size_t	  nissuers;
-	char	 *account_uri;	/* RFC 8657 account URI, or NULL */
-	char	 *method;	/* http-01, dns-01, tls-alpn-01 */
-};
-
 /* One certificate: a label for reports and its names as written. */
 struct conf_cert {
 	char			 *label;	/* may be NULL (unnamed) */
 	char			**domains;	/* validated by name_parse() */
 	size_t			  ndomains;
-	struct conf_policy	  pol;		/* overrides, or empty */
+	struct policy	  pol;		/* overrides, or empty */
 };
 
 /* A raw libunbound option "name: value". */
@@ -44,7 +34,7 @@ struct conf_option {
 /* The whole configuration.  Allocated by conf_new(), freed by conf_free(). */
 struct conf {
 	char			*file;		/* loaded from, or NULL */
-	struct conf_policy	 pol;		/* global policy */
+	struct policy	 pol;		/* global policy */
 	int			 timeout;	/* whole-run deadline, seconds */
 	enum conf_level		 nameservers;	/* SPEC 5.3 severity */
 	enum conf_level		 dns01;		/* SPEC 5.4 severity */
@@ -79,25 +69,9 @@ int		 conf_load_buffer(struct conf *, const char *, const char *,
 		    size_t, struct conf_errors *);
 void		 conf_errors_free(struct conf_errors *);
 
-/*
- * Validators shared with the command line.  Each returns NULL when the
- * value is good, else a static or thread-unsafe message saying why.
- */
-const char	*conf_check_method(const char *);
-const char	*conf_check_uri(const char *);
-const char	*conf_check_issuer(const char *);
-const char	*conf_check_forward(const char *);
-
-/* Set a policy's CA by short name (fills issuers); -1: unknown or ENOMEM. */
-int		 conf_policy_set_ca(struct conf_policy *, const char *);
-/* Replace a policy's issuers with explicit issuers; -1 on ENOMEM. */
-int		 conf_policy_set_issuers(struct conf_policy *,
-		    const char *const *, size_t);
-void		 conf_policy_clear(struct conf_policy *);
-
 /* The effective policy of a certificate: its overrides, else global. */
 void		 conf_effective(const struct conf *, const struct conf_cert *,
-		    struct conf_policy *);
+		    struct policy *);
 
 const char	*conf_level_name(enum conf_level);
 

@@ -300,10 +300,10 @@ apply_cli(struct conf *c, const struct cli *cl)
 
 	if (cl->timeout > 0)
 		c->timeout = cl->timeout;
-	if (cl->ca != NULL && conf_policy_set_ca(&c->pol, cl->ca) == -1)
+	if (cl->ca != NULL && policy_set_ca(&c->pol, cl->ca) == -1)
 		return -1;
 	if (cl->nissuers > 0 &&
-	    conf_policy_set_issuers(&c->pol, cl->issuers, cl->nissuers) == -1)
+	    policy_set_issuers(&c->pol, cl->issuers, cl->nissuers) == -1)
 		return -1;
 	if (cl->account != NULL) {
 		free(c->pol.account_uri);
@@ -316,9 +316,9 @@ apply_cli(struct conf *c, const struct cli *cl)
 			return -1;
 	}
 	for (i = 0; i < c->ncerts; i++) {
-		struct conf_policy *p = &c->certs[i].pol;
+		struct policy *p = &c->certs[i].pol;
 
-		struct conf_policy keep = *p;
+		struct policy keep = *p;
 
 		/* Clear the overridden fields so the global applies. */
 		if (cl->ca != NULL || cl->nissuers > 0) {
@@ -338,7 +338,7 @@ apply_cli(struct conf *c, const struct cli *cl)
 			keep.method = NULL;
 		else
 			p->method = NULL;
-		conf_policy_clear(p);
+		policy_clear(p);
 		*p = keep;
 	}
 	return 0;
@@ -381,7 +381,7 @@ option(struct cli *cl, int ch)
 		cl->ca = optarg;
 		break;
 	case OPT_ISSUER:
-		if ((msg = conf_check_issuer(optarg)) != NULL)
+		if ((msg = policy_check_issuer(optarg)) != NULL)
 			bad_value(cl, "--issuer", optarg, msg);
 		if ((iv = reallocarray(cl->issuers, cl->nissuers + 1,
 		    sizeof(*iv))) == NULL) {
@@ -392,12 +392,12 @@ option(struct cli *cl, int ch)
 		cl->issuers[cl->nissuers++] = optarg;
 		break;
 	case OPT_ACCOUNT:
-		if ((msg = conf_check_uri(optarg)) != NULL)
+		if ((msg = policy_check_uri(optarg)) != NULL)
 			bad_value(cl, "--account-uri", optarg, msg);
 		cl->account = optarg;
 		break;
 	case OPT_METHOD:
-		if ((msg = conf_check_method(optarg)) != NULL)
+		if ((msg = policy_check_method(optarg)) != NULL)
 			bad_value(cl, "--method", optarg, msg);
 		cl->method = optarg;
 		break;

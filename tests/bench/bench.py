@@ -15,7 +15,11 @@ Environment: BENCH_DELAY_MS (one way, default 20), BENCH_SIZES (default
 1000,10000), BENCH_BASELINE_NAMES (how many of the 1,000 names the dig
 scripts run over, default all; their figures are then scaled), BENCH_RRL
 (0: skip the closing run with NSD's response-rate limiting on),
-BENCH_RUNS (caa-preflight runs per size and mode, median shown; default 3).
+BENCH_RUNS (caa-preflight runs per size and mode, median shown; default 3),
+BENCH_COMPARE (another caa-preflight binary, e.g. a build of an earlier
+commit: each size and mode then runs both, alternated, in the same
+universe and prints them side by side; the dig scripts and the RRL run
+are skipped).
 """
 
 import json
@@ -222,6 +226,28 @@ def run_tool(binary, conf, names, relay):
     return wall, cpu, rss, sent, p.returncode, doc, resolver
 
 
+def compare(binary, other, conf, names, relay, bound):
+    """The same names with two binaries, runs alternated, medians shown."""
+    got = {binary: [], other: []}
+    for _ in range(RUNS):
+        for b in (other, binary):
+            r = run_tool(b, conf, names, relay)
+            if r is not None:
+                got[b].append(r)
+    for label, b in (("before (BENCH_COMPARE)", other),
+                     ("after (this build)", binary)):
+        runs = sorted(got[b], key=lambda x: x[0])
+        if not runs:
+            continue
+        wall, cpu, rss, sent, status, doc, resolver = runs[len(runs) // 2]
+        row(label, wall, cpu, rss, sent, len(names), bound)
+        print("  %-34s median of %d runs: %.2f s to %.2f s; exit %d, "
+              "%d lookups, %d direct queries, %d findings" % (
+                  "", len(runs), runs[0][0], runs[-1][0], status,
+                  doc["lookups"], doc["direct_queries"],
+                  len(findings_of(doc))))
+
+
 def findings_of(doc):
     return [(z["zone"], f) for z in doc["nameservers"] or []
             for f in z["findings"]]
@@ -273,6 +299,11 @@ def main(argv):
                       "bound %d RTT = %.0f ms" % (len(names), mode,
                                                   BOUND_RTTS[mode],
                                                   bound * 1000))
+                if os.environ.get("BENCH_COMPARE"):
+                    compare(binary, os.path.abspath(
+                        os.environ["BENCH_COMPARE"]), confs[mode], names,
+                        relay, bound)
+                    continue
                 # This machine's timings vary from run to run: the
                 # median of RUNS, with the fastest and slowest shown.
                 runs = [run_tool(binary, confs[mode], names, relay)
@@ -333,7 +364,8 @@ def main(argv):
                         int(bsent * scale), len(names), bound)
                     print("  %-34s caa-preflight is %.1f x faster" % (
                         "", bw * scale / wall))
-        if os.environ.get("BENCH_RRL", "1") != "0":
+        if os.environ.get("BENCH_RRL", "1") != "0" and \
+                not os.environ.get("BENCH_COMPARE"):
             rrl(binary, work, u)
             u = None
     finally:

@@ -144,7 +144,7 @@ START_TEST(test_full)
 {
 	struct conf		*cf = conf_new();
 	struct conf_errors	 e = { NULL, 0 };
-	struct conf_policy	 p;
+	struct policy	 p;
 	char			*path;
 
 	path = write_tmp(
@@ -231,19 +231,6 @@ START_TEST(test_not_a_file)
 }
 END_TEST
 
-START_TEST(test_validators)
-{
-	ck_assert_ptr_null(conf_check_uri("https://acme-v02.api.letsencrypt"
-	    ".org/acme/acct/123456"));
-	ck_assert_ptr_nonnull(conf_check_uri("https://"));
-	ck_assert_ptr_nonnull(conf_check_uri("https://a/b;c"));
-	ck_assert_ptr_null(conf_check_forward("2001:db8::53@53"));
-	ck_assert_ptr_nonnull(conf_check_forward("@53"));
-	ck_assert_ptr_null(conf_check_method("tls-alpn-01"));
-	ck_assert_ptr_nonnull(conf_check_method("dns-account-01"));
-}
-END_TEST
-
 int
 main(void)
 {
@@ -257,7 +244,6 @@ main(void)
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_not_a_file);
-	tcase_add_test(tc, test_validators);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,42 @@
+/*
+ * policy: who may issue and how (the CA's issuer domains, the ACME
+ * account, the validation method), and the checks every setting's value
+ * gets, whether it comes from the configuration file or the command
+ * line.  No I/O.
+ */
+#ifndef POLICY_H
+#define POLICY_H
+
+#include <stddef.h>
+
+/*
+ * Who may issue and how: global, or overridden per certificate.  A NULL
+ * pointer (or nissuers 0) in a certificate means "inherit the global".
+ */
+struct policy {
+	char	 *ca;		/* known CA short name, or NULL */
+	char	**issuers;	/* issuer domain names (from ca: or issuer:) */
+	size_t	  nissuers;
+	char	 *account_uri;	/* RFC 8657 account URI, or NULL */
+	char	 *method;	/* http-01, dns-01, tls-alpn-01 */
+};
+
+/* Set a policy's CA by short name (fills issuers); -1: unknown or ENOMEM. */
+int		 policy_set_ca(struct policy *, const char *);
+/* Replace a policy's issuers with explicit issuers; -1 on ENOMEM. */
+int		 policy_set_issuers(struct policy *, const char *const *,
+		    size_t);
+/* Free what a policy holds and empty it (not the struct itself). */
+void		 policy_clear(struct policy *);
+
+/*
+ * Validators shared by the file and the command line.  Each returns
+ * NULL when the value is good, else a message saying why (static; the
+ * issuer's is overwritten by the next call).
+ */
+const char	*policy_check_method(const char *);
+const char	*policy_check_uri(const char *);
+const char	*policy_check_issuer(const char *);
+const char	*policy_check_forward(const char *);
+
+#endif /* POLICY_H */

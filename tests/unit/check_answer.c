@@ -1,0 +1,207 @@
+/*
+ * Unit tests for a lookup's answer in the CA's words: every way a CAA
+ * level and the dns-01 TXT lookup can end, from hand-built answers.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "resolve.h"
+
+enum kind { NONE, TIMEOUT_LATE, TIMEOUT_EARLY, NOT_SENT, ERROR, BOGUS,
+	NXDOMAIN, SERVFAIL, RECORDS, MALFORMED, EMPTY };
+
+/* An answer of that kind for qname, in a 15 s run. */
+static struct resolve_answer *
+make(enum kind k, const char *canon)
+{
+	static uint8_t		 good[] = { 0, 5, 'i', 's', 's', 'u', 'e',
+	    'c', 'a', '.', 'e', 'x' };
+	static uint8_t		 bad[] = { 0, 9, 'i', 's' };
+	static uint8_t		*rd[1];
+	static size_t		 len[1];
+	static struct resolve_answer a;
+
+	if (k == NONE)
+		return NULL;
+	memset(&a, 0, sizeof(a));
+	a.state = RESOLVE_DONE;
+	a.sent = 1;
+	a.canonname = (char *)canon;
+	switch (k) {
+	case TIMEOUT_LATE:
+		a.state = RESOLVE_TIMEOUT;
+		a.ms = 14000;
+		break;
+	case TIMEOUT_EARLY:
+		a.state = RESOLVE_TIMEOUT;
+		a.ms = 2500;
+		break;
+	case NOT_SENT:
+		a.state = RESOLVE_TIMEOUT;
+		a.sent = 0;
+		break;
+	case ERROR:
+		a.state = RESOLVE_ERROR;
+		a.error = (char *)"boom";
+		break;
+	case BOGUS:
+		a.dnssec = RESOLVE_BOGUS;
+		a.why_bogus = (char *)"signature expired";
+		break;
+	case NXDOMAIN:
+		a.rcode = 3;
+		break;
+	case SERVFAIL:
+		a.rcode = 2;
+		break;
+	case RECORDS:
+	case MALFORMED:
+		rd[0] = k == RECORDS ? good : bad;
+		len[0] = k == RECORDS ? sizeof(good) : sizeof(bad);
+		a.rdata = rd;
+		a.rdlen = len;
+		a.nrdata = 1;
+		break;
+	default:
+		break;
+	}
+	return &a;
+}
+
+struct ccase {
+	enum kind		 kind;
+	enum caa_level_state	 state;
+	int			 cut;
+	const char		*failure;	/* NULL: none */
+	const char		*fix;		/* its start, or NULL */
+};
+
+static const struct ccase ccases[] = {
+	{ NONE, CAA_LEVEL_FAILED, 0, "DNS problem: out of memory looking up "
+	    "CAA for x.example", NULL },
+	{ TIMEOUT_LATE, CAA_LEVEL_FAILED, 0, "DNS problem: query timed out "
+	    "looking up CAA for x.example (no answer within the 15 s "
+	    "deadline)", "make sure every nameserver of x.example answers" },
+	{ TIMEOUT_EARLY, CAA_LEVEL_FAILED, 1, "not checked: CAA for x.example "
+	    "was asked only 2.5 s before the run's 15 s deadline passed",
+	    "raise timeout" },
+	{ NOT_SENT, CAA_LEVEL_FAILED, 1, "not checked: the run's 15 s "
+	    "deadline passed before CAA for x.example was looked up",
+	    "raise timeout" },
+	{ ERROR, CAA_LEVEL_FAILED, 0, "DNS problem: resolver error looking up "
+	    "CAA for x.example: boom", NULL },
+	{ BOGUS, CAA_LEVEL_FAILED, 0, "DNS problem: DNSSEC validation failed "
+	    "looking up CAA for x.example: signature expired",
+	    "re-sign the zone holding x.example" },
+	{ NXDOMAIN, CAA_LEVEL_NXDOMAIN, 0, NULL, NULL },
+	{ SERVFAIL, CAA_LEVEL_FAILED, 0, "DNS problem: SERVFAIL looking up CAA "
+	    "for x.example - the domain's nameservers may be malfunctioning",
+	    "every nameserver of the zone holding x.example must answer" },
+	{ RECORDS, CAA_LEVEL_ANSWER, 0, NULL, NULL },
+	{ MALFORMED, CAA_LEVEL_FAILED, 0, "DNS problem: malformed CAA record "
+	    "for x.example (CAA tag length runs past the end of the record), "
+	    "so the CA rejects the whole answer",
+	    "delete and re-create the CAA records of x.example" },
+	{ EMPTY, CAA_LEVEL_ANSWER, 0, NULL, NULL },
+};
+
+START_TEST(test_caa)
+{
+	const struct ccase	*c = &ccases[_i];
+	struct answer_level	 lv;
+
+	answer_caa(make(c->kind, NULL), "x.example", 15, &lv);
+	ck_assert_int_eq(lv.state, c->state);
+	ck_assert_int_eq(lv.cut, c->cut);
+	if (c->failure == NULL)
+		ck_assert_ptr_null(lv.failure);
+	else
+		ck_assert_str_eq(lv.failure, c->failure);
+	if (c->fix == NULL)
+		ck_assert_ptr_null(lv.fix);
+	else
+		ck_assert_msg(lv.fix != NULL && strncmp(lv.fix, c->fix,
+		    strlen(c->fix)) == 0, "fix \"%s\"", lv.fix);
+	if (c->kind == RECORDS) {
+		ck_assert_uint_eq(lv.nrecs, 1);
+		ck_assert_int_eq(lv.recs[0].kind, CAA_TAG_ISSUE);
+		ck_assert_str_eq(lv.recs[0].value, "ca.ex");
+	}
+	answer_level_clear(&lv);
+}
+END_TEST
+
+struct dcase {
+	enum kind	 kind;
+	const char	*canon;
+	int		 failed;
+	int		 cut;
+	const char	*reason;
+	const char	*fix;
+};
+
+#define Q	"_acme-challenge.x.example"
+
+static const struct dcase dcases[] = {
+	{ NXDOMAIN, NULL, 0, 0, NULL, NULL },
+	{ EMPTY, NULL, 0, 0, NULL, NULL },
+	{ SERVFAIL, NULL, 1, 0, "dns-01: SERVFAIL looking up TXT for " Q "; "
+	    "the CA cannot read the challenge", "every nameserver of the zone "
+	    "holding " Q " must answer TXT queries for it with NOERROR or "
+	    "NXDOMAIN" },
+	/* Delegated validation: the fix names the alias target. */
+	{ SERVFAIL, "x.acme.example.", 1, 0, "dns-01: SERVFAIL looking up TXT "
+	    "for " Q " (alias of x.acme.example.); the CA cannot read the "
+	    "challenge", "every nameserver of the zone holding "
+	    "x.acme.example. must answer" },
+	{ BOGUS, NULL, 1, 0, "dns-01: DNSSEC validation failed looking up TXT "
+	    "for " Q ": signature expired", "every nameserver" },
+	{ TIMEOUT_LATE, NULL, 1, 0, "dns-01: query timed out looking up TXT "
+	    "for " Q " (no answer within the 15 s deadline); the CA cannot "
+	    "read the challenge", "every nameserver" },
+	{ NOT_SENT, NULL, 1, 1, "not checked: the run's 15 s deadline passed "
+	    "before TXT (dns-01) for " Q " was looked up", "raise timeout" },
+	{ ERROR, NULL, 1, 0, "dns-01: resolver error looking up TXT for " Q
+	    ": boom", "every nameserver" },
+};
+
+START_TEST(test_dns01)
+{
+	const struct dcase	*c = &dcases[_i];
+	struct answer_dns01	 d;
+
+	answer_dns01(make(c->kind, c->canon), Q, 15, &d);
+	ck_assert_int_eq(d.failed, c->failed);
+	ck_assert_int_eq(d.cut, c->cut);
+	if (c->reason == NULL) {
+		ck_assert_ptr_null(d.reason);
+		return;
+	}
+	ck_assert_str_eq(d.reason, c->reason);
+	ck_assert_msg(strncmp(d.fix, c->fix, strlen(c->fix)) == 0,
+	    "fix \"%s\"", d.fix);
+	answer_dns01_clear(&d);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("answer");
+	TCase	*tc = tcase_create("answer");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_loop_test(tc, test_caa, 0,
+	    sizeof(ccases) / sizeof(ccases[0]));
+	tcase_add_loop_test(tc, test_dns01, 0,
+	    sizeof(dcases) / sizeof(dcases[0]));
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,95 @@
+/*
+ * Unit tests for the verdict: each overlay (dns-01, nameservers), the
+ * deadline, and the share of the exit status (SPEC 5.6).
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "caa.h"
+#include "verdict.h"
+
+#define E	VERDICT_ERROR
+#define W	VERDICT_WARN
+#define O	VERDICT_OFF
+
+struct vcase {
+	struct verdict_in	 in;
+	enum verdict		 want;
+	int			 exit;
+};
+
+static const struct vcase vcases[] = {
+	/* ip, caa, caa_cut, dns01, failed, cut, nameservers, ns_failed */
+	{ { 1, CAA_FAILED, 0, E, 1, 0, E, 1 }, VERDICT_NOT_SUBJECT, 0 },
+	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 0 }, VERDICT_OK, 0 },
+	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 0 }, VERDICT_REFUSED, 1 },
+	{ { 0, CAA_FAILED, 0, O, 0, 0, E, 0 }, VERDICT_DNS_FAILURE, 2 },
+	/* The deadline, not DNS, kept the deciding level. */
+	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 0 }, VERDICT_NOT_CHECKED, 3 },
+	/* dns-01 at error level fails the name; as a warning it does not. */
+	{ { 0, CAA_ALLOWED, 0, E, 1, 0, E, 0 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, W, 1, 0, E, 0 }, VERDICT_OK, 0 },
+	{ { 0, CAA_REFUSED, 0, E, 1, 0, E, 0 }, VERDICT_DNS_FAILURE, 2 },
+	/* A dns-01 lookup cut short only takes the place of an "ok". */
+	{ { 0, CAA_ALLOWED, 0, E, 1, 1, E, 0 }, VERDICT_NOT_CHECKED, 3 },
+	{ { 0, CAA_REFUSED, 0, E, 1, 1, E, 0 }, VERDICT_REFUSED, 1 },
+	/* A server at fault fails the name at error level only. */
+	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, O, 0, 0, W, 1 }, VERDICT_OK, 0 },
+	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
+};
+
+START_TEST(test_verdict)
+{
+	const struct vcase	*c = &vcases[_i];
+	enum verdict		 v = verdict_of(&c->in);
+
+	ck_assert_msg(v == c->want, "case %d: %s, want %s", _i,
+	    verdict_name(v), verdict_name(c->want));
+	ck_assert_int_eq(verdict_exit(v), c->exit);
+}
+END_TEST
+
+START_TEST(test_run_exit)
+{
+	ck_assert_int_eq(verdict_run_exit(0, 0), 0);
+	ck_assert_int_eq(verdict_run_exit(2, 0), 2);
+	/* No lookup got any answer: nothing could be checked. */
+	ck_assert_int_eq(verdict_run_exit(2, 1), 3);
+	ck_assert_int_eq(verdict_run_exit(0, 1), 3);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(verdict_name(VERDICT_OK), "ok");
+	ck_assert_str_eq(verdict_name(VERDICT_REFUSED), "refused");
+	ck_assert_str_eq(verdict_name(VERDICT_DNS_FAILURE), "dns-failure");
+	ck_assert_str_eq(verdict_name(VERDICT_NOT_SUBJECT), "not-subject");
+	ck_assert_str_eq(verdict_name(VERDICT_NOT_CHECKED), "not-checked");
+	ck_assert_str_eq(verdict_level_name(VERDICT_OFF), "off");
+	ck_assert_str_eq(verdict_level_name(VERDICT_WARN), "warn");
+	ck_assert_str_eq(verdict_level_name(VERDICT_ERROR), "error");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("verdict");
+	TCase	*tc = tcase_create("verdict");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_loop_test(tc, test_verdict, 0,
+	    sizeof(vcases) / sizeof(vcases[0]));
+	tcase_add_test(tc, test_run_exit);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,214 @@
+/*
+ * Unit tests for reading messages: zones, NS sets, summaries, and the
+ * answer to our question; packets built by hand with libldns.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "wire.h"
+
+#define MAXRR	4
+
+/* A response with these records in the answer and authority sections. */
+static ldns_pkt *
+pkt(int rcode, const char *const *ans, const char *const *auth)
+{
+	ldns_pkt	*p = ldns_pkt_new();
+	ldns_rr		*rr;
+	size_t		 i;
+
+	ck_assert_ptr_nonnull(p);
+	ldns_pkt_set_qr(p, 1);
+	ldns_pkt_set_aa(p, 1);
+	ldns_pkt_set_rcode(p, (uint8_t)rcode);
+	for (i = 0; ans != NULL && i < MAXRR && ans[i] != NULL; i++) {
+		ck_assert_int_eq(ldns_rr_new_frm_str(&rr, ans[i], 300, NULL,
+		    NULL), LDNS_STATUS_OK);
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+	}
+	for (i = 0; auth != NULL && i < MAXRR && auth[i] != NULL; i++) {
+		ck_assert_int_eq(ldns_rr_new_frm_str(&rr, auth[i], 300, NULL,
+		    NULL), LDNS_STATUS_OK);
+		ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, rr);
+	}
+	return p;
+}
+
+#define SOA(o)	o " SOA ns.example. h.example. 42 3600 900 604800 300"
+#define SIG(o, t, signer) o " RRSIG " t " 13 2 300 20300101000000 " \
+	"20200101000000 12345 " signer " AAAA"
+
+struct zcase {
+	const char	*qname;
+	int		 rcode;
+	const char	*ans[MAXRR];
+	const char	*auth[MAXRR];
+	enum wire_zone	 soa;		/* wire_zone_from_soa() */
+	const char	*soa_apex;
+	const char	*caa_apex;	/* wire_zone_in_pkt(), CAA */
+};
+
+static const struct zcase zcases[] = {
+	/* The SOA at the name itself: it is the apex. */
+	{ "example", 0, { SOA("example."), NULL }, { NULL }, WIRE_ZONE_FOUND,
+	    "example", "" },
+	/* NODATA: the SOA in the authority section names the zone. */
+	{ "www.example", 0, { NULL }, { SOA("Example."), NULL },
+	    WIRE_ZONE_FOUND, "example", "example" },
+	{ "www.example", 3, { NULL }, { SOA("example."), NULL },
+	    WIRE_ZONE_FOUND, "example", "example" },
+	/* An alias: the zone is a parent's. */
+	{ "www.example", 0, { "www.example. CNAME other.example.", NULL },
+	    { NULL }, WIRE_ZONE_ALIAS, "", "" },
+	{ "www.example", 0, { "example. DNAME other.", "www.example. CNAME "
+	    "www.other.", NULL }, { NULL }, WIRE_ZONE_ALIAS, "", "" },
+	/* A signed CAA answer names its signer. */
+	{ "www.example", 0, { "www.example. CAA 0 issue \"ca.example\"",
+	    SIG("www.example.", "CAA", "example."), NULL }, { NULL },
+	    WIRE_ZONE_ALIAS, "", "example" },
+	/* A signer that is not above the name says nothing. */
+	{ "www.example", 0, { "www.example. CAA 0 issue \"ca.example\"",
+	    SIG("www.example.", "CAA", "elsewhere."), NULL }, { NULL },
+	    WIRE_ZONE_ALIAS, "", "" },
+	/* Nothing at all. */
+	{ "www.example", 2, { NULL }, { NULL }, WIRE_ZONE_FAIL, "", "" },
+};
+
+START_TEST(test_zone)
+{
+	const struct zcase	*c = &zcases[_i];
+	ldns_pkt		*p = pkt(c->rcode, c->ans, c->auth);
+	char			 apex[256] = "";
+
+	ck_assert_int_eq(wire_zone_from_soa(p, c->qname, apex, sizeof(apex)),
+	    c->soa);
+	if (c->soa == WIRE_ZONE_FOUND)
+		ck_assert_str_eq(apex, c->soa_apex);
+	wire_zone_in_pkt(p, c->qname, 257, apex, sizeof(apex));
+	ck_assert_str_eq(apex, c->caa_apex);
+	ldns_pkt_free(p);
+}
+END_TEST
+
+START_TEST(test_ns)
+{
+	const char *const	 auth[] = { "example. NS b.ns.net.",
+	    "example. NS a.ns.net.", "other. NS c.ns.net.", NULL };
+	const char *const	 ans[] = { "example. NS a.ns.net.", NULL };
+	ldns_pkt		*p = pkt(0, NULL, auth), *q = pkt(0, ans, NULL);
+	char			**v = NULL;
+	size_t			 n = 0;
+
+	/* A referral's NS set, each name once, other owners left out. */
+	ck_assert_int_eq(wire_ns_names(p, "example", 1, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0], "b.ns.net");
+	ck_assert_str_eq(v[1], "a.ns.net");
+	ck_assert_int_eq(wire_ns_names(q, "example", 1, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	wire_strv_free(v, n);
+	/* Not a referral: the authority section is not read. */
+	v = NULL;
+	n = 0;
+	ck_assert_int_eq(wire_ns_names(p, "example", 0, &v, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	wire_strv_free(v, n);
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+}
+END_TEST
+
+START_TEST(test_summary)
+{
+	const char *const	 ans[] = {
+	    "example. CAA 0 issuewild \"b.example\"",
+	    "example. CAA 0 issue \"a.example\"",
+	    SIG("example.", "CAA", "example."), SOA("example.") };
+	const char *const	 auth[] = { SOA("example."), NULL };
+	ldns_pkt		*p = pkt(0, ans, NULL), *q = pkt(3, NULL, auth);
+	struct wire_summary	 s;
+
+	ck_assert_int_eq(wire_summarise(p, &s), 0);
+	ck_assert_int_eq(s.rcode, 0);
+	ck_assert_int_eq(s.aa, 1);
+	ck_assert_int_eq(s.soa_in_auth, 0);
+	ck_assert_int_eq(s.serial, 42);
+	/* Sorted, RRSIG and SOA left out. */
+	ck_assert_uint_eq(s.nrecords, 2);
+	ck_assert_str_eq(s.records[0], "CAA 0 issue \"a.example\"");
+	ck_assert_str_eq(s.records[1], "CAA 0 issuewild \"b.example\"");
+	wire_summary_clear(&s);
+	ck_assert_int_eq(wire_summarise(q, &s), 0);
+	ck_assert_int_eq(s.rcode, 3);
+	ck_assert_int_eq(s.soa_in_auth, 1);
+	ck_assert_int_eq(s.serial, -1);
+	ck_assert_uint_eq(s.nrecords, 0);
+	wire_summary_clear(&s);
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+}
+END_TEST
+
+START_TEST(test_is_answer)
+{
+	ldns_pkt	*p = NULL;
+	ldns_rdf	*name = ldns_dname_new_frm_str("Example.");
+	ldns_rdf	*other = ldns_dname_new_frm_str("other.");
+
+	ck_assert_int_eq(ldns_pkt_query_new_frm_str(&p, "example.",
+	    LDNS_RR_TYPE_CAA, LDNS_RR_CLASS_IN, 0), LDNS_STATUS_OK);
+	ldns_pkt_set_id(p, 4711);
+	ck_assert_int_eq(wire_is_answer(p, 4711, name, 257), 0); /* no QR */
+	ldns_pkt_set_qr(p, 1);
+	ck_assert_int_eq(wire_is_answer(p, 4711, name, 257), 1);
+	ck_assert_int_eq(wire_is_answer(p, 4712, name, 257), 0);
+	ck_assert_int_eq(wire_is_answer(p, 4711, name, 16), 0);
+	ck_assert_int_eq(wire_is_answer(p, 4711, other, 257), 0);
+	ldns_rdf_deep_free(name);
+	ldns_rdf_deep_free(other);
+	ldns_pkt_free(p);
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+	ldns_rr		*rr = ldns_rr_new_frm_type(LDNS_RR_TYPE_RRSIG);
+	char		 out[8];
+
+	/* An RRSIG without fields: no covered type, no signer. */
+	ck_assert_ptr_nonnull(rr);
+	ck_assert_int_eq(wire_covered(rr), 0);
+	ck_assert_ptr_null(wire_field(rr, 7, LDNS_RDF_TYPE_DNAME, 0));
+	wire_rdf_name(NULL, out, sizeof(out));
+	ck_assert_str_eq(out, "");
+	wire_norm("WWW.Example.", out, sizeof(out));
+	ck_assert_str_eq(out, "www.exa");
+	ck_assert_ptr_null(wire_parse((const uint8_t *)"\1\2\3", 3));
+	ldns_rr_free(rr);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("wire");
+	TCase	*tc = tcase_create("wire");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_loop_test(tc, test_zone, 0,
+	    sizeof(zcases) / sizeof(zcases[0]));
+	tcase_add_test(tc, test_ns);
+	tcase_add_test(tc, test_summary);
+	tcase_add_test(tc, test_is_answer);
+	tcase_add_test(tc, test_fields);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
