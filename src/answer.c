@@ -30,6 +30,90 @@ setf(char **dst, const char *fmt, ...)
 }
 
 /*
+ * RFC 8914: the Extended DNS Error Unbound attaches to a validation
+ * failure, derived as Unbound derives it (validator/val_sigcrypt.c,
+ * val_utils.c, validator.c) from the reason it also gives as text: the
+ * text is what libunbound 1.17 hands back, the code is not.  Most
+ * specific first; anything else is "DNSSEC Bogus".
+ */
+static const struct {
+	const char	*text;		/* in the why_bogus text */
+	int		 code;
+} ede_texts[] = {
+	{ "signature expired", 7 },
+	{ "signature before inception date", 8 },
+	{ "signature inception after expiration", 8 },
+	{ "No DNSKEY record", 9 },
+	{ "no DNSKEY rrset", 9 },
+	{ "signatures from unknown keys", 9 },
+	{ "did not match DS RRset", 9 },
+	{ "did not match anchor RRset", 9 },
+	{ "no keys have a DS", 9 },
+	{ "dnskey revoked", 9 },
+	{ "no signatures", 10 },
+	{ "dnskey without ZSK flag", 11 },
+	{ "unsupported algorithm", 1 },
+	{ "no NSEC", 12 },
+};
+
+/* Boulder's summaries (bdns/problem.go), by EDE code. */
+static const char *const ede_summaries[] = {
+	"Other", "DNSSEC: Unsupported DNSKEY Algorithm",
+	"DNSSEC: Unsupported DS Digest Type", "Stale Answer", "Forged Answer",
+	"DNSSEC: Indeterminate", "DNSSEC: Bogus", "DNSSEC: Signature Expired",
+	"DNSSEC: Signature Not Yet Valid", "DNSSEC: DNSKEY Missing",
+	"DNSSEC: RRSIGs Missing", "DNSSEC: No Zone Key Bit Set",
+	"DNSSEC: NSEC Missing",
+};
+
+int
+answer_ede(const char *why_bogus, const char **summary)
+{
+	size_t	 i;
+	int	 code = 6;
+
+	for (i = 0; why_bogus != NULL &&
+	    i < sizeof(ede_texts) / sizeof(ede_texts[0]); i++)
+		if (strstr(why_bogus, ede_texts[i].text) != NULL) {
+			code = ede_texts[i].code;
+			break;
+		}
+	*summary = ede_summaries[code];
+	return code;
+}
+
+/* The remedy for a validation failure, by its EDE code. */
+static void
+ede_fix(char **fix, int code, const char *qname)
+{
+	switch (code) {
+	case 7:
+		setf(fix, "re-sign the zone holding %s: its signatures have "
+		    "expired (is the signer still running?)", qname);
+		break;
+	case 8:
+		setf(fix, "check the signer's clock: the signatures of the "
+		    "zone holding %s are not valid yet", qname);
+		break;
+	case 9:
+		setf(fix, "the DS record at the parent names no key the zone "
+		    "holding %s is signed with: publish the DS of its current "
+		    "key at the registrar, or remove the DS if the zone is no "
+		    "longer signed", qname);
+		break;
+	case 10:
+		setf(fix, "sign the zone holding %s (its answers carry no "
+		    "signatures although its parent says it is signed), or "
+		    "remove its DS record at the parent", qname);
+		break;
+	default:
+		setf(fix, "re-sign the zone holding %s (signatures expired or "
+		    "missing?) or correct its DS record at the parent", qname);
+		break;
+	}
+}
+
+/*
  * Whether the run, not DNS, kept a lookup's answer: the deadline passed
  * before it was sent, or when it had had less than half of the run's
  * time.  Such a lookup says nothing about the name's servers, and a
@@ -101,12 +185,14 @@ answer_caa(const struct resolve_answer *a, const char *qname, int timeout,
 	case RESOLVE_DONE:
 		break;
 	}
+	/* SPEC 4.1: Boulder quotes the resolver's Extended DNS Error. */
 	if (a->dnssec == RESOLVE_BOGUS) {
-		setf(&q->failure, "DNS problem: DNSSEC validation failed "
-		    "looking up CAA for %s: %s", qname, a->why_bogus);
-		setf(&q->fix, "re-sign the zone holding %s (signatures expired "
-		    "or missing?) or correct its DS record at the parent",
-		    qname);
+		const char	*summary;
+		int		 code = answer_ede(a->why_bogus, &summary);
+
+		setf(&q->failure, "DNS problem: looking up CAA for %s: %s: %s",
+		    qname, summary, a->why_bogus);
+		ede_fix(&q->fix, code, qname);
 		return;
 	}
 	if (a->rcode == 3) {
@@ -114,9 +200,10 @@ answer_caa(const struct resolve_answer *a, const char *qname, int timeout,
 		return;
 	}
 	if (a->rcode != 0) {
-		setf(&q->failure, "DNS problem: %s looking up CAA for %s - the "
-		    "domain's nameservers may be malfunctioning",
-		    result_rcode_name(a->rcode), qname);
+		/* Boulder explains SERVFAIL, and no other rcode. */
+		setf(&q->failure, "DNS problem: %s looking up CAA for %s%s",
+		    result_rcode_name(a->rcode), qname, a->rcode == 2 ?
+		    " - the domain's nameservers may be malfunctioning" : "");
 		setf(&q->fix, "every nameserver of the zone holding %s must "
 		    "answer CAA queries (type 257) with NOERROR: look for "
 		    "software or a firewall that rejects unknown types",
@@ -179,10 +266,14 @@ answer_dns01(const struct resolve_answer *a, const char *qname, int timeout,
 		    "dns-01: query timed out looking up TXT for %s (no "
 		    "answer within the %d s deadline); the CA cannot read the "
 		    "challenge", qname, timeout);
-	else if (a->dnssec == RESOLVE_BOGUS)
+	else if (a->dnssec == RESOLVE_BOGUS) {
+		const char	*summary;
+
+		(void)answer_ede(a->why_bogus, &summary);
 		(void)snprintf(why, sizeof(why),
-		    "dns-01: DNSSEC validation failed looking up TXT for "
-		    "%s%s: %s", qname, via, a->why_bogus);
+		    "dns-01: DNS problem: looking up TXT for %s%s: %s: %s",
+		    qname, via, summary, a->why_bogus);
+	}
 	else if (a->rcode != 0 && a->rcode != 3)
 		(void)snprintf(why, sizeof(why),
 		    "dns-01: %s looking up TXT for %s%s; the CA cannot read "

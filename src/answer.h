@@ -41,6 +41,13 @@ struct answer_dns01 {
 	char	*fix;		/* failed: the remedy */
 };
 
+/*
+ * RFC 8914: the Extended DNS Error code of a validation failure, from
+ * the resolver's why_bogus text as Unbound derives it; *summary gets
+ * Boulder's words for the code ("DNSSEC: Signature Expired").
+ */
+int	 answer_ede(const char *, const char **);
+
 void	 answer_dns01(const struct resolve_answer *, const char *, int,
 	    struct answer_dns01 *);
 void	 answer_dns01_clear(struct answer_dns01 *);

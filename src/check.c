@@ -109,7 +109,10 @@ struct check {
 	struct probe		 *pr;		/* NULL: nameservers: off */
 	struct servers		 *srv;
 	char			  ta[256];
-	char			  settings[160];	/* resolver's, for -v */
+	char			  settings[RESOLVE_NSETTINGS]
+					      [RESOLVE_SETTING_LEN];
+	const char		 *psettings[RESOLVE_NSETTINGS];
+	size_t			  nsettings;	/* the resolver's, for -v */
 	double			  elapsed;
 	int			  nomem_late;	/* a finding was lost */
 	/* The result tree, and the arrays it points into. */
@@ -707,7 +710,7 @@ run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 	k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
 	if (k->r == NULL)
 		return -1;
-	resolve_settings(k->r, k->settings, sizeof(k->settings));
+	k->nsettings = resolve_settings(k->r, k->settings, RESOLVE_NSETTINGS);
 	if (k->c->nameservers != CONF_OFF &&
 	    ((k->pr = probe_new(k->c->max_inflight,
 	    PROBE_ATTEMPT_MS)) == NULL ||
@@ -894,7 +897,10 @@ build_result(struct check *k)
 		res->zones = k->rzones;
 	}
 	res->trust_anchor = k->ta;
-	res->resolver = k->settings;
+	for (i = 0; i < k->nsettings; i++)
+		k->psettings[i] = k->settings[i];
+	res->resolver = k->psettings;
+	res->nresolver = k->nsettings;
 	res->timeout = k->c->timeout;
 	res->started = k->r ? resolve_started(k->r) : 0;
 	res->not_sent = k->r ? resolve_unsent(k->r) : 0;

@@ -229,8 +229,8 @@ report_trace(FILE *f, const struct result_run *run)
 		report_msg(f, "resolver: trust anchor %s", run->trust_anchor);
 	else
 		report_msg(f, "resolver: not started: no name needs a lookup");
-	if (*run->resolver != '\0')
-		report_msg(f, "resolver: %s", run->resolver);
+	for (i = 0; i < run->nresolver; i++)
+		report_msg(f, "resolver: %s", run->resolver[i]);
 	/* The CA's lookups, then those that find the zones' servers. */
 	for (i = 0; i < run->nqueries; i++)
 		trace_lookup(f, &run->queries[i].lookup);

@@ -59,12 +59,17 @@ typedef void (*resolve_cb)(void *, struct resolve_answer *);
 struct resolve	*resolve_new(const struct conf *, char *err, size_t errlen,
 		    char *ta_used, size_t ta_len);
 void		 resolve_free(struct resolve *);
+/* Room for one "name value" setting. */
+#define RESOLVE_SETTING_LEN	96
+#define RESOLVE_NSETTINGS	16
+
 /*
  * The settings that shape how lookups go out, as libunbound holds them
- * after the configuration's own options ("qname-minimisation yes, ..."),
- * for -v.
+ * after the configuration's own options, one "name value" each, for -v.
+ * Returns how many were written (at most max).
  */
-void		 resolve_settings(struct resolve *, char *, size_t);
+size_t		 resolve_settings(struct resolve *,
+		    char (*)[RESOLVE_SETTING_LEN], size_t);
 
 /* Start a lookup; cb is called exactly once.  0, or -1 (cb not called). */
 int		 resolve_query(struct resolve *, const char *, int,

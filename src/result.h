@@ -110,7 +110,9 @@ struct result_run {
 	const struct zone *const	 *zones;	/* NULL: check off */
 	size_t				  nzones;
 	const char			 *trust_anchor;	/* "" : no resolver */
-	const char			 *resolver;	/* its settings */
+	const char *const		 *resolver;	/* its settings,
+							   "name value" */
+	size_t				  nresolver;
 	int				  timeout;	/* seconds */
 	size_t				  started;	/* lookups */
 	size_t				  not_sent;	/* of them */

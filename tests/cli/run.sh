@@ -106,15 +106,28 @@ run no-network 3 unshare -n "$BIN" example.com &&
     has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor)" && ok
 run no-network-quiet 3 unshare -n "$BIN" -q example.com && [ ! -s "$T/err" ] && ok
 
-# -v shows how lookups go out: the defaults, then a configuration's own.
+# -v shows how lookups go out, one "name value" each: Let's Encrypt's
+# resolver settings by default (SPEC 4.1), then a configuration's own.
 run no-network-settings 3 unshare -n "$BIN" -v example.com &&
-    has err "caa-preflight: resolver: qname-minimisation yes, prefetch-key yes, outgoing-range 1024" && ok
+    has err "caa-preflight: resolver: qname-minimisation no" &&
+    has err "caa-preflight: resolver: use-caps-for-id yes" &&
+    has err "caa-preflight: resolver: harden-below-nxdomain no" &&
+    has err "caa-preflight: resolver: harden-dnssec-stripped yes" &&
+    has err "caa-preflight: resolver: val-sig-skew-min 0" &&
+    has err "caa-preflight: resolver: val-sig-skew-max 0" &&
+    has err "caa-preflight: resolver: edns-buffer-size 1232" &&
+    has err "caa-preflight: resolver: ede yes" &&
+    has err "caa-preflight: resolver: prefetch-key yes" &&
+    has err "caa-preflight: resolver: outgoing-range 1024" && ok
 cat >"$T/opts.yaml" <<'YAML'
 resolver:
-  options: {qname-minimisation: "no", outgoing-range: "64"}
+  options: {qname-minimisation: "yes", use-caps-for-id: "no", outgoing-range: "64"}
 YAML
 run no-network-options 3 unshare -n "$BIN" -v -c "$T/opts.yaml" example.com &&
-    has err "caa-preflight: resolver: qname-minimisation no, prefetch-key yes, outgoing-range 64" && ok
+    has err "caa-preflight: resolver: qname-minimisation yes" &&
+    has err "caa-preflight: resolver: use-caps-for-id no" &&
+    has err "caa-preflight: resolver: edns-buffer-size 1232" &&
+    has err "caa-preflight: resolver: outgoing-range 64" && ok
 
 # --- environment of ACME clients' hooks ---
 run acme.sh 0 env Le_Domain=192.0.2.1 Le_Alt=192.0.2.2,192.0.2.3 "$BIN" &&

@@ -610,12 +610,32 @@ def forbids(name, where):
             FIX + '%s. CAA 0 issue "letsencrypt.org"' % where]
 
 
-def bogus(name, level):
-    return ["re:" + re.escape(P + "%s: DNS problem: DNSSEC validation failed "
-                              "looking up CAA for %s: " % (name, level)) +
-            r"validation failure <%s\. CAA IN>: .+" % re.escape(level),
-            FIX + "re-sign the zone holding %s (signatures expired or "
-            "missing?) or correct its DS record at the parent" % level]
+# SPEC 4.1: Boulder's words for a validation failure quote the Extended
+# DNS Error Unbound gives (the summary from Boulder's table), then its
+# text; measured with Debian's unbound and the CA's settings: expired
+# RRSIGs give EDE 7, a DS without a signed zone and a DS matching no key
+# EDE 9.
+EXPIRED = ("DNSSEC: Signature Expired", "signature expired from {a} for key "
+           "{z}. while building chain of trust",
+           "re-sign the zone holding {z}: its signatures have expired (is "
+           "the signer still running?)")
+NODNSKEY = ("DNSSEC: DNSKEY Missing", "No DNSKEY record from {a} for key "
+            "{z}. while building chain of trust",
+            "the DS record at the parent names no key the zone holding {z} "
+            "is signed with: publish the DS of its current key at the "
+            "registrar, or remove the DS if the zone is no longer signed")
+BADDS = ("DNSSEC: DNSKEY Missing", "no keys have a DS with algorithm "
+         "ECDSAP256SHA256 from {a} for key {z}. while building chain of "
+         "trust", NODNSKEY[2])
+
+
+def bogus(name, level, kind=EXPIRED):
+    summary, text, fix = kind
+    return ["re:" + re.escape(P + "%s: DNS problem: looking up CAA for %s: "
+                              "%s: validation failure <%s. CAA IN>: " % (
+                                  name, level, summary, level)) +
+            re.escape(text.format(a="@", z=level)).replace("@", r"[0-9.]+"),
+            FIX + fix.format(z=level)]
 
 
 def servfail(name, level):
@@ -874,11 +894,15 @@ def cut_report(got):
             late += 1
         else:
             raise AssertionError((line, fix))
-    assert (timed, notsent, late) == (510, 89, 1), (timed, notsent, late)
+    # Whether one of the lookups sent when a place came free is sent
+    # late (after half the run) depends on how soon the answers that
+    # free the places come; every one is timed out, not sent, or late.
+    assert notsent == 89 and late in (0, 1) and timed + late == 511, \
+        (timed, notsent, late)
     assert tail == [
-        P + "the run's 7 s deadline passed before 90 names could be "
-        "checked (89 lookups not yet sent)", CUT_FIX,
-        summary(602, ok=2, fail=510, cut=90)], tail
+        P + "the run's 7 s deadline passed before %d names could be "
+        "checked (89 lookups not yet sent)" % (89 + late), CUT_FIX,
+        summary(602, ok=2, fail=timed, cut=89 + late)], tail
 
 
 def j_cut(doc):
@@ -896,9 +920,10 @@ def j_cut(doc):
             assert n["fix"] == CUT_FIX[len(FIX):], n
         if n["verdict"] == "not-checked" and st == "timeout":
             assert n["levels"][0]["ms"] < 3500, n
+    late = got.pop(("not-checked", "not-checked", "timeout"), 0)
+    assert late in (0, 1), got
     assert got == {("ok", "allowed", "NOERROR"): 2,
-                   ("dns-failure", "dns-failure", "timeout"): 510,
-                   ("not-checked", "not-checked", "timeout"): 1,
+                   ("dns-failure", "dns-failure", "timeout"): 511 - late,
                    ("not-checked", "not-checked", "not-sent"): 89}, got
 
 
@@ -983,10 +1008,10 @@ SCENARIOS = [
       bogus("expired.caatest", "expired.caatest") + [summary(1, fail=1)],
       check=j_bogus),
     S("DS at the parent, zone unsigned", ["unsigned-ds.caatest"], 2,
-      bogus("unsigned-ds.caatest", "unsigned-ds.caatest") +
+      bogus("unsigned-ds.caatest", "unsigned-ds.caatest", NODNSKEY) +
       [summary(1, fail=1)], check=j_bogus),
     S("DS not matching the key", ["badds.caatest"], 2,
-      bogus("badds.caatest", "badds.caatest") + [summary(1, fail=1)],
+      bogus("badds.caatest", "badds.caatest", BADDS) + [summary(1, fail=1)],
       check=j_bogus),
     S("insecure zone still decides", ["insecure.caatest"], 1,
       refused_other("insecure.caatest", "insecure.caatest") +
@@ -1021,8 +1046,16 @@ SCENARIOS = [
     S("-v traces every query", ["ok.caatest"], 0, conf="offconf", lines=[
         "re:" + re.escape(P + "resolver: trust anchor ") + r"/.*/root\.ds "
         r"\(configured\)",
-        P + "resolver: qname-minimisation yes, prefetch-key yes, "
-        "outgoing-range 1024",
+        P + "resolver: qname-minimisation no",
+        P + "resolver: use-caps-for-id yes",
+        P + "resolver: harden-below-nxdomain no",
+        P + "resolver: harden-dnssec-stripped yes",
+        P + "resolver: val-sig-skew-min 0",
+        P + "resolver: val-sig-skew-max 0",
+        P + "resolver: edns-buffer-size 1232",
+        P + "resolver: ede yes",
+        P + "resolver: prefetch-key yes",
+        P + "resolver: outgoing-range 1024",
         "re:" + re.escape(P + "query CAA ok.caatest: NOERROR, secure, 1 "
                           "record, ") + r"[0-9.]+ ms",
         "re:" + re.escape(P + "query CAA caatest: NOERROR, secure, 0 "
@@ -1280,9 +1313,12 @@ SCENARIOS = [
         '"a\\027[2Jb.example", not "letsencrypt.org"',
         FIX + 'ctl.caatest. CAA 0 issue "letsencrypt.org"',
         summary(1, refused=1)], max_seconds=11),
-    S("a CNAME chain of 20", ["c1.cname20.caatest"], 1,
-      forbids("c1.cname20.caatest", "c1.cname20.caatest") +
-      [summary(1, refused=1)], max_seconds=11),
+    # With the CA's resolver settings (no QNAME minimisation) Unbound
+    # gives up on the chain (too many restarts) and answers SERVFAIL:
+    # the CA fails the order, and so does the prediction.
+    S("a CNAME chain of 20", ["c1.cname20.caatest"], 2,
+      servfail("c1.cname20.caatest", "c1.cname20.caatest") +
+      [summary(1, fail=1)], max_seconds=11),
     S("a CNAME loop", ["a.loop.caatest"], 2,
       servfail("a.loop.caatest", "a.loop.caatest") + [summary(1, fail=1)],
       max_seconds=11),

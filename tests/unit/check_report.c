@@ -36,6 +36,7 @@ static struct zone_finding	 finding = { 1, (char *)"ns2.example",
 static struct zone		 zone;
 static const struct zone	*zones[] = { &zone };
 static struct result_run	 run;
+static const char *settings[] = { "qname-minimisation no", "ede yes" };
 
 static void
 build(void)
@@ -91,7 +92,8 @@ build(void)
 	run.zones = zones;
 	run.nzones = 1;
 	run.trust_anchor = "/tmp/root.key";
-	run.resolver = "qname-minimisation no";
+	run.resolver = settings;
+	run.nresolver = 2;
 	run.timeout = 15;
 	run.started = 3;
 	run.direct = 4;
@@ -189,7 +191,8 @@ START_TEST(test_trace)
 	out = render(1, NULL);
 	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: resolver: trust "
 	    "anchor /tmp/root.key\ncaa-preflight: resolver: "
-	    "qname-minimisation no\ncaa-preflight: query CAA www.example: "
+	    "qname-minimisation no\ncaa-preflight: resolver: ede yes\n"
+	    "caa-preflight: query CAA www.example: "
 	    "NOERROR, insecure, 0 records, 1.5 ms\n"));
 	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: 3 lookups and 4 "
 	    "direct queries in 12.5 ms\n"));
