@@ -21,16 +21,19 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/name.o src/policy.o src/conf.o src/verdict.o src/zone.o \
-       src/result.o src/wire.o src/dnssec.o src/answer.o src/resolve.o \
-       src/probe.o src/lookups.o src/servers.o src/check.o src/report.o
-HDRS = src/caa.h src/name.h src/policy.h src/conf.h src/verdict.h src/zone.h \
-       src/result.h src/wire.h src/dnssec.h src/answer.h src/resolve.h \
-       src/probe.h src/lookups.h src/servers.h src/check.h src/report.h
+OBJS = src/caa.o src/name.o src/policy.o src/conf.o src/verdict.o \
+       src/zone.o src/result.o src/wire.o src/dnssec.o src/challenge.o \
+       src/answer.o src/resolve.o src/probe.o src/lookups.o src/servers.o \
+       src/check.o src/report.o
+HDRS = src/caa.h src/name.h src/policy.h src/conf.h src/verdict.h \
+       src/zone.h src/result.h src/wire.h src/dnssec.h src/challenge.h \
+       src/answer.h src/resolve.h src/probe.h src/lookups.h src/servers.h \
+       src/check.h src/report.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_conf tests/unit/check_verdict tests/unit/check_zone \
         tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \
         tests/unit/check_answer tests/unit/check_report \
+        tests/unit/check_challenge \
         tests/unit/check_resolve
 
 all: caa-preflight
@@ -60,6 +63,7 @@ tests/unit/check_wire: tests/unit/check_wire.c
 tests/unit/check_dnssec: tests/unit/check_dnssec.c
 tests/unit/check_answer: tests/unit/check_answer.c
 tests/unit/check_report: tests/unit/check_report.c
+tests/unit/check_challenge: tests/unit/check_challenge.c
 tests/unit/check_resolve: tests/unit/check_resolve.c
 $(UNITS): libcaapf.a $(HDRS)
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
@@ -132,7 +136,7 @@ demo: caa-preflight tests/integration/responder
 #   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=caa
 FUZZ_CC      = clang
 FUZZ_SECONDS = 600
-FUZZ_TARGETS = caa name conf response
+FUZZ_TARGETS = caa name conf response persist
 FUZZ_WORK    = /tmp/caa-preflight-fuzz
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -std=c99 -D_DEFAULT_SOURCE \
@@ -147,6 +151,11 @@ tests/fuzz/fuzz_name: tests/fuzz/fuzz_name.c src/name.c src/name.h
 tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c src/conf.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c src/conf.c \
 	    src/policy.c src/caa.c src/name.c `pkg-config --libs yaml-0.1 libidn2`
+tests/fuzz/fuzz_persist: tests/fuzz/fuzz_persist.c src/challenge.c \
+    src/name.c src/caa.c $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_persist.c \
+	    src/challenge.c src/name.c src/caa.c \
+	    `pkg-config --libs ldns libidn2`
 tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
     src/dnssec.c src/zone.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \
@@ -210,6 +219,7 @@ clean:
 	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record \
 	    tests/integration/responder tests/fuzz/fuzz_caa \
 	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response \
+	    tests/fuzz/fuzz_persist \
 	    tests/bench/relay
 
 .PHONY: all deps check unit-check cli-check integration-check lint-check \

@@ -8,6 +8,7 @@
 
 #include "answer.h"
 #include "caa.h"
+#include "challenge.h"
 #include "name.h"
 #include "resolve.h"
 #include "result.h"
@@ -233,62 +234,121 @@ answer_caa(const struct resolve_answer *a, const char *qname, int timeout,
 }
 
 /* SPEC 5.4: the _acme-challenge lookup must end in NOERROR/NXDOMAIN. */
-void
-answer_dns01(const struct resolve_answer *a, const char *qname, int timeout,
-    struct answer_dns01 *n)
+/* " (alias of T)" when the lookup was answered at another name. */
+static void
+alias_note(const struct resolve_answer *a, const char *qname, char *via,
+    size_t size)
 {
-	char			 via[NAME_MAX_TEXT + 32] = "";
-	char			 why[CAA_TEXTLEN], fix[CAA_TEXTLEN];
+	size_t	 n = strlen(qname);
 
-	memset(n, 0, sizeof(*n));
-	if (cut_short(a, timeout)) {
-		not_checked(a, qname, timeout, "TXT (dns-01)", why,
-		    sizeof(why));
-		n->failed = 1;
-		n->cut = 1;
-		n->reason = strdup(why);
-		n->fix = strdup(VERDICT_FIX_DEADLINE);
-		return;
-	}
-
+	via[0] = '\0';
 	if (a != NULL && a->canonname != NULL &&
 	    strcmp(a->canonname, qname) != 0 &&
-	    !(strncmp(a->canonname, qname, strlen(qname)) == 0 &&
-	    strcmp(a->canonname + strlen(qname), ".") == 0))
-		(void)snprintf(via, sizeof(via), " (alias of %s)",
-		    a->canonname);
-	if (a == NULL || a->state == RESOLVE_ERROR)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: resolver error looking up TXT for %s: %s",
-		    qname, a && a->error ? a->error : "out of memory");
-	else if (a->state == RESOLVE_TIMEOUT)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: query timed out looking up TXT for %s (no "
-		    "answer within the %d s deadline); the CA cannot read the "
-		    "challenge", qname, timeout);
-	else if (a->dnssec == RESOLVE_BOGUS) {
-		const char	*summary;
-
-		(void)answer_ede(a->why_bogus, &summary);
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: DNS problem: looking up TXT for %s%s: %s: %s",
-		    qname, via, summary, a->why_bogus);
-	}
-	else if (a->rcode != 0 && a->rcode != 3)
-		(void)snprintf(why, sizeof(why),
-		    "dns-01: %s looking up TXT for %s%s; the CA cannot read "
-		    "the challenge", result_rcode_name(a->rcode), qname,
-		    via);
-	else
-		return;
-	(void)snprintf(fix, sizeof(fix), "every nameserver of the zone "
-	    "holding %s must answer TXT queries for it with NOERROR or "
-	    "NXDOMAIN", via[0] ? a->canonname : qname);
-	n->failed = 1;
-	n->reason = strdup(why);
-	n->fix = strdup(fix);
+	    !(strncmp(a->canonname, qname, n) == 0 &&
+	    strcmp(a->canonname + n, ".") == 0))
+		(void)snprintf(via, size, " (alias of %s)", a->canonname);
 }
 
+/* Whether the deadline kept the lookup; then n says so. */
+static int
+deadline(const struct resolve_answer *a, const char *qname, int timeout,
+    const char *method, struct answer_dns01 *n)
+{
+	char	 what[64], why[CAA_TEXTLEN];
+
+	if (!cut_short(a, timeout))
+		return 0;
+	(void)snprintf(what, sizeof(what), "TXT (%s)", method);
+	not_checked(a, qname, timeout, what, why, sizeof(why));
+	n->failed = 1;
+	n->cut = 1;
+	setf(&n->reason, "%s", why);
+	setf(&n->fix, "%s", VERDICT_FIX_DEADLINE);
+	return 1;
+}
+
+void
+answer_dns01(const struct resolve_answer *a, const char *qname,
+    const char *method, int timeout, struct answer_dns01 *n)
+{
+	char			 via[NAME_MAX_TEXT + 32];
+	const char		*summary;
+
+	memset(n, 0, sizeof(*n));
+	if (deadline(a, qname, timeout, method, n))
+		return;
+	alias_note(a, qname, via, sizeof(via));
+	if (a == NULL || a->state == RESOLVE_ERROR)
+		setf(&n->reason, "%s: resolver error looking up TXT for %s: %s",
+		    method, qname, a && a->error ? a->error : "out of memory");
+	else if (a->state == RESOLVE_TIMEOUT)
+		setf(&n->reason, "%s: query timed out looking up TXT for %s (no "
+		    "answer within the %d s deadline); the CA cannot read the "
+		    "challenge", method, qname, timeout);
+	else if (a->dnssec == RESOLVE_BOGUS) {
+		(void)answer_ede(a->why_bogus, &summary);
+		setf(&n->reason, "%s: DNS problem: looking up TXT for %s%s: %s: "
+		    "%s", method, qname, via, summary, a->why_bogus);
+	} else if (a->rcode != 0 && a->rcode != 3)
+		setf(&n->reason, "%s: %s looking up TXT for %s%s; the CA cannot "
+		    "read the challenge", method, result_rcode_name(a->rcode),
+		    qname, via);
+	else
+		return;
+	setf(&n->fix, "every nameserver of the zone holding %s must answer "
+	    "TXT queries for it with NOERROR or NXDOMAIN", via[0] ?
+	    a->canonname : qname);
+	n->failed = 1;
+}
+
+/* The record that authorizes the account, in zone-file syntax. */
+static void
+persist_fix(struct answer_dns01 *n, const char *qname,
+    const struct answer_persist *p)
+{
+	setf(&n->fix, "%s. TXT \"%s; accounturi=%s%s\"", qname,
+	    p->nissuers > 0 ? p->issuers[0] : "", p->account ? p->account :
+	    "<your ACME account URI>", p->wildcard ? "; policy=wildcard" : "");
+}
+
+void
+answer_persist(const struct resolve_answer *a, const char *qname,
+    const struct answer_persist *p, int timeout, struct answer_dns01 *n)
+{
+	char		 reason[4096];
+	const char	*why;
+
+	memset(n, 0, sizeof(*n));
+	if (deadline(a, qname, timeout, "dns-persist-01", n))
+		return;
+	/* Boulder: a lookup that fails fails the challenge, in its words. */
+	if (a == NULL || a->state != RESOLVE_DONE ||
+	    a->dnssec == RESOLVE_BOGUS || (a->rcode != 0 && a->rcode != 3)) {
+		answer_dns01(a, qname, "dns-persist-01", timeout, n);
+		return;
+	}
+	if (a->rcode == 3) {
+		why = "Retrieving TXT records for DNS-PERSIST-01 challenge: DNS "
+		    "problem: NXDOMAIN looking up TXT for";
+		setf(&n->reason, "dns-persist-01: %s %s - check that a DNS "
+		    "record exists for this domain", why, qname);
+		n->refused = 1;
+		persist_fix(n, qname, p);
+		return;
+	}
+	if (challenge_persist_decide(a->rdata, a->rdlen, a->nrdata,
+	    p->issuers, p->nissuers, p->account, p->wildcard, p->now, reason,
+	    sizeof(reason)) == -1) {
+		setf(&n->reason, "dns-persist-01: %s", reason);
+		n->refused = 1;
+		persist_fix(n, qname, p);
+		return;
+	}
+	if (p->account == NULL)
+		setf(&n->note, "dns-persist-01: the record at %s names the CA, "
+		    "but its accounturi was not checked: no account URI is "
+		    "configured (account_uri)", qname);
+}
 
 void
 answer_level_clear(struct answer_level *q)
@@ -308,5 +368,6 @@ answer_dns01_clear(struct answer_dns01 *n)
 {
 	free(n->reason);
 	free(n->fix);
+	free(n->note);
 	memset(n, 0, sizeof(*n));
 }

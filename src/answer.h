@@ -8,6 +8,7 @@
 #define ANSWER_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "caa.h"
 
@@ -33,14 +34,6 @@ void	 answer_caa(const struct resolve_answer *, const char *, int,
 	    struct answer_level *);
 void	 answer_level_clear(struct answer_level *);
 
-/* SPEC 5.4: the _acme-challenge TXT lookup. */
-struct answer_dns01 {
-	int	 failed;	/* the CA cannot read the challenge */
-	int	 cut;		/* failed: the deadline, not DNS */
-	char	*reason;	/* failed: why (NULL: memory ran out) */
-	char	*fix;		/* failed: the remedy */
-};
-
 /*
  * RFC 8914: the Extended DNS Error code of a validation failure, from
  * the resolver's why_bogus text as Unbound derives it; *summary gets
@@ -48,8 +41,39 @@ struct answer_dns01 {
  */
 int	 answer_ede(const char *, const char **);
 
-void	 answer_dns01(const struct resolve_answer *, const char *, int,
-	    struct answer_dns01 *);
+/*
+ * SPEC 4.2, 5.4: the lookup of a DNS-based challenge's TXT record (the
+ * _acme-challenge name of dns-01, the account's of dns-account-01), or
+ * the dns-persist-01 authorization.
+ */
+struct answer_dns01 {
+	int	 failed;	/* the lookup fails: the CA cannot read it */
+	int	 cut;		/* failed: the deadline, not DNS */
+	int	 refused;	/* dns-persist-01: no record authorizes */
+	char	*reason;	/* failed or refused: why (NULL: memory) */
+	char	*fix;		/* then: the remedy */
+	char	*note;		/* a part not checked, or NULL */
+};
+
+/*
+ * dns-01 and dns-account-01: the lookup must end in NOERROR or
+ * NXDOMAIN.  method names the challenge in the reason.
+ */
+void	 answer_dns01(const struct resolve_answer *, const char *,
+	    const char *method, int, struct answer_dns01 *);
+
+/* What the dns-persist-01 decision is made for. */
+struct answer_persist {
+	const char *const	*issuers;	/* the CA's issuer domains */
+	size_t			 nissuers;
+	const char		*account;	/* NULL: not configured */
+	int			 wildcard;
+	time_t			 now;
+};
+
+/* dns-persist-01: the standing record must authorize (Boulder's words). */
+void	 answer_persist(const struct resolve_answer *, const char *,
+	    const struct answer_persist *, int, struct answer_dns01 *);
 void	 answer_dns01_clear(struct answer_dns01 *);
 
 #endif /* ANSWER_H */

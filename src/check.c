@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "answer.h"
 #include "caa.h"
+#include "challenge.h"
 #include "check.h"
 #include "conf.h"
 #include "name.h"
@@ -70,7 +72,8 @@ struct check_name {
 	const char		 *method;	/* method used for this name */
 	struct check_query	**levels;	/* name up to TLD */
 	size_t			  nlevels;
-	struct check_query	 *acme;		/* _acme-challenge TXT, or NULL */
+	struct check_query	 *acme;		/* the challenge's TXT, or NULL */
+	enum challenge_kind	  challenge;	/* what acme is the name of */
 	enum conf_level		  acme_level;	/* severity of acme failures */
 	struct answer_dns01	  dns01;	/* what its answer means */
 	struct check_decision	  dec;
@@ -114,6 +117,7 @@ struct check {
 	const char		 *psettings[RESOLVE_NSETTINGS];
 	size_t			  nsettings;	/* the resolver's, for -v */
 	double			  elapsed;
+	time_t			  now;		/* when the run started */
 	int			  nomem_late;	/* a finding was lost */
 	/* The result tree, and the arrays it points into. */
 	struct result_run	  res;
@@ -282,7 +286,7 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	char			 full[NAME_MAX_TEXT + 4];
 	struct name		 nm;
 	size_t			 before;
-	int			 fresh[MAXLEVELS], dns01;
+	int			 fresh[MAXLEVELS];
 
 	if (k->nnames == k->cap) {
 		size_t	 ncap = k->cap ? k->cap * 2 : 16;
@@ -315,8 +319,12 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	}
 	n->cert = cert ? cert->label : NULL;
 	conf_effective(k->c, cert, &n->pol);
-	/* SPEC 3: a wildcard can only be validated with dns-01. */
-	n->method = n->nm.wildcard ? "dns-01" : n->pol.method;
+	/*
+	 * A wildcard can be validated only by a DNS-based method (Boulder
+	 * policy/pa.go): dns-01 unless one of those is configured.
+	 */
+	n->method = n->nm.wildcard && challenge_kind(n->pol.method) ==
+	    CHALLENGE_NONE ? "dns-01" : n->pol.method;
 	k->nnames++;
 	if (n->nm.kind == NAME_IP) {
 		n->verdict = VERDICT_NOT_SUBJECT;
@@ -341,14 +349,28 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 	n->nlevels = nl;
 	n->waiting = nl;
 
-	/* SPEC 5.4: _acme-challenge must resolve for dns-01. */
-	dns01 = strcmp(n->method, "dns-01") == 0;
+	/*
+	 * SPEC 4.2, 5.4: the DNS-based challenge's own TXT lookup; with
+	 * dns01 set explicitly, _acme-challenge for any method.
+	 */
+	n->challenge = challenge_kind(n->method);
 	n->acme_level = k->c->dns01;
 	if (n->acme_level == CONF_AUTO)
-		n->acme_level = dns01 ? CONF_ERROR : CONF_OFF;
-	if (n->acme_level != CONF_OFF) {
-		(void)snprintf(acme, sizeof(acme), "_acme-challenge.%s",
-		    n->nm.ascii);
+		n->acme_level = n->challenge != CHALLENGE_NONE ? CONF_ERROR :
+		    CONF_OFF;
+	if (n->challenge == CHALLENGE_NONE)
+		n->challenge = CHALLENGE_DNS01;
+	if (n->acme_level != CONF_OFF &&
+	    challenge_name(n->challenge, n->nm.ascii, n->pol.account_uri,
+	    acme, sizeof(acme)) == -1) {
+		/* dns-account-01 without an account: say it, never guess. */
+		if (asprintf(&n->dns01.note, "%s: the challenge's name depends "
+		    "on the account URI, which is not configured: its lookup "
+		    "was not checked (set account_uri)", n->method) == -1) {
+			n->dns01.note = NULL;
+			goto nomem;
+		}
+	} else if (n->acme_level != CONF_OFF) {
 		before = k->nqueries;
 		if ((n->acme = query_get(k, acme, TYPE_TXT)) == NULL ||
 		    wait_for(n->acme, k->nnames - 1) == -1)
@@ -468,10 +490,32 @@ judge(const struct check *k, struct check_name *n)
 	in.caa_cut = n->caa_cut;
 	in.dns01 = n->acme != NULL ? level_of(n->acme_level) : VERDICT_OFF;
 	in.dns01_failed = n->dns01.failed;
+	in.dns01_refused = n->dns01.refused;
 	in.dns01_cut = n->dns01.cut;
 	in.nameservers = level_of(k->c->nameservers);
 	in.ns_failed = n->ns_failed;
 	n->verdict = verdict_of(&in);
+}
+
+/* What the challenge's lookup means to the CA. */
+static void
+challenge_answer(const struct check *k, struct check_name *n)
+{
+	struct answer_persist	 p;
+
+	if (n->challenge != CHALLENGE_PERSIST) {
+		answer_dns01(n->acme->ans, n->acme->qname, n->challenge ==
+		    CHALLENGE_DNS01 ? "dns-01" : n->method, k->c->timeout,
+		    &n->dns01);
+		return;
+	}
+	p.issuers = (const char *const *)n->pol.issuers;
+	p.nissuers = n->pol.nissuers;
+	p.account = n->pol.account_uri;
+	p.wildcard = n->nm.wildcard;
+	p.now = k->now;
+	answer_persist(n->acme->ans, n->acme->qname, &p, k->c->timeout,
+	    &n->dns01);
 }
 
 static void
@@ -501,8 +545,7 @@ decide(struct check *k, struct check_name *n)
 	n->caa_cut = n->dec.verdict == CAA_FAILED && n->dec.level >= 0 &&
 	    n->levels[n->dec.level]->lv.cut;
 	if (n->acme != NULL)
-		answer_dns01(n->acme->ans, n->acme->qname, k->c->timeout,
-		    &n->dns01);
+		challenge_answer(k, n);
 	judge(k, n);
 }
 
@@ -748,37 +791,6 @@ unreachable(const struct check *k)
 	return 1;
 }
 
-/* A resolver answer as the result tree has it. */
-static void
-lookup_of(const char *qname, int qtype, const struct resolve_answer *a,
-    struct result_lookup *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->qname = qname;
-	l->qtype = qtype;
-	l->status = RESULT_FAILED;
-	if (a == NULL)
-		return;
-	l->ms = a->ms;
-	l->nrecords = a->nrdata;
-	l->why_bogus = a->why_bogus;
-	l->canonical = a->canonname;
-	switch (a->state) {
-	case RESOLVE_TIMEOUT:
-		l->status = a->sent ? RESULT_TIMEOUT : RESULT_NOT_SENT;
-		return;
-	case RESOLVE_ERROR:
-		return;
-	case RESOLVE_DONE:
-		break;
-	}
-	l->status = RESULT_ANSWERED;
-	l->rcode = a->rcode;
-	l->dnssec = a->dnssec == RESOLVE_SECURE ? RESULT_DNSSEC_SECURE :
-	    a->dnssec == RESOLVE_BOGUS ? RESULT_DNSSEC_BOGUS :
-	    RESULT_DNSSEC_INSECURE;
-}
-
 /* The CA's lookups, then the nameserver check's, as the tree has them. */
 static int
 result_lookups(struct check *k)
@@ -796,7 +808,7 @@ result_lookups(struct check *k)
 	for (q = k->first; q != NULL; q = q->order) {
 		struct result_query *r = &k->rqueries[q->seq];
 
-		lookup_of(q->qname, q->qtype, q->ans, &r->lookup);
+		result_lookup_of(q->qname, q->qtype, q->ans, &r->lookup);
 		r->state = q->lv.state;
 		r->records = q->lv.recs;
 		r->nrecords = q->lv.nrecs;
@@ -810,7 +822,7 @@ result_lookups(struct check *k)
 		return -1;
 	for (it = NULL, i = 0; i < n && servers_lookup(k->srv, &it, &qname,
 	    &qtype, &a); i++)
-		lookup_of(qname, qtype, a, &k->rlookups[i]);
+		result_lookup_of(qname, qtype, a, &k->rlookups[i]);
 	k->res.lookups = k->rlookups;
 	k->res.nlookups = n;
 	return 0;
@@ -848,11 +860,22 @@ result_name(struct check *k, const struct check_name *n,
 	r->nlevels = n->nlevels;
 	if (n->acme != NULL) {
 		d->query = &k->rqueries[n->acme->seq];
-		d->level = level_of(n->acme_level);
 		d->failed = n->dns01.failed;
 		d->reason = n->dns01.failed ? (n->dns01.reason ?
 		    n->dns01.reason : "out of memory") : NULL;
 		d->fix = n->dns01.failed ? n->dns01.fix : NULL;
+		d->refused = n->dns01.refused;
+		if (n->dns01.refused) {
+			d->reason = n->dns01.reason ? n->dns01.reason :
+			    "out of memory";
+			d->fix = n->dns01.fix;
+		}
+	}
+	if (n->acme != NULL || n->dns01.note != NULL) {
+		d->method = n->challenge == CHALLENGE_DNS01 ? "dns-01" :
+		    n->method;
+		d->level = level_of(n->acme_level);
+		d->note = n->dns01.note;
 		r->dns01 = d;
 	}
 	r->ns_failed = n->ns_failed;
@@ -941,6 +964,7 @@ check_run(struct check *k, char *err, size_t errlen)
 	double	 deadline = start + k->c->timeout * 1000.0;
 	size_t	 i;
 
+	k->now = time(NULL);
 	if (k->nqueries > 0 && run_lookups(k, deadline, err, errlen) == -1)
 		return NULL;
 	decide_rest(k);

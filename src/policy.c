@@ -78,11 +78,13 @@ policy_set_issuers(struct policy *p, const char *const *issuers,
 const char *
 policy_check_method(const char *m)
 {
+	/* Boulder core/objects.go: the challenge types it knows. */
 	if (strcmp(m, "http-01") == 0 || strcmp(m, "dns-01") == 0 ||
-	    strcmp(m, "tls-alpn-01") == 0)
+	    strcmp(m, "tls-alpn-01") == 0 || strcmp(m, "dns-account-01") == 0 ||
+	    strcmp(m, "dns-persist-01") == 0)
 		return NULL;
-	return "unknown validation method (expected http-01, dns-01 or "
-	    "tls-alpn-01)";
+	return "unknown validation method (expected http-01, dns-01, "
+	    "tls-alpn-01, dns-account-01 or dns-persist-01)";
 }
 
 /*

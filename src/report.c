@@ -97,13 +97,15 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 		if (n->fix != NULL)
 			report_msg(f, "  fix: %s", n->fix);
 	}
-	if (n->dns01 != NULL && n->dns01->failed &&
+	if (n->dns01 != NULL && (n->dns01->failed || n->dns01->refused) &&
 	    n->dns01->level != VERDICT_OFF) {
 		report_msg(f, "%s: %s%s", label, n->dns01->level ==
 		    VERDICT_WARN ? "warning: " : "", n->dns01->reason);
 		if (n->dns01->fix != NULL)
 			report_msg(f, "  fix: %s", n->dns01->fix);
 	}
+	if (n->dns01 != NULL && n->dns01->note != NULL)
+		report_msg(f, "%s: warning: %s", label, n->dns01->note);
 	if (n->ns_failed && run->nameservers == VERDICT_ERROR)
 		report_msg(f, "%s: a nameserver of %s is at fault (below): the "
 		    "CA can fail or decide differently depending on the "
@@ -472,12 +474,20 @@ jdns01(FILE *f, const struct result_dns01 *d)
 		fputs("null", f);
 		return;
 	}
-	jlookup(f, &d->query->lookup);
-	fprintf(f, ",\"severity\":\"%s\",\"ok\":%s,\"reason\":",
-	    verdict_level_name(d->level), d->failed ? "false" : "true");
+	if (d->query != NULL)
+		jlookup(f, &d->query->lookup);
+	else
+		fputs("{\"name\":null,\"status\":\"not-asked\"", f);
+	fputs(",\"method\":", f);
+	js(f, d->method);
+	fprintf(f, ",\"severity\":\"%s\",\"ok\":%s,\"refused\":%s,"
+	    "\"reason\":", verdict_level_name(d->level), d->failed ||
+	    d->refused ? "false" : "true", d->refused ? "true" : "false");
 	js(f, d->reason);
 	fputs(",\"fix\":", f);
 	js(f, d->fix);
+	fputs(",\"note\":", f);
+	js(f, d->note);
 	fputc('}', f);
 }
 

@@ -1,6 +1,9 @@
 /*
  * result: the names renderers give the tree's values.
  */
+#include <string.h>
+
+#include "resolve.h"
 #include "result.h"
 
 const char *
@@ -87,4 +90,34 @@ result_seen_name(const struct zone_seen *q)
 	default:
 		return "error";
 	}
+}
+
+void
+result_lookup_of(const char *qname, int qtype, const struct resolve_answer *a,
+    struct result_lookup *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->qname = qname;
+	l->qtype = qtype;
+	l->status = RESULT_FAILED;
+	if (a == NULL)
+		return;
+	l->ms = a->ms;
+	l->nrecords = a->nrdata;
+	l->why_bogus = a->why_bogus;
+	l->canonical = a->canonname;
+	switch (a->state) {
+	case RESOLVE_TIMEOUT:
+		l->status = a->sent ? RESULT_TIMEOUT : RESULT_NOT_SENT;
+		return;
+	case RESOLVE_ERROR:
+		return;
+	case RESOLVE_DONE:
+		break;
+	}
+	l->status = RESULT_ANSWERED;
+	l->rcode = a->rcode;
+	l->dnssec = a->dnssec == RESOLVE_SECURE ? RESULT_DNSSEC_SECURE :
+	    a->dnssec == RESOLVE_BOGUS ? RESULT_DNSSEC_BOGUS :
+	    RESULT_DNSSEC_INSECURE;
 }

@@ -56,13 +56,19 @@ struct result_query {
 	size_t			  nrecords;
 };
 
-/* SPEC 5.4: the _acme-challenge lookup of a name. */
+/*
+ * SPEC 4.2, 5.4: the lookup of a name's DNS-based challenge (dns-01,
+ * dns-account-01) or its dns-persist-01 authorization.
+ */
 struct result_dns01 {
-	const struct result_query *query;
+	const char		 *method;	/* the challenge checked */
+	const struct result_query *query;	/* NULL: not looked up */
 	enum verdict_level	  level;	/* how much it counts */
-	int			  failed;
-	const char		 *reason;	/* failed: why */
-	const char		 *fix;		/* failed: the remedy */
+	int			  failed;	/* the lookup fails */
+	int			  refused;	/* no record authorizes */
+	const char		 *reason;	/* failed or refused: why */
+	const char		 *fix;		/* then: the remedy */
+	const char		 *note;		/* a part not checked */
 };
 
 /* One name of one certificate, and everything decided about it. */
@@ -121,6 +127,15 @@ struct result_run {
 	int				  unreachable;	/* no answer at all */
 	int				  exit;		/* SPEC 5.6 */
 };
+
+struct resolve_answer;
+
+/*
+ * A resolver answer (NULL: memory ran out) as the tree has it, for the
+ * lookup (qname, qtype).  The strings stay the answer's own.
+ */
+void		 result_lookup_of(const char *, int,
+		    const struct resolve_answer *, struct result_lookup *);
 
 /* "NOERROR", "SERVFAIL", ...; "RCODE?" for others. */
 const char	*result_rcode_name(int);

@@ -33,6 +33,10 @@ verdict_of(const struct verdict_in *in)
 		else if (v == VERDICT_OK)
 			v = VERDICT_NOT_CHECKED;
 	}
+	/* SPEC 4.2: no dns-persist-01 record authorizes: a refusal. */
+	if (in->dns01 == VERDICT_ERROR && in->dns01_refused &&
+	    v == VERDICT_OK)
+		v = VERDICT_REFUSED;
 	/* SPEC 5.3: a server at fault, at error level. */
 	if (in->ns_failed && in->nameservers == VERDICT_ERROR)
 		v = VERDICT_DNS_FAILURE;

@@ -40,6 +40,8 @@ struct verdict_in {
 	int			 dns01_cut;	/* failed: the deadline */
 	enum verdict_level	 nameservers;	/* SPEC 5.3 check */
 	int			 ns_failed;	/* a server at fault (error) */
+	int			 dns01_refused;	/* dns-persist-01: no record
+						   authorizes */
 };
 
 /* The name's verdict. */

@@ -70,7 +70,7 @@ run bad-option 3 "$BIN" --frobnicate example.com &&
 run bad-ca 3 "$BIN" --ca letsencrytp 192.0.2.1 &&
     has err "caa-preflight: --ca letsencrytp: unknown CA (known: letsencrypt, zerossl, buypass, google, sslcom, sectigo; or use --issuer)" && ok
 run bad-method 3 "$BIN" --method http 192.0.2.1 &&
-    has err "caa-preflight: --method http: unknown validation method (expected http-01, dns-01 or tls-alpn-01)" && ok
+    has err "caa-preflight: --method http: unknown validation method (expected http-01, dns-01, tls-alpn-01, dns-account-01 or dns-persist-01)" && ok
 run bad-timeout 3 "$BIN" --timeout 0 192.0.2.1 &&
     has err "caa-preflight: --timeout 0: must be a whole number of seconds from 1 to 3600" && ok
 run bad-format 3 "$BIN" --format xml 192.0.2.1 &&

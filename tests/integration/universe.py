@@ -26,6 +26,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TLD = "caatest"
 LE = '"letsencrypt.org"'
+ACCT = "https://acme-v02.api.letsencrypt.org/acme/acct/123456"
 
 # Server addresses.  Each NSD instance serves all its zones on all its
 # addresses, so zones that must differ per server get their own instance.
@@ -198,6 +199,27 @@ ZONES = [
     ]),
     Zone("_acme-challenge.acme-sf", resp("ns-acme-sf", 4, "*:servfail"),
          "no", [], parent="acme-sf." + TLD),
+    # SPEC 4.2: validationmethods with the newer methods, and the
+    # standing dns-persist-01 records (ACCT is the account checked).
+    Zone("vm", "nsd", "yes", [
+        '@ CAA 0 issue "letsencrypt.org; validationmethods=dns-account-01"',
+    ]),
+    Zone("persist", "nsd", "yes", [
+        '@ CAA 0 issue ' + LE,
+        '_validation-persist.good TXT "letsencrypt.org; accounturi=%s; '
+        'policy=wildcard"' % ACCT,
+        '_validation-persist.plain TXT "letsencrypt.org;accounturi=%s"'
+        % ACCT,
+        '_validation-persist.plain TXT "sectigo.com; accounturi=%s"' % ACCT,
+        '_validation-persist.other TXT "letsencrypt.org; accounturi='
+        'https://acme-v02.api.letsencrypt.org/acme/acct/999"',
+        '_validation-persist.old TXT "Letsencrypt.ORG.; accounturi=%s; '
+        'persistUntil=1700000000"' % ACCT,
+        '_validation-persist.empty A 192.0.2.1',
+        '_validation-persist.semi TXT "letsencrypt.org; accounturi=%s;"'
+        % ACCT,
+        '_validation-persist.ca TXT "sectigo.com; accounturi=%s"' % ACCT,
+    ]),
     Zone("acme-cname", "nsd", "yes", [
         '@ CAA 0 issue ' + LE,
         '_acme-challenge CNAME _acme-challenge.validation.%s.' % TLD,
@@ -646,6 +668,31 @@ def servfail(name, level):
             "firewall that rejects unknown types" % level]
 
 
+PERSIST = ["--method", "dns-persist-01", "--account-uri", ACCT]
+
+
+def persist_refused(sub, reason, wild=False):
+    """A dns-persist-01 refusal: Boulder's words, the record to publish."""
+    name = "%s.persist.caatest" % sub
+    lines = [] if reason is None else [
+        P + "%s%s: dns-persist-01: %s" % ("*." if wild else "", name, reason)]
+    return lines + [
+        FIX + '_validation-persist.%s. TXT "letsencrypt.org; accounturi=%s%s"'
+        % (name, ACCT, "; policy=wildcard" if wild else ""),
+        summary(1, refused=1)]
+
+
+def j_method(method, challenge):
+    def check(doc):
+        n = doc["names"][0]
+        assert n["method"] == method, n["method"]
+        assert n["dns01"]["method"] == method, n["dns01"]
+        assert n["dns01"]["name"] == challenge, n["dns01"]
+        assert n["dns01"]["ok"] is True, n["dns01"]
+        assert doc["exit"] == 0, doc["exit"]
+    return check
+
+
 class S:
     """A scenario: names, options, exit status, exact report lines."""
 
@@ -1041,6 +1088,78 @@ SCENARIOS = [
         FIX + "every nameserver of the zone holding "
         "_acme-challenge.acme-sf.caatest must answer TXT queries for it "
         "with NOERROR or NXDOMAIN", summary(1, fail=1)], check=j_acme_sf),
+    # SPEC 4.2: the newer methods.
+    S("validationmethods=dns-account-01, checked as dns-account-01",
+      ["vm.caatest"], 0, [summary(1, ok=1)],
+      args=["--method", "dns-account-01", "--account-uri", ACCT],
+      check=j_method("dns-account-01", "_bnxkrtp5hx67nw4s._acme-challenge."
+                     "vm.caatest")),
+    S("validationmethods=dns-account-01, checked as http-01",
+      ["vm.caatest"], 1, [
+          P + 'vm.caatest: CAA issue at vm.caatest allows "letsencrypt.org" '
+          'only with validationmethods=dns-account-01, not http-01',
+          FIX + 'validate with one of dns-account-01, or vm.caatest. CAA 0 '
+          'issue "letsencrypt.org; validationmethods=http-01"',
+          summary(1, refused=1)],
+      args=["--method", "http-01"]),
+    S("dns-account-01 without an account URI: not checked, said",
+      ["vm.caatest"], 0, [
+          P + "vm.caatest: warning: dns-account-01: the challenge's name "
+          "depends on the account URI, which is not configured: its lookup "
+          "was not checked (set account_uri)", summary(1, ok=1)],
+      args=["--method", "dns-account-01"]),
+    S("dns-account-01: the account's challenge name SERVFAILs",
+      ["*.acme-sf.caatest"], 2, [
+          P + "*.acme-sf.caatest: dns-account-01: SERVFAIL looking up TXT "
+          "for _bnxkrtp5hx67nw4s._acme-challenge.acme-sf.caatest; the CA "
+          "cannot read the challenge",
+          FIX + "every nameserver of the zone holding _bnxkrtp5hx67nw4s."
+          "_acme-challenge.acme-sf.caatest must answer TXT queries for it "
+          "with NOERROR or NXDOMAIN", summary(1, fail=1)],
+      args=["--method", "dns-account-01", "--account-uri", ACCT]),
+    S("dns-persist-01: a good record", ["plain.persist.caatest"], 0,
+      [summary(1, ok=1)], args=PERSIST,
+      check=j_method("dns-persist-01",
+                     "_validation-persist.plain.persist.caatest")),
+    S("dns-persist-01: a good wildcard record", ["*.good.persist.caatest"],
+      0, [summary(1, ok=1)], args=PERSIST),
+    S("dns-persist-01: no record", ["none.persist.caatest"], 1,
+      persist_refused("none", "Retrieving TXT records for DNS-PERSIST-01 "
+                      "challenge: DNS problem: NXDOMAIN looking up TXT for "
+                      "_validation-persist.none.persist.caatest - check "
+                      "that a DNS record exists for this domain"),
+      args=PERSIST),
+    S("dns-persist-01: the name holds no TXT", ["empty.persist.caatest"], 1,
+      persist_refused("empty", "No TXT record found for DNS-PERSIST-01 "
+                      "challenge"), args=PERSIST),
+    S("dns-persist-01: a record for another account",
+      ["other.persist.caatest"], 1,
+      persist_refused("other", 'Checking DNS-PERSIST-01 challenge TXT '
+                      'record with issuer-domain-name "letsencrypt.org": '
+                      'accounturi mismatch: expected "%s", got "https://'
+                      'acme-v02.api.letsencrypt.org/acme/acct/999"' % ACCT),
+      args=PERSIST),
+    S("dns-persist-01: a wildcard without policy=wildcard",
+      ["*.plain.persist.caatest"], 1,
+      persist_refused("plain", 'Checking DNS-PERSIST-01 challenge TXT '
+                      'record with issuer-domain-name "letsencrypt.org": '
+                      'policy mismatch: expected "wildcard", got ""',
+                      wild=True), args=PERSIST),
+    S("dns-persist-01: persistUntil in the past", ["old.persist.caatest"], 1,
+      ["re:" + re.escape(P + "old.persist.caatest: dns-persist-01: Checking "
+                         "DNS-PERSIST-01 challenge TXT record with "
+                         'issuer-domain-name "letsencrypt.org": validation '
+                         "time ") + r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" +
+       re.escape(" is after persistUntil 2023-11-14T22:13:20Z")] +
+      persist_refused("old", None), args=PERSIST),
+    S("dns-persist-01: a trailing semicolon", ["semi.persist.caatest"], 1,
+      persist_refused("semi", 'Parsing DNS-PERSIST-01 challenge TXT record '
+                      'with issuer-domain-name "letsencrypt.org": empty '
+                      'parameter or trailing semicolon provided'),
+      args=PERSIST),
+    S("dns-persist-01: only another CA's record", ["ca.persist.caatest"], 1,
+      persist_refused("ca", "No valid TXT record found for DNS-PERSIST-01 "
+                      "challenge"), args=PERSIST),
     S("delegated _acme-challenge CNAME", ["*.acme-cname.caatest"], 0,
       [summary(1, ok=1)], check=j_acme_cname),
     S("-v traces every query", ["ok.caatest"], 0, conf="offconf", lines=[

@@ -92,9 +92,9 @@ static const struct ccase ccases[] = {
 	    "raise timeout" },
 	{ ERROR, CAA_LEVEL_FAILED, 0, "DNS problem: resolver error looking up "
 	    "CAA for x.example: boom", NULL },
-	{ BOGUS, CAA_LEVEL_FAILED, 0, "DNS problem: DNSSEC validation failed "
-	    "looking up CAA for x.example: signature expired",
-	    "re-sign the zone holding x.example" },
+	{ BOGUS, CAA_LEVEL_FAILED, 0, "DNS problem: looking up CAA for "
+	    "x.example: DNSSEC: Signature Expired: signature expired",
+	    "re-sign the zone holding x.example: its signatures have expired" },
 	{ NXDOMAIN, CAA_LEVEL_NXDOMAIN, 0, NULL, NULL },
 	{ SERVFAIL, CAA_LEVEL_FAILED, 0, "DNS problem: SERVFAIL looking up CAA "
 	    "for x.example - the domain's nameservers may be malfunctioning",
@@ -156,8 +156,8 @@ static const struct dcase dcases[] = {
 	    "for " Q " (alias of x.acme.example.); the CA cannot read the "
 	    "challenge", "every nameserver of the zone holding "
 	    "x.acme.example. must answer" },
-	{ BOGUS, NULL, 1, 0, "dns-01: DNSSEC validation failed looking up TXT "
-	    "for " Q ": signature expired", "every nameserver" },
+	{ BOGUS, NULL, 1, 0, "dns-01: DNS problem: looking up TXT for " Q ": "
+	    "DNSSEC: Signature Expired: signature expired", "every nameserver" },
 	{ TIMEOUT_LATE, NULL, 1, 0, "dns-01: query timed out looking up TXT "
 	    "for " Q " (no answer within the 15 s deadline); the CA cannot "
 	    "read the challenge", "every nameserver" },
@@ -172,7 +172,7 @@ START_TEST(test_dns01)
 	const struct dcase	*c = &dcases[_i];
 	struct answer_dns01	 d;
 
-	answer_dns01(make(c->kind, c->canon), Q, 15, &d);
+	answer_dns01(make(c->kind, c->canon), Q, "dns-01", 15, &d);
 	ck_assert_int_eq(d.failed, c->failed);
 	ck_assert_int_eq(d.cut, c->cut);
 	if (c->reason == NULL) {
@@ -182,6 +182,105 @@ START_TEST(test_dns01)
 	ck_assert_str_eq(d.reason, c->reason);
 	ck_assert_msg(strncmp(d.fix, c->fix, strlen(c->fix)) == 0,
 	    "fix \"%s\"", d.fix);
+	answer_dns01_clear(&d);
+}
+END_TEST
+
+/* RFC 8914 codes from Unbound's own reasons, in Boulder's words. */
+struct ecase {
+	const char	*why;
+	int		 code;
+	const char	*summary;
+};
+
+static const struct ecase ecases[] = {
+	{ "validation failure <a.example. CAA IN>: signature expired from "
+	    "192.0.2.1 for key a.example. while building chain of trust", 7,
+	    "DNSSEC: Signature Expired" },
+	{ "signature before inception date", 8,
+	    "DNSSEC: Signature Not Yet Valid" },
+	{ "validation failure <a.example. CAA IN>: No DNSKEY record from "
+	    "192.0.2.1 for key a.example. while building chain of trust", 9,
+	    "DNSSEC: DNSKEY Missing" },
+	{ "no keys have a DS with algorithm ECDSAP256SHA256 from 192.0.2.1", 9,
+	    "DNSSEC: DNSKEY Missing" },
+	{ "validation failure <a.example. CAA IN>: no signatures from "
+	    "192.0.2.1", 10, "DNSSEC: RRSIGs Missing" },
+	{ "signature crypto failed", 6, "DNSSEC: Bogus" },
+	{ NULL, 6, "DNSSEC: Bogus" },
+};
+
+START_TEST(test_ede)
+{
+	const char	*summary = NULL;
+
+	ck_assert_int_eq(answer_ede(ecases[_i].why, &summary),
+	    ecases[_i].code);
+	ck_assert_str_eq(summary, ecases[_i].summary);
+}
+END_TEST
+
+#define ACCT	"https://a.example/acct/1"
+#define PQ	"_validation-persist.x.example"
+
+/* dns-persist-01 over a hand-built answer. */
+START_TEST(test_persist)
+{
+	static const char	*issuers[] = { "letsencrypt.org" };
+	static uint8_t		 rec[] = "\043letsencrypt.org; accounturi="
+	    "https://a.example/acct/1";
+	uint8_t			*rd[1] = { rec };
+	size_t			 len[1] = { sizeof(rec) - 1 };
+	struct answer_persist	 p = { issuers, 1, ACCT, 0, 1765000000 };
+	struct resolve_answer	*a;
+	struct answer_dns01	 d;
+
+	rec[0] = (uint8_t)(sizeof(rec) - 2);
+	/* NXDOMAIN: Boulder's DNS error, a refusal, the record to publish. */
+	answer_persist(make(NXDOMAIN, NULL), PQ, &p, 15, &d);
+	ck_assert_int_eq(d.refused, 1);
+	ck_assert_int_eq(d.failed, 0);
+	ck_assert_str_eq(d.reason, "dns-persist-01: Retrieving TXT records for "
+	    "DNS-PERSIST-01 challenge: DNS problem: NXDOMAIN looking up TXT "
+	    "for " PQ " - check that a DNS record exists for this domain");
+	ck_assert_str_eq(d.fix, PQ ". TXT \"letsencrypt.org; accounturi="
+	    ACCT "\"");
+	answer_dns01_clear(&d);
+	/* SERVFAIL: not a refusal but a failure of the lookup. */
+	answer_persist(make(SERVFAIL, NULL), PQ, &p, 15, &d);
+	ck_assert_int_eq(d.refused, 0);
+	ck_assert_int_eq(d.failed, 1);
+	ck_assert_str_eq(d.reason, "dns-persist-01: SERVFAIL looking up TXT "
+	    "for " PQ "; the CA cannot read the challenge");
+	answer_dns01_clear(&d);
+	/* A good record, then the same for a wildcard without its policy. */
+	a = make(EMPTY, NULL);
+	a->rdata = rd;
+	a->rdlen = len;
+	a->nrdata = 1;
+	answer_persist(a, PQ, &p, 15, &d);
+	ck_assert_int_eq(d.refused, 0);
+	ck_assert_int_eq(d.failed, 0);
+	ck_assert_ptr_null(d.reason);
+	ck_assert_ptr_null(d.note);
+	answer_dns01_clear(&d);
+	p.wildcard = 1;
+	answer_persist(a, PQ, &p, 15, &d);
+	ck_assert_int_eq(d.refused, 1);
+	ck_assert_str_eq(d.reason, "dns-persist-01: Checking DNS-PERSIST-01 "
+	    "challenge TXT record with issuer-domain-name \"letsencrypt.org\": "
+	    "policy mismatch: expected \"wildcard\", got \"\"");
+	ck_assert_str_eq(d.fix, PQ ". TXT \"letsencrypt.org; accounturi="
+	    ACCT "; policy=wildcard\"");
+	answer_dns01_clear(&d);
+	/* No account URI: authorized as far as known, and said so. */
+	p.wildcard = 0;
+	p.account = NULL;
+	answer_persist(a, PQ, &p, 15, &d);
+	ck_assert_int_eq(d.refused, 0);
+	ck_assert_str_eq(d.note, "dns-persist-01: the record at " PQ " names "
+	    "the CA, but its accounturi was not checked: no account URI is "
+	    "configured (account_uri)");
 	answer_dns01_clear(&d);
 }
 END_TEST
@@ -198,6 +297,9 @@ main(void)
 	    sizeof(ccases) / sizeof(ccases[0]));
 	tcase_add_loop_test(tc, test_dns01, 0,
 	    sizeof(dcases) / sizeof(dcases[0]));
+	tcase_add_loop_test(tc, test_ede, 0,
+	    sizeof(ecases) / sizeof(ecases[0]));
+	tcase_add_test(tc, test_persist);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

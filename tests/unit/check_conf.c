@@ -41,7 +41,7 @@ static const struct ccase ccases[] = {
 	    "CAA accounturi cannot hold" } },
 	{ "bad method", "method: http01\n",
 	    { "1:9: method \"http01\": unknown validation method (expected "
-	    "http-01, dns-01 or tls-alpn-01)" } },
+	    "http-01, dns-01, tls-alpn-01, dns-account-01 or dns-persist-01)" } },
 	{ "bad timeout", "timeout: 0\n",
 	    { "1:10: timeout must be a whole number of seconds from 1 to 3600, "
 	    "not \"0\"" } },
@@ -64,7 +64,7 @@ static const struct ccase ccases[] = {
 	    "google, sslcom, sectigo; or give issuer: with the CA's issuer "
 	    "domain)",
 	      "2:9: method \"dns01\": unknown validation method (expected "
-	    "http-01, dns-01 or tls-alpn-01)",
+	    "http-01, dns-01, tls-alpn-01, dns-account-01 or dns-persist-01)",
 	      "6:5: unknown key \"colour\" in certificates[0] (known: name, "
 	    "domains, ca, issuer, account_uri, method)" } },
 	{ "certificate without domains", "certificates:\n  - name: a\n",

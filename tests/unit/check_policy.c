@@ -20,8 +20,10 @@ static const struct vcase vcases[] = {
 	{ METHOD, "http-01", NULL },
 	{ METHOD, "dns-01", NULL },
 	{ METHOD, "tls-alpn-01", NULL },
+	{ METHOD, "dns-account-01", NULL },
+	{ METHOD, "dns-persist-01", NULL },
 	{ METHOD, "HTTP-01", "unknown validation method (expected http-01, "
-	    "dns-01 or tls-alpn-01)" },
+	    "dns-01, tls-alpn-01, dns-account-01 or dns-persist-01)" },
 	{ URI, "https://acme-v02.api.letsencrypt.org/acme/acct/123456",
 	    NULL },
 	{ URI, "ftp://x", "account URI must start with https://" },

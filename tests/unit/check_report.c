@@ -26,8 +26,8 @@ static const struct result_query *lv_www[] = { &q_www, &q_ex };
 static const struct result_query *lv_ok[] = { &q_ex };
 static const char *issuers[] = { "letsencrypt.org" };
 static const char *warns[] = { "a \"quoted\"\nnote" };
-static struct result_dns01	 dns01 = { &q_txt, VERDICT_WARN, 1,
-    "dns-01: SERVFAIL looking up TXT", "fix the TXT" };
+static struct result_dns01	 dns01 = { "dns-01", &q_txt, VERDICT_WARN, 1,
+    0, "dns-01: SERVFAIL looking up TXT", "fix the TXT", NULL };
 
 static struct result_name	 names[3];
 static struct zone_finding	 finding = { 1, (char *)"ns2.example",
@@ -298,7 +298,8 @@ START_TEST(test_json)
 	    "\\u000anote\"]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"dns01\":{\"name\":"
 	    "\"_acme-challenge.ok.example\",\"status\":\"SERVFAIL\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"severity\":\"warn\",\"ok\":false"));
+	ck_assert_ptr_nonnull(strstr(out, "\"method\":\"dns-01\",\"severity\":"
+	    "\"warn\",\"ok\":false,\"refused\":false,"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"name\":\"192.0.2.1\",\"input\":"
 	    "\"192.0.2.1\",\"certificate\":null,\"wildcard\":false,\"verdict\":"
 	    "\"not-subject\",\"nameservers_failed\":false,"

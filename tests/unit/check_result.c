@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "resolve.h"
 #include "result.h"
 
 struct lcase {
@@ -76,6 +77,41 @@ START_TEST(test_types)
 }
 END_TEST
 
+/* A resolver answer, as the tree has it. */
+START_TEST(test_lookup_of)
+{
+	struct resolve_answer	 a;
+	struct result_lookup	 l;
+
+	result_lookup_of("x.example", 257, NULL, &l);
+	ck_assert_int_eq(l.status, RESULT_FAILED);
+	ck_assert_str_eq(l.qname, "x.example");
+	memset(&a, 0, sizeof(a));
+	a.state = RESOLVE_TIMEOUT;
+	result_lookup_of("x.example", 257, &a, &l);
+	ck_assert_int_eq(l.status, RESULT_NOT_SENT);
+	a.sent = 1;
+	a.ms = 2.5;
+	result_lookup_of("x.example", 257, &a, &l);
+	ck_assert_int_eq(l.status, RESULT_TIMEOUT);
+	ck_assert(l.ms == 2.5);
+	a.state = RESOLVE_DONE;
+	a.rcode = 2;
+	a.dnssec = RESOLVE_BOGUS;
+	a.why_bogus = (char *)"signature expired";
+	a.nrdata = 3;
+	result_lookup_of("x.example", 257, &a, &l);
+	ck_assert_int_eq(l.status, RESULT_ANSWERED);
+	ck_assert_int_eq(l.rcode, 2);
+	ck_assert_int_eq(l.dnssec, RESULT_DNSSEC_BOGUS);
+	ck_assert_str_eq(l.why_bogus, "signature expired");
+	ck_assert_uint_eq(l.nrecords, 3);
+	a.dnssec = RESOLVE_SECURE;
+	result_lookup_of("x.example", 257, &a, &l);
+	ck_assert_int_eq(l.dnssec, RESULT_DNSSEC_SECURE);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -89,6 +125,7 @@ main(void)
 	tcase_add_loop_test(tc, test_seen, 0,
 	    sizeof(scases) / sizeof(scases[0]));
 	tcase_add_test(tc, test_types);
+	tcase_add_test(tc, test_lookup_of);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

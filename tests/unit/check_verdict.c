@@ -19,7 +19,8 @@ struct vcase {
 };
 
 static const struct vcase vcases[] = {
-	/* ip, caa, caa_cut, dns01, failed, cut, nameservers, ns_failed */
+	/* ip, caa, caa_cut, dns01, failed, cut, nameservers, ns_failed,
+	 * refused */
 	{ { 1, CAA_FAILED, 0, E, 1, 0, E, 1 }, VERDICT_NOT_SUBJECT, 0 },
 	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 0 }, VERDICT_OK, 0 },
 	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 0 }, VERDICT_REFUSED, 1 },
@@ -38,6 +39,10 @@ static const struct vcase vcases[] = {
 	{ { 0, CAA_ALLOWED, 0, O, 0, 0, W, 1 }, VERDICT_OK, 0 },
 	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
 	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
+	/* No dns-persist-01 record authorizes: refused, as by CAA. */
+	{ { 0, CAA_ALLOWED, 0, E, 0, 0, E, 0, 1 }, VERDICT_REFUSED, 1 },
+	{ { 0, CAA_ALLOWED, 0, W, 0, 0, E, 0, 1 }, VERDICT_OK, 0 },
+	{ { 0, CAA_FAILED, 0, E, 0, 0, E, 0, 1 }, VERDICT_DNS_FAILURE, 2 },
 };
 
 START_TEST(test_verdict)
