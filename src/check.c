@@ -118,6 +118,7 @@ struct check {
 	size_t			  nsettings;	/* the resolver's, for -v */
 	double			  elapsed;
 	time_t			  now;		/* when the run started */
+	int			  unreachable;	/* no lookup got an answer */
 	int			  nomem_late;	/* a finding was lost */
 	/* The result tree, and the arrays it points into. */
 	struct result_run	  res;
@@ -493,6 +494,7 @@ judge(const struct check *k, struct check_name *n)
 	in.dns01_refused = n->dns01.refused;
 	in.dns01_cut = n->dns01.cut;
 	in.nameservers = level_of(k->c->nameservers);
+	in.unreachable = k->unreachable;
 	in.ns_failed = n->ns_failed;
 	n->verdict = verdict_of(&in);
 }
@@ -929,7 +931,7 @@ build_result(struct check *k)
 	res->not_sent = k->r ? resolve_unsent(k->r) : 0;
 	res->direct = k->pr ? probe_sent(k->pr) : 0;
 	res->elapsed_ms = k->elapsed;
-	res->unreachable = unreachable(k);
+	res->unreachable = k->unreachable;
 	res->exit = verdict_run_exit((int)highest, res->unreachable);
 	return 0;
 }
@@ -978,6 +980,10 @@ check_run(struct check *k, char *err, size_t errlen)
 			if (k->names[i].nm.kind == NAME_DNS)
 				mark_name(k, &k->names[i]);
 	}
+	if ((k->unreachable = unreachable(k)))
+		for (i = 0; i < k->nnames; i++)
+			if (k->names[i].nm.kind == NAME_DNS)
+				judge(k, &k->names[i]);
 	k->elapsed = resolve_now_ms() - start;
 	if (build_result(k) == -1) {
 		(void)snprintf(err, errlen, "out of memory");

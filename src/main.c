@@ -546,10 +546,6 @@ report(const struct cli *cl, const struct result_run *run)
 	if (cl->ro.format == REPORT_JSON)
 		report_json(stdout, run);
 	report_text(stderr, run, &cl->ro);
-	if (run->unreachable && !cl->ro.quiet)
-		report_msg(stderr, "no lookup got any answer from DNS: check the "
-		    "network and the resolver settings (forward, root_hints, "
-		    "trust_anchor)");
 }
 
 int

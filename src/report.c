@@ -153,6 +153,17 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 	size_t				 i;
 	char				 label[2048];
 
+	/*
+	 * SPEC 5.5: no lookup got any answer: one message about the
+	 * network, never hidden, and no line that blames the domains.
+	 */
+	if (run->unreachable) {
+		report_msg(f, "no lookup got any answer from DNS: check the "
+		    "network and the resolver settings (forward, root_hints, "
+		    "trust_anchor): %zu name%s not checked", run->nnames,
+		    run->nnames == 1 ? "" : "s");
+		return;
+	}
 	if (o->quiet)
 		return;
 	for (i = 0; i < run->nnames; i++) {

@@ -11,6 +11,12 @@ verdict_of(const struct verdict_in *in)
 
 	if (in->ip)
 		return VERDICT_NOT_SUBJECT;
+	/*
+	 * SPEC 5.5: no network, or no working resolver: nothing was learnt
+	 * about the names, so nothing is said against them either.
+	 */
+	if (in->unreachable)
+		return VERDICT_NOT_CHECKED;
 	switch (in->caa) {
 	case CAA_ALLOWED:
 		v = VERDICT_OK;

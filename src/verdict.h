@@ -42,6 +42,8 @@ struct verdict_in {
 	int			 ns_failed;	/* a server at fault (error) */
 	int			 dns01_refused;	/* dns-persist-01: no record
 						   authorizes */
+	int			 unreachable;	/* not one lookup of the run
+						   got a DNS answer */
 };
 
 /* The name's verdict. */

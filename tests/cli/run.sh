@@ -102,9 +102,16 @@ run idn-invalid 3 "$BIN" "$(printf 'a\377.example')" &&
     has err "$(printf 'caa-preflight: a\377.example: invalid name: cannot convert to an A-label (IDNA2008): string encoding error')" && ok
 
 # --- no network at all: exit 3, not a verdict ---
+# One message about the network, never hidden, and nothing that blames
+# the domain (SPEC 5.5).
 run no-network 3 unshare -n "$BIN" example.com &&
-    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor)" && ok
-run no-network-quiet 3 unshare -n "$BIN" -q example.com && [ ! -s "$T/err" ] && ok
+    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor): 1 name not checked" &&
+    [ "$(wc -l < "$T/err")" -eq 1 ] && ok
+run no-network-quiet 3 unshare -n "$BIN" -q example.com a.example.org &&
+    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor): 2 names not checked" &&
+    [ "$(wc -l < "$T/err")" -eq 1 ] && ok
+run no-network-json 3 unshare -n "$BIN" --format json example.com &&
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["exit"] == 3 and d["names"][0]["verdict"] == "not-checked", d' "$T/out" && ok
 
 # -v shows how lookups go out, one "name value" each: Let's Encrypt's
 # resolver settings by default (SPEC 4.1), then a configuration's own.
@@ -252,7 +259,7 @@ assert d["exit"] == 3, d
 n = d["names"][0]
 assert n["name"] == "xn--bcher-kva.example", n
 assert n["input"] == "bücher.example", n
-assert n["verdict"] == "dns-failure", n
+assert n["verdict"] == "not-checked", n  # no network: nothing said against the name
 assert n["caa"] == "dns-failure", n
 assert n["reason"] == "DNS problem: SERVFAIL looking up CAA for xn--bcher-kva.example - the domain's nameservers may be malfunctioning", n
 assert [l["name"] for l in n["levels"]] == ["xn--bcher-kva.example", "example"], n

@@ -467,6 +467,9 @@ class Universe:
             % os.path.join(self.work, "root.hints"))
         self.fwdconf = self.write_conf("forward.yaml", "  forward: [%s]\n"
                                        % RESOLVER_ADDR)
+        # A forwarder nothing listens at: no lookup gets any answer.
+        self.deadfwdconf = self.write_conf("deadforward.yaml",
+                                           "  forward: [127.53.99.99]\n")
 
         self.nsd("root", [ROOT_ADDR], [(".", root_file)])
         self.nsd("tld", [TLD_ADDR], [(TLD, tld_file)])
@@ -691,6 +694,12 @@ def j_method(method, challenge):
         assert n["dns01"]["ok"] is True, n["dns01"]
         assert doc["exit"] == 0, doc["exit"]
     return check
+
+
+def j_unreachable(doc):
+    assert doc["exit"] == 3, doc["exit"]
+    assert [n["verdict"] for n in doc["names"]] == ["not-checked"] * 2, \
+        doc["names"]
 
 
 class S:
@@ -1162,6 +1171,14 @@ SCENARIOS = [
                       "challenge"), args=PERSIST),
     S("delegated _acme-challenge CNAME", ["*.acme-cname.caatest"], 0,
       [summary(1, ok=1)], check=j_acme_cname),
+    # SPEC 5.5: no working resolver is one message about the resolver,
+    # exit 3, and no line that blames the domains.
+    S("a dead forwarder: one message, no DNS problem lines",
+      ["ok.caatest", "other.caatest"], 3, [
+          P + "no lookup got any answer from DNS: check the network and "
+          "the resolver settings (forward, root_hints, trust_anchor): 2 "
+          "names not checked"], conf="deadfwdconf", args=["--timeout", "3"],
+      check=j_unreachable, max_seconds=4.0),
     S("-v traces every query", ["ok.caatest"], 0, conf="offconf", lines=[
         "re:" + re.escape(P + "resolver: trust anchor ") + r"/.*/root\.ds "
         r"\(configured\)",

@@ -20,29 +20,32 @@ struct vcase {
 
 static const struct vcase vcases[] = {
 	/* ip, caa, caa_cut, dns01, failed, cut, nameservers, ns_failed,
-	 * refused */
-	{ { 1, CAA_FAILED, 0, E, 1, 0, E, 1 }, VERDICT_NOT_SUBJECT, 0 },
-	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 0 }, VERDICT_OK, 0 },
-	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 0 }, VERDICT_REFUSED, 1 },
-	{ { 0, CAA_FAILED, 0, O, 0, 0, E, 0 }, VERDICT_DNS_FAILURE, 2 },
+	 * refused, unreachable */
+	{ { 1, CAA_FAILED, 0, E, 1, 0, E, 1, 0, 0 }, VERDICT_NOT_SUBJECT, 0 },
+	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 0, 0, 0 }, VERDICT_OK, 0 },
+	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 0, 0, 0 }, VERDICT_REFUSED, 1 },
+	{ { 0, CAA_FAILED, 0, O, 0, 0, E, 0, 0, 0 }, VERDICT_DNS_FAILURE, 2 },
 	/* The deadline, not DNS, kept the deciding level. */
-	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 0 }, VERDICT_NOT_CHECKED, 3 },
+	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 0, 0, 0 }, VERDICT_NOT_CHECKED, 3 },
 	/* dns-01 at error level fails the name; as a warning it does not. */
-	{ { 0, CAA_ALLOWED, 0, E, 1, 0, E, 0 }, VERDICT_DNS_FAILURE, 2 },
-	{ { 0, CAA_ALLOWED, 0, W, 1, 0, E, 0 }, VERDICT_OK, 0 },
-	{ { 0, CAA_REFUSED, 0, E, 1, 0, E, 0 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, E, 1, 0, E, 0, 0, 0 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, W, 1, 0, E, 0, 0, 0 }, VERDICT_OK, 0 },
+	{ { 0, CAA_REFUSED, 0, E, 1, 0, E, 0, 0, 0 }, VERDICT_DNS_FAILURE, 2 },
 	/* A dns-01 lookup cut short only takes the place of an "ok". */
-	{ { 0, CAA_ALLOWED, 0, E, 1, 1, E, 0 }, VERDICT_NOT_CHECKED, 3 },
-	{ { 0, CAA_REFUSED, 0, E, 1, 1, E, 0 }, VERDICT_REFUSED, 1 },
+	{ { 0, CAA_ALLOWED, 0, E, 1, 1, E, 0, 0, 0 }, VERDICT_NOT_CHECKED, 3 },
+	{ { 0, CAA_REFUSED, 0, E, 1, 1, E, 0, 0, 0 }, VERDICT_REFUSED, 1 },
 	/* A server at fault fails the name at error level only. */
-	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
-	{ { 0, CAA_ALLOWED, 0, O, 0, 0, W, 1 }, VERDICT_OK, 0 },
-	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
-	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 1 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, O, 0, 0, E, 1, 0, 0 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, O, 0, 0, W, 1, 0, 0 }, VERDICT_OK, 0 },
+	{ { 0, CAA_REFUSED, 0, O, 0, 0, E, 1, 0, 0 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_FAILED, 1, O, 0, 0, E, 1, 0, 0 }, VERDICT_DNS_FAILURE, 2 },
 	/* No dns-persist-01 record authorizes: refused, as by CAA. */
-	{ { 0, CAA_ALLOWED, 0, E, 0, 0, E, 0, 1 }, VERDICT_REFUSED, 1 },
-	{ { 0, CAA_ALLOWED, 0, W, 0, 0, E, 0, 1 }, VERDICT_OK, 0 },
-	{ { 0, CAA_FAILED, 0, E, 0, 0, E, 0, 1 }, VERDICT_DNS_FAILURE, 2 },
+	{ { 0, CAA_ALLOWED, 0, E, 0, 0, E, 0, 1, 0 }, VERDICT_REFUSED, 1 },
+	{ { 0, CAA_ALLOWED, 0, W, 0, 0, E, 0, 1, 0 }, VERDICT_OK, 0 },
+	{ { 0, CAA_FAILED, 0, E, 0, 0, E, 0, 1, 0 }, VERDICT_DNS_FAILURE, 2 },
+	/* No lookup got an answer: nothing is said against the name. */
+	{ { 0, CAA_FAILED, 0, E, 1, 0, E, 0, 0, 1 }, VERDICT_NOT_CHECKED, 3 },
+	{ { 1, CAA_FAILED, 0, E, 1, 0, E, 0, 0, 1 }, VERDICT_NOT_SUBJECT, 0 },
 };
 
 START_TEST(test_verdict)
