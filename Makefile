@@ -21,19 +21,19 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/name.o src/policy.o src/conf.o src/verdict.o \
+OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/conf.o src/verdict.o \
        src/zone.o src/result.o src/wire.o src/dnssec.o src/challenge.o \
        src/answer.o src/resolve.o src/probe.o src/lookups.o src/servers.o \
-       src/check.o src/report.o
-HDRS = src/caa.h src/name.h src/policy.h src/conf.h src/verdict.h \
+       src/check.o src/checktree.o src/report.o
+HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/conf.h src/verdict.h \
        src/zone.h src/result.h src/wire.h src/dnssec.h src/challenge.h \
        src/answer.h src/resolve.h src/probe.h src/lookups.h src/servers.h \
-       src/check.h src/report.h
+       src/check.h src/check_priv.h src/report.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_conf tests/unit/check_verdict tests/unit/check_zone \
         tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \
         tests/unit/check_answer tests/unit/check_report \
-        tests/unit/check_challenge \
+        tests/unit/check_challenge tests/unit/check_agree \
         tests/unit/check_resolve
 
 all: caa-preflight
@@ -64,6 +64,7 @@ tests/unit/check_dnssec: tests/unit/check_dnssec.c
 tests/unit/check_answer: tests/unit/check_answer.c
 tests/unit/check_report: tests/unit/check_report.c
 tests/unit/check_challenge: tests/unit/check_challenge.c
+tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c
 $(UNITS): libcaapf.a $(HDRS)
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
@@ -159,7 +160,8 @@ tests/fuzz/fuzz_persist: tests/fuzz/fuzz_persist.c src/challenge.c \
 tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
     src/dnssec.c src/zone.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \
-	    src/wire.c src/dnssec.c src/zone.c `pkg-config --libs ldns`
+	    src/wire.c src/dnssec.c src/zone.c src/caa.c \
+	    `pkg-config --libs ldns`
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "agree.h"
 #include "answer.h"
 #include "caa.h"
 #include "challenge.h"
 #include "check.h"
+#include "check_priv.h"
 #include "conf.h"
 #include "name.h"
 #include "probe.h"
@@ -21,114 +23,8 @@
 #include "verdict.h"
 #include "zone.h"
 
-/* One lookup of the run, shared by every name that needs it. */
-struct check_query {
-	char			*qname;
-	int			 qtype;
-	struct resolve_answer	*ans;		/* NULL until answered */
-	struct answer_level	 lv;		/* CAA: the level */
-	struct check_query	*next;		/* hash chain */
-	struct check_query	*order;		/* creation order */
-	/* The run, and the names (indices) waiting for it. */
-	struct check		*run;
-	size_t			*waiters;
-	size_t			 nwaiters;
-	int			 settled;	/* its answer was taken in */
-	size_t			 seq;		/* creation order */
-	size_t			 kids;		/* child levels seen */
-	size_t			 rank;		/* its place among siblings */
-	struct check_query	*ready;		/* answered, to take in */
-};
-
-/*
- * The CA's decision for a name, kept compact: a run can hold many
- * thousands (caa_decide's own buffers are scratch).
- */
-struct check_decision {
-	enum caa_verdict	 verdict;
-	int			 level;		/* deciding level, -1: none */
-	enum caa_tag		 considered;
-	char			*reason;	/* NULL when allowed */
-	char			*fix;		/* NULL: none */
-	char			**warn;		/* portability notes */
-	size_t			 nwarn;
-};
-
-/* A parsed name, kept compact (struct name is a parser's buffer). */
-struct check_ident {
-	enum name_kind	 kind;
-	int		 wildcard;
-	char		*ascii;		/* A-label form, no "*." */
-	char		*display;	/* as given, normalised */
-};
-
-/* One name of one certificate and everything decided about it. */
-struct check_name {
-	char			 *input;	/* as given */
-	char			 *full;		/* A-label form, "*." kept */
-	struct check_ident	  nm;
-	const char		 *cert;		/* certificate label or NULL */
-	struct policy	  pol;		/* effective, borrowed */
-	const char		 *method;	/* method used for this name */
-	struct check_query	**levels;	/* name up to TLD */
-	size_t			  nlevels;
-	struct check_query	 *acme;		/* the challenge's TXT, or NULL */
-	enum challenge_kind	  challenge;	/* what acme is the name of */
-	enum conf_level		  acme_level;	/* severity of acme failures */
-	struct answer_dns01	  dns01;	/* what its answer means */
-	struct check_decision	  dec;
-	int			  caa_cut;	/* failed on a level the
-						   deadline cut short */
-	int			  ns_failed;	/* a zone's server at fault */
-	const char		 *ns_zone;	/* the first such zone */
-	const char		 *ns_cut;	/* a level whose zone the
-						   deadline kept unknown */
-	enum verdict		  verdict;
-	size_t			  waiting;	/* its lookups not answered */
-	int			  decided;
-};
-
 #define TYPE_TXT	16
 #define TYPE_CAA	257
-
-/* Enough for a 253-character name: at most 127 labels. */
-#define MAXLEVELS	128
-/* Wait for a direct answer before the one retry. */
-#define PROBE_ATTEMPT_MS	1000
-
-struct check {
-	const struct conf	 *c;
-	struct check_name	 *names;
-	size_t			  nnames;
-	size_t			  cap;
-	struct check_query	**buckets;	/* hash of queries */
-	size_t			  nbuckets;
-	size_t			  nqueries;
-	struct check_query	 *first;	/* creation order */
-	struct check_query	 *last;
-	struct check_query	 *ready;	/* answered, not taken in */
-	int			  nomem;
-	struct resolve		 *r;
-	struct probe		 *pr;		/* NULL: nameservers: off */
-	struct servers		 *srv;
-	char			  ta[256];
-	char			  settings[RESOLVE_NSETTINGS]
-					      [RESOLVE_SETTING_LEN];
-	const char		 *psettings[RESOLVE_NSETTINGS];
-	size_t			  nsettings;	/* the resolver's, for -v */
-	double			  elapsed;
-	time_t			  now;		/* when the run started */
-	int			  unreachable;	/* no lookup got an answer */
-	int			  nomem_late;	/* a finding was lost */
-	/* The result tree, and the arrays it points into. */
-	struct result_run	  res;
-	struct result_name	 *rnames;
-	struct result_query	 *rqueries;
-	const struct result_query **rlevels;
-	struct result_dns01	 *rdns01;
-	struct result_lookup	 *rlookups;
-	const struct zone	**rzones;
-};
 
 struct check *
 check_new(const struct conf *c)
@@ -467,8 +363,8 @@ keep_decision(struct check_decision *d, const struct caa_decision *c)
 				d->nwarn++;
 }
 
-static enum verdict_level
-level_of(enum conf_level l)
+enum verdict_level
+check_level(enum conf_level l)
 {
 	switch (l) {
 	case CONF_OFF:
@@ -489,11 +385,11 @@ judge(const struct check *k, struct check_name *n)
 	memset(&in, 0, sizeof(in));
 	in.caa = n->dec.verdict;
 	in.caa_cut = n->caa_cut;
-	in.dns01 = n->acme != NULL ? level_of(n->acme_level) : VERDICT_OFF;
+	in.dns01 = n->acme != NULL ? check_level(n->acme_level) : VERDICT_OFF;
 	in.dns01_failed = n->dns01.failed;
 	in.dns01_refused = n->dns01.refused;
 	in.dns01_cut = n->dns01.cut;
-	in.nameservers = level_of(k->c->nameservers);
+	in.nameservers = check_level(k->c->nameservers);
 	in.unreachable = k->unreachable;
 	in.ns_failed = n->ns_failed;
 	n->verdict = verdict_of(&in);
@@ -520,13 +416,12 @@ challenge_answer(const struct check *k, struct check_name *n)
 	    &n->dns01);
 }
 
+/* A name's levels and policy as the CAA decision takes them. */
 static void
-decide(struct check *k, struct check_name *n)
+decision_input(const struct check_name *n, struct caa_level *lv,
+    struct caa_policy *pol)
 {
-	struct caa_level	 lv[MAXLEVELS];
-	struct caa_policy	 pol;
-	struct caa_decision	 dec;
-	size_t			 i;
+	size_t	 i;
 
 	for (i = 0; i < n->nlevels; i++) {
 		struct check_query *q = n->levels[i];
@@ -538,10 +433,20 @@ decide(struct check *k, struct check_name *n)
 		lv[i].failure = q->lv.failure;
 		lv[i].fix = q->lv.fix;
 	}
-	pol.issuers = (const char *const *)n->pol.issuers;
-	pol.nissuers = n->pol.nissuers;
-	pol.account_uri = n->pol.account_uri;
-	pol.method = n->method;
+	pol->issuers = (const char *const *)n->pol.issuers;
+	pol->nissuers = n->pol.nissuers;
+	pol->account_uri = n->pol.account_uri;
+	pol->method = n->method;
+}
+
+static void
+decide(struct check *k, struct check_name *n)
+{
+	struct caa_level	 lv[MAXLEVELS];
+	struct caa_policy	 pol;
+	struct caa_decision	 dec;
+
+	decision_input(n, lv, &pol);
 	caa_decide(lv, n->nlevels, n->nm.wildcard, &pol, &dec);
 	keep_decision(&n->dec, &dec);
 	n->caa_cut = n->dec.verdict == CAA_FAILED && n->dec.level >= 0 &&
@@ -596,6 +501,63 @@ want_name(struct check *k, struct check_name *n)
 			return -1;
 	}
 	return 0;
+}
+
+/* Whether the lookup q was asked, or answered through an alias, at qname. */
+static int
+asked_at(const struct check_query *q, const char *qname)
+{
+	char	 target[NAME_MAX_TEXT];
+
+	return strcmp(q->qname, qname) == 0 || (alias_target(q, target,
+	    sizeof(target)) && strcmp(target, qname) == 0);
+}
+
+/*
+ * SPEC 5.3 (rev. 2), for zone_analyse(): do two servers' different
+ * answers at qname lead to the same decision for every name resting on
+ * them?  1 only when some name rests on them and every one decides
+ * alike; else 0, and the difference stays an error.
+ */
+static int
+same_decision(void *arg, const char *qname, int qtype,
+    const struct zone_seen *a, const struct zone_seen *b)
+{
+	struct check		*k = arg;
+	struct caa_level	 lv[MAXLEVELS];
+	struct caa_policy	 pol;
+	struct answer_persist	 p;
+	size_t			 i, j;
+	int			 seen = 0;
+
+	for (i = 0; i < k->nnames; i++) {
+		struct check_name *n = &k->names[i];
+
+		for (j = 0; qtype == TYPE_CAA && j < n->nlevels; j++) {
+			if (!asked_at(n->levels[j], qname))
+				continue;
+			decision_input(n, lv, &pol);
+			if (agree_caa(lv, n->nlevels, j, n->nm.wildcard, &pol,
+			    a, b) != 1)
+				return 0;
+			seen = 1;
+		}
+		if (qtype != TYPE_TXT || n->acme == NULL ||
+		    !asked_at(n->acme, qname))
+			continue;
+		/* dns-01 and dns-account-01 read nothing there yet. */
+		seen = 1;
+		if (n->challenge != CHALLENGE_PERSIST)
+			continue;
+		p.issuers = (const char *const *)n->pol.issuers;
+		p.nissuers = n->pol.nissuers;
+		p.account = n->pol.account_uri;
+		p.wildcard = n->nm.wildcard;
+		p.now = k->now;
+		if (agree_persist(&p, a, b) != 1)
+			return 0;
+	}
+	return seen;
 }
 
 /* A name fails when a zone its answer rests on has a server at fault. */
@@ -774,168 +736,6 @@ run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * True when not one lookup of the run got a DNS answer (every one timed
- * out or failed with SERVFAIL): no network, or a broken resolver set-up,
- * rather than a verdict about the names.
- */
-static int
-unreachable(const struct check *k)
-{
-	const struct check_query	*q;
-
-	if (k->first == NULL)
-		return 0;
-	for (q = k->first; q != NULL; q = q->order)
-		if (q->ans != NULL && q->ans->state == RESOLVE_DONE &&
-		    (q->ans->rcode != 2 || q->ans->dnssec == RESOLVE_BOGUS))
-			return 0;
-	return 1;
-}
-
-/* The CA's lookups, then the nameserver check's, as the tree has them. */
-static int
-result_lookups(struct check *k)
-{
-	const struct check_query	*q;
-	const struct resolve_answer	*a;
-	const void			*it = NULL;
-	const char			*qname;
-	size_t				 i, n = 0;
-	int				 qtype;
-
-	if ((k->rqueries = calloc(k->nqueries + 1,
-	    sizeof(*k->rqueries))) == NULL)
-		return -1;
-	for (q = k->first; q != NULL; q = q->order) {
-		struct result_query *r = &k->rqueries[q->seq];
-
-		result_lookup_of(q->qname, q->qtype, q->ans, &r->lookup);
-		r->state = q->lv.state;
-		r->records = q->lv.recs;
-		r->nrecords = q->lv.nrecs;
-	}
-	k->res.queries = k->rqueries;
-	k->res.nqueries = k->nqueries;
-	while (k->srv != NULL && servers_lookup(k->srv, &it, &qname, &qtype,
-	    &a))
-		n++;
-	if ((k->rlookups = calloc(n + 1, sizeof(*k->rlookups))) == NULL)
-		return -1;
-	for (it = NULL, i = 0; i < n && servers_lookup(k->srv, &it, &qname,
-	    &qtype, &a); i++)
-		result_lookup_of(qname, qtype, a, &k->rlookups[i]);
-	k->res.lookups = k->rlookups;
-	k->res.nlookups = n;
-	return 0;
-}
-
-/* One name as the tree has it; its levels go at *lv. */
-static void
-result_name(struct check *k, const struct check_name *n,
-    struct result_name *r, const struct result_query **lv,
-    struct result_dns01 *d)
-{
-	size_t	 i;
-
-	r->input = n->input;
-	r->display = n->nm.display;
-	r->full = n->full;
-	r->wildcard = n->nm.wildcard;
-	r->cert = n->cert;
-	r->issuers = (const char *const *)n->pol.issuers;
-	r->nissuers = n->pol.nissuers;
-	r->account_uri = n->pol.account_uri;
-	r->method = n->method;
-	r->verdict = n->verdict;
-	r->caa = n->dec.verdict;
-	r->caa_cut = n->caa_cut;
-	r->relevant = n->dec.level;
-	r->considered = n->dec.considered;
-	r->reason = n->dec.reason;
-	r->fix = n->dec.fix;
-	r->warnings = (const char *const *)n->dec.warn;
-	r->nwarnings = n->dec.nwarn;
-	for (i = 0; i < n->nlevels; i++)
-		lv[i] = &k->rqueries[n->levels[i]->seq];
-	r->levels = lv;
-	r->nlevels = n->nlevels;
-	if (n->acme != NULL) {
-		d->query = &k->rqueries[n->acme->seq];
-		d->failed = n->dns01.failed;
-		d->reason = n->dns01.failed ? (n->dns01.reason ?
-		    n->dns01.reason : "out of memory") : NULL;
-		d->fix = n->dns01.failed ? n->dns01.fix : NULL;
-		d->refused = n->dns01.refused;
-		if (n->dns01.refused) {
-			d->reason = n->dns01.reason ? n->dns01.reason :
-			    "out of memory";
-			d->fix = n->dns01.fix;
-		}
-	}
-	if (n->acme != NULL || n->dns01.note != NULL) {
-		d->method = n->challenge == CHALLENGE_DNS01 ? "dns-01" :
-		    n->method;
-		d->level = level_of(n->acme_level);
-		d->note = n->dns01.note;
-		r->dns01 = d;
-	}
-	r->ns_failed = n->ns_failed;
-	r->ns_zone = n->ns_zone;
-	r->ns_cut = n->ns_cut;
-}
-
-/* The run's result tree, pointing into the check's own storage. */
-static int
-build_result(struct check *k)
-{
-	struct result_run	*res = &k->res;
-	size_t			 i, nlv = 0, highest = 0;
-
-	if (result_lookups(k) == -1)
-		return -1;
-	for (i = 0; i < k->nnames; i++)
-		nlv += k->names[i].nlevels;
-	k->rnames = calloc(k->nnames + 1, sizeof(*k->rnames));
-	k->rlevels = calloc(nlv + 1, sizeof(*k->rlevels));
-	k->rdns01 = calloc(k->nnames + 1, sizeof(*k->rdns01));
-	if (k->rnames == NULL || k->rlevels == NULL || k->rdns01 == NULL)
-		return -1;
-	for (i = 0, nlv = 0; i < k->nnames; i++) {
-		result_name(k, &k->names[i], &k->rnames[i], k->rlevels + nlv,
-		    &k->rdns01[i]);
-		nlv += k->names[i].nlevels;
-		res->count[k->names[i].verdict]++;
-		if ((size_t)verdict_exit(k->names[i].verdict) > highest)
-			highest = (size_t)verdict_exit(k->names[i].verdict);
-	}
-	res->names = k->rnames;
-	res->nnames = k->nnames;
-	res->nameservers = level_of(k->c->nameservers);
-	if (k->srv != NULL) {
-		res->nzones = servers_nzones(k->srv);
-		if ((k->rzones = calloc(res->nzones + 1,
-		    sizeof(*k->rzones))) == NULL)
-			return -1;
-		for (i = 0; i < res->nzones; i++)
-			k->rzones[i] = servers_zone(k->srv, i);
-		res->zones = k->rzones;
-	}
-	res->trust_anchor = k->ta;
-	for (i = 0; i < k->nsettings; i++)
-		k->psettings[i] = k->settings[i];
-	res->resolver = k->psettings;
-	res->nresolver = k->nsettings;
-	res->timeout = k->c->timeout;
-	res->started = k->r ? resolve_started(k->r) : 0;
-	res->not_sent = k->r ? resolve_unsent(k->r) : 0;
-	res->direct = k->pr ? probe_sent(k->pr) : 0;
-	res->elapsed_ms = k->elapsed;
-	res->unreachable = k->unreachable;
-	res->exit = verdict_run_exit((int)highest, res->unreachable);
-	return 0;
-}
-
 /* Every lookup was answered or cancelled; this is belt and braces. */
 static void
 decide_rest(struct check *k)
@@ -972,7 +772,9 @@ check_run(struct check *k, char *err, size_t errlen)
 	decide_rest(k);
 	if (k->srv != NULL) {
 		/* A finding lost to memory must not pass for a healthy zone. */
-		if (servers_analyse(k->srv) == -1) {
+		struct zone_judge judge = { same_decision, k };
+
+		if (servers_analyse(k->srv, &judge) == -1) {
 			(void)snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
@@ -980,12 +782,12 @@ check_run(struct check *k, char *err, size_t errlen)
 			if (k->names[i].nm.kind == NAME_DNS)
 				mark_name(k, &k->names[i]);
 	}
-	if ((k->unreachable = unreachable(k)))
+	if ((k->unreachable = check_unreachable(k)))
 		for (i = 0; i < k->nnames; i++)
 			if (k->names[i].nm.kind == NAME_DNS)
 				judge(k, &k->names[i]);
 	k->elapsed = resolve_now_ms() - start;
-	if (build_result(k) == -1) {
+	if (check_build_result(k) == -1) {
 		(void)snprintf(err, errlen, "out of memory");
 		return NULL;
 	}

@@ -429,7 +429,7 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 {
 	struct wire_summary	 w;
 
-	if (wire_summarise(pkt, &w) == -1)
+	if (wire_summarise(pkt, q->qtype, &w) == -1)
 		s->nomem = 1;
 	q->rcode = w.rcode;
 	q->aa = w.aa;
@@ -437,6 +437,9 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 	q->serial = w.serial;
 	q->records = w.records;
 	q->nrecords = w.nrecords;
+	q->rdata = w.rdata;
+	q->rdlen = w.rdlen;
+	q->nrdata = w.nrdata;
 	if (!sz->z->secure)
 		return;
 	if (sz->keys != NULL && dnssec_zone_ready(sz->keys))
@@ -885,7 +888,7 @@ check_unchecked(struct servers *s, struct szone *sz)
 }
 
 int
-servers_analyse(struct servers *s)
+servers_analyse(struct servers *s, const struct zone_judge *judge)
 {
 	struct zone_cut	 c;
 	char		*hosts;
@@ -898,7 +901,7 @@ servers_analyse(struct servers *s)
 		zone_order(s->zones[i]->z);
 		c.lookups = cut_lookups(s, s->zones[i]->z, &hosts);
 		c.hosts = hosts;
-		if (zone_analyse(s->zones[i]->z, &c) == -1)
+		if (zone_analyse(s->zones[i]->z, &c, judge) == -1)
 			rc = -1;
 		free(hosts);
 	}

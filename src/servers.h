@@ -18,6 +18,7 @@ struct probe;
 struct resolve;
 struct resolve_answer;
 struct zone;
+struct zone_judge;
 
 struct servers;
 
@@ -41,8 +42,12 @@ int		 servers_hint(struct servers *, const char *, int,
 int		 servers_want(struct servers *, const char *, int);
 /* Advance; returns how many lookups and probes it started. */
 int		 servers_step(struct servers *);
-/* Make every zone's findings.  0, or -1 when memory ran out. */
-int		 servers_analyse(struct servers *);
+/*
+ * Make every zone's findings (judge, which may be NULL, tells whether
+ * two servers' different answers lead to the same decision).  0, or -1
+ * when memory ran out.
+ */
+int		 servers_analyse(struct servers *, const struct zone_judge *);
 size_t		 servers_nzones(const struct servers *);
 const struct zone *servers_zone(const struct servers *, size_t);
 /* The lookups made through the resolver, for -v, each in the order

@@ -252,8 +252,40 @@ rr_text(const ldns_rr *rr, char *line, size_t size)
 	}
 }
 
+/* Keep the RDATA of one record of the type asked, in wire form. */
+static int
+keep_rdata(const ldns_rr *rr, struct wire_summary *s)
+{
+	ldns_buffer	*b;
+	uint8_t		**v, *d;
+	size_t		*l, n;
+
+	if ((b = ldns_buffer_new(256)) == NULL)
+		return -1;
+	if (ldns_rr_rdata2buffer_wire(b, rr) != LDNS_STATUS_OK ||
+	    (d = malloc((n = ldns_buffer_position(b)) + 1)) == NULL) {
+		ldns_buffer_free(b);
+		return -1;
+	}
+	memcpy(d, ldns_buffer_begin(b), n);
+	ldns_buffer_free(b);
+	if ((v = reallocarray(s->rdata, s->nrdata + 1, sizeof(*v))) == NULL) {
+		free(d);
+		return -1;
+	}
+	s->rdata = v;
+	if ((l = reallocarray(s->rdlen, s->nrdata + 1, sizeof(*l))) == NULL) {
+		free(d);
+		return -1;
+	}
+	s->rdlen = l;
+	v[s->nrdata] = d;
+	l[s->nrdata++] = n;
+	return 0;
+}
+
 int
-wire_summarise(const ldns_pkt *pkt, struct wire_summary *s)
+wire_summarise(const ldns_pkt *pkt, int qtype, struct wire_summary *s)
 {
 	ldns_rr_list	*sec;
 	size_t		 i;
@@ -284,6 +316,8 @@ wire_summarise(const ldns_pkt *pkt, struct wire_summary *s)
 				s->serial = (long)ldns_rdf2native_int32(f);
 			continue;
 		}
+		if ((int)ty == qtype && keep_rdata(rr, s) == -1)
+			rc = -1;
 		rr_text(rr, line, sizeof(line));
 		if ((v = reallocarray(s->records, s->nrecords + 1,
 		    sizeof(*v))) == NULL) {
@@ -305,7 +339,12 @@ wire_summarise(const ldns_pkt *pkt, struct wire_summary *s)
 void
 wire_summary_clear(struct wire_summary *s)
 {
+	size_t	 i;
+
 	wire_strv_free(s->records, s->nrecords);
-	s->records = NULL;
-	s->nrecords = 0;
+	for (i = 0; i < s->nrdata; i++)
+		free(s->rdata[i]);
+	free(s->rdata);
+	free(s->rdlen);
+	memset(s, 0, sizeof(*s));
 }

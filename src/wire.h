@@ -72,16 +72,23 @@ int		 wire_ns_names(const ldns_pkt *, const char *, int referral,
  * summary's, freed with wire_summary_clear().
  */
 struct wire_summary {
-	int	 rcode;
-	int	 aa;
-	int	 soa_in_auth;	/* the authority section has the SOA */
-	long	 serial;
+	int	  rcode;
+	int	  aa;
+	int	  soa_in_auth;	/* the authority section has the SOA */
+	long	  serial;
 	char	**records;
-	size_t	 nrecords;
+	size_t	  nrecords;
+	uint8_t	**rdata;	/* the RDATA of the records of the type */
+	size_t	 *rdlen;	/* asked, in wire form */
+	size_t	  nrdata;
 };
 
-/* 0, or -1 when memory ran out (the summary then holds what fitted). */
-int		 wire_summarise(const ldns_pkt *, struct wire_summary *);
+/*
+ * Summarise an answer to a question of type qtype.  0, or -1 when
+ * memory ran out (the summary then holds what fitted).
+ */
+int		 wire_summarise(const ldns_pkt *, int qtype,
+		    struct wire_summary *);
 void		 wire_summary_clear(struct wire_summary *);
 
 #endif /* WIRE_H */

@@ -35,6 +35,10 @@ zone_seen_clear(struct zone_seen *q)
 	free(q->records);
 	free(q->sig_why);
 	free(q->sig_what);
+	for (i = 0; i < q->nrdata; i++)
+		free(q->rdata[i]);
+	free(q->rdata);
+	free(q->rdlen);
 }
 
 static void
@@ -429,42 +433,101 @@ same_records(const struct zone_seen *a, const struct zone_seen *b)
 	return 1;
 }
 
-/* Servers must agree on name j's answer.  Returns 1 when they differ. */
-static int
-check_agree(struct an *an, size_t j)
+int
+zone_serial_cmp(long a, long b)
 {
-	struct zone			*z = an->z;
-	const struct zone_server	*first = NULL;
-	const struct zone_seen		*fq = NULL, *q;
-	char				 a[1024], b[1024], fix[512];
-	size_t				 i;
+	uint32_t	 x = (uint32_t)a, y = (uint32_t)b;
 
+	/* RFC 1982 §3.2: the difference taken modulo 2^32. */
+	if (x == y || (x - y) == 0x80000000u)
+		return 0;
+	return (uint32_t)(y - x) < 0x80000000u ? -1 : 1;
+}
+
+/*
+ * The remedy for two servers that answer differently: bring the one
+ * with the older serial up to date (RFC 1982); with equal serials, the
+ * zone was changed without a serial increase.  *stale gets the server
+ * to name.
+ */
+static void
+stale_fix(const struct zone *z, const struct zone_server *a,
+    const struct zone_server *b, const struct zone_server **stale,
+    char *fix, size_t size)
+{
+	const struct zone_server	*old, *new;
+	int				 c;
+
+	c = zone_serial_cmp(a->soa.serial, b->soa.serial);
+	if (c == 0) {
+		*stale = b;
+		(void)snprintf(fix, size, "the zone %s was changed without "
+		    "increasing its SOA serial (%ld on both servers): increase "
+		    "the serial on the primary so that every server loads the "
+		    "change", z->apex, a->soa.serial);
+		return;
+	}
+	old = c < 0 ? a : b;
+	new = c < 0 ? b : a;
+	*stale = old;
+	(void)snprintf(fix, size, "bring %s up to date: it serves serial %ld "
+	    "of %s, older than %ld at %s; check the zone transfers (NOTIFY, "
+	    "IXFR/AXFR) from the primary to %s", old->host, old->soa.serial,
+	    z->apex, new->soa.serial, new->host, old->host);
+}
+
+/* The first server whose usable answer for name j differs from another's. */
+static int
+differing(const struct zone *z, size_t j, const struct zone_server **a,
+    const struct zone_server **b)
+{
+	size_t	 i;
+
+	*a = NULL;
 	for (i = 0; i < z->nservers; i++) {
 		const struct zone_server *sv = &z->servers[i];
 
 		if (j >= sv->nq || !usable(&sv->q[j]) || !usable(&sv->soa))
 			continue;
-		q = &sv->q[j];
-		if (first == NULL) {
-			first = sv;
-			fq = q;
-			continue;
+		if (*a == NULL)
+			*a = sv;
+		else if (!same_records(&(*a)->q[j], &sv->q[j])) {
+			*b = sv;
+			return 1;
 		}
-		if (same_records(fq, q))
-			continue;
-		rrset_text(fq, a, sizeof(a));
-		rrset_text(q, b, sizeof(b));
-		(void)snprintf(fix, sizeof(fix), "make every server of %s "
-		    "serve the same version of the zone: check the zone "
-		    "transfers (NOTIFY, IXFR/AXFR) from the primary to %s",
-		    z->apex, sv->host);
-		finding(an, 1, sv, q->qname, fix, "answers %s for %s "
-		    "differently: %s (%s) has %s; %s (%s) has %s",
-		    q->qtype == T_TXT ? "TXT" : "CAA", q->qname, first->host,
-		    first->addr, a, sv->host, sv->addr, b);
-		return 1;
 	}
 	return 0;
+}
+
+/*
+ * SPEC 5.3: servers must agree on name j's answer.  A difference that
+ * leads the CA to the same decision wherever it looks is a warning;
+ * one that does not is an error.  Returns 1 when they differ.
+ */
+static int
+check_agree(struct an *an, size_t j, const struct zone_judge *judge)
+{
+	struct zone			*z = an->z;
+	const struct zone_server	*a, *b, *stale;
+	const struct zone_seen		*qa, *qb;
+	char				 ta[1024], tb[1024], fix[512];
+	int				 same;
+
+	if (!differing(z, j, &a, &b))
+		return 0;
+	qa = &a->q[j];
+	qb = &b->q[j];
+	same = judge != NULL && judge->same(judge->arg, z->names[j],
+	    z->types[j], qa, qb);
+	rrset_text(qa, ta, sizeof(ta));
+	rrset_text(qb, tb, sizeof(tb));
+	stale_fix(z, a, b, &stale, fix, sizeof(fix));
+	finding(an, !same, stale, qb->qname, fix, "answers %s for %s "
+	    "differently: %s (%s) has %s; %s (%s) has %s%s",
+	    qb->qtype == T_TXT ? "TXT" : "CAA", qb->qname, a->host, a->addr,
+	    ta, b->host, b->addr, tb, same ? "; the CA decides the same with "
+	    "either" : "");
+	return 1;
 }
 
 /* Whether the servers' SOA serials differ. */
@@ -559,7 +622,8 @@ check_ns_sets(struct an *an)
 }
 
 int
-zone_analyse(struct zone *z, const struct zone_cut *cut)
+zone_analyse(struct zone *z, const struct zone_cut *cut,
+    const struct zone_judge *judge)
 {
 	struct an	 an = { z, 0 };
 	size_t		 i, j;
@@ -577,7 +641,7 @@ zone_analyse(struct zone *z, const struct zone_cut *cut)
 			check_queries(&an, sv);
 	}
 	for (j = 0; j < z->nnames; j++)
-		differs |= check_agree(&an, j);
+		differs |= check_agree(&an, j, judge);
 	if (!differs && serials_differ(z))
 		check_serials(&an);
 	check_ns_sets(&an);

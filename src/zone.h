@@ -8,6 +8,7 @@
 #define ZONE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* How a direct query ended. */
 enum zone_state {
@@ -35,6 +36,9 @@ struct zone_seen {
 	int		  soa_in_auth;	/* the authority section had the SOA */
 	char		 *sig_why;	/* signed zones: why signatures fail */
 	char		 *sig_what;	/* then: the RRset that fails */
+	uint8_t		**rdata;	/* the records of qtype, RDATA in */
+	size_t		 *rdlen;	/* wire form (what the CA would */
+	size_t		  nrdata;	/* decide on) */
 };
 
 /* One address of one nameserver of the zone. */
@@ -89,6 +93,17 @@ struct zone {
 	int		   nerrors;	/* findings that are errors */
 };
 
+/*
+ * Whether two servers' answers for a name lead the CA to the same
+ * decision for every name, CA, account and method that rests on it:
+ * 1 when they do.  Supplied by the caller, who knows the policies.
+ */
+struct zone_judge {
+	int	(*same)(void *, const char *qname, int qtype,
+		    const struct zone_seen *, const struct zone_seen *);
+	void	*arg;
+};
+
 /* What the run's deadline kept from the zone's own lookups. */
 struct zone_cut {
 	size_t		 lookups;	/* lookups it cut short */
@@ -115,10 +130,18 @@ int		 zone_add_name(struct zone *, const char *, int);
 void		 zone_order(struct zone *);
 /*
  * Every SPEC 5.3 check over a zone whose queries are all answered or
- * cancelled: orders it (zone_order()) and fills in the findings.  0, or -1 when memory ran out (then a finding may be
+ * cancelled: orders it (zone_order()) and fills in the findings.  Two
+ * servers' different answers for a name are an error unless judge (may
+ * be NULL) says they lead to the same decision; then a warning.  0, or -1 when memory ran out (then a finding may be
  * missing, and the caller must not call the zone healthy).
  */
-int		 zone_analyse(struct zone *, const struct zone_cut *);
+int		 zone_analyse(struct zone *, const struct zone_cut *,
+		    const struct zone_judge *);
+/*
+ * RFC 1982 serial arithmetic: <0 when serial a is older than b, >0 when
+ * newer, 0 when equal (or not comparable).
+ */
+int		 zone_serial_cmp(long, long);
 
 /* "SERVFAIL" and the like; "an unknown rcode" past REFUSED. */
 const char	*zone_rcode_name(int);

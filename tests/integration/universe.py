@@ -231,6 +231,13 @@ ZONES = [
          records_b=['@ CAA 0 issue ' + LE,
                     '@ CAA 0 iodef "mailto:caa@split.%s"' % TLD],
          serial_b=2026112902),
+    # Versions that decide differently: ns-b (newer) forbids the CA.
+    Zone("splitdeny", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
+         records_b=['@ CAA 0 issue "sectigo.com"'], serial_b=2026112902),
+    # Different data under one serial: a change without a serial bump.
+    Zone("sameserial", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
+         records_b=['@ CAA 0 issue ' + LE,
+                    '@ CAA 0 iodef "mailto:caa@sameserial.%s"' % TLD]),
     # Versions that differ, each too long to show whole in one line.
     Zone("bigsplit", ["a", "b"], "yes", BIG_SPLIT,
          records_b=BIG_SPLIT + ['@ CAA 0 iodef "mailto:caa@bigsplit.%s"'
@@ -702,6 +709,23 @@ def j_unreachable(doc):
         doc["names"]
 
 
+STALE = ("bring ns-a.caatest up to date: it serves serial 2026112901 of "
+         "{zone}, older than 2026112902 at ns-b.caatest; check the zone "
+         "transfers (NOTIFY, IXFR/AXFR) from the primary to ns-a.caatest")
+
+
+def splitdeny_report(got):
+    """The CA's lookup reached either server: a refusal line or none."""
+    tail = ns_fault("splitdeny.caatest") + [
+        P + 'splitdeny.caatest: nameserver ns-a.caatest (127.53.5.1) answers '
+        'CAA for splitdeny.caatest differently: ns-a.caatest (127.53.5.1) '
+        'has CAA 0 issue "letsencrypt.org"; ns-b.caatest (127.53.5.2) has '
+        'CAA 0 issue "sectigo.com"',
+        FIX + STALE.format(zone="splitdeny.caatest"), summary(1, fail=1)]
+    refusal = refused_other("splitdeny.caatest", "splitdeny.caatest")
+    assert got in (tail, refusal + tail), got
+
+
 class S:
     """A scenario: names, options, exit status, exact report lines."""
 
@@ -843,7 +867,10 @@ def j_incomplete(doc):
     assert not n["nameservers_failed"], n
 
 
-def j_finding(zone, severity, server, address, prefix):
+def j_finding(zone, severity, server, address, prefix, failed=None):
+    if failed is None:
+        failed = server is not None
+
     def check(doc):
         zs = [z for z in doc["nameservers"] if z["zone"] == zone]
         assert len(zs) == 1, [z["zone"] for z in doc["nameservers"]]
@@ -852,8 +879,8 @@ def j_finding(zone, severity, server, address, prefix):
               f["message"].startswith(prefix)]
         assert len(fs) == 1, zs[0]["findings"]
         # A server at fault is flagged whatever the severity setting.
-        assert doc["names"][0]["nameservers_failed"] == \
-            (server is not None), doc["names"][0]
+        assert doc["names"][0]["nameservers_failed"] == failed, \
+            doc["names"][0]
         if server is not None:
             assert address in [s["address"] for s in zs[0]["servers"]], zs
     return check
@@ -1214,34 +1241,51 @@ SCENARIOS = [
       [summary(1, refused=1)], conf="fwdconf"),
     S("every server healthy, NSD and Knot: no finding", ["healthy.caatest"],
       0, [summary(1, ok=1)], check=j_healthy),
-    S("two servers serve different zone versions", ["split.caatest"], 2,
-      ns_fault("split.caatest") + [
-          P + 'split.caatest: nameserver ns-b.caatest (127.53.5.2) answers '
-          'CAA for split.caatest differently: ns-a.caatest (127.53.5.1) has '
-          'CAA 0 issue "letsencrypt.org"; ns-b.caatest (127.53.5.2) has CAA '
-          '0 iodef "mailto:caa@split.caatest"; CAA 0 issue '
-          '"letsencrypt.org"',
-          FIX + "make every server of split.caatest serve the same version "
-          "of the zone: check the zone transfers (NOTIFY, IXFR/AXFR) from "
-          "the primary to ns-b.caatest",
-          summary(1, fail=1)],
-      check=j_finding("split.caatest", "error", "ns-b.caatest", "127.53.5.2",
-                      "answers CAA for split.caatest differently")),
+    # SPEC 5.3 rev. 2: a difference that leads the CA to the same
+    # decision wherever it looks is a warning; the stale server is the
+    # one with the older serial.
+    S("two servers serve different zone versions that both allow",
+      ["split.caatest"], 0, [
+          P + 'split.caatest: warning: nameserver ns-a.caatest (127.53.5.1) '
+          'answers CAA for split.caatest differently: ns-a.caatest '
+          '(127.53.5.1) has CAA 0 issue "letsencrypt.org"; ns-b.caatest '
+          '(127.53.5.2) has CAA 0 iodef "mailto:caa@split.caatest"; CAA 0 '
+          'issue "letsencrypt.org"; the CA decides the same with either',
+          FIX + STALE.format(zone="split.caatest"), summary(1, ok=1)],
+      check=j_finding("split.caatest", "warning", "ns-a.caatest",
+                      "127.53.5.1", "answers CAA for split.caatest "
+                      "differently", failed=False)),
+    S("two servers serve versions that decide differently",
+      ["splitdeny.caatest"], 2, [], text=splitdeny_report,
+      check=j_finding("splitdeny.caatest", "error", "ns-a.caatest",
+                      "127.53.5.1", "answers CAA for splitdeny.caatest "
+                      "differently")),
+    S("one serial, different data: changed without a serial increase",
+      ["sameserial.caatest"], 0, [
+          P + 'sameserial.caatest: warning: nameserver ns-b.caatest '
+          '(127.53.5.2) answers CAA for sameserial.caatest differently: '
+          'ns-a.caatest (127.53.5.1) has CAA 0 issue "letsencrypt.org"; '
+          'ns-b.caatest (127.53.5.2) has CAA 0 iodef '
+          '"mailto:caa@sameserial.caatest"; CAA 0 issue "letsencrypt.org"; '
+          'the CA decides the same with either',
+          FIX + "the zone sameserial.caatest was changed without increasing "
+          "its SOA serial (2026112901 on both servers): increase the serial "
+          "on the primary so that every server loads the change",
+          summary(1, ok=1)]),
     S("two servers serve different versions of a long record set",
-      ["bigsplit.caatest"], 2, ns_fault("bigsplit.caatest") + [
-          P + "bigsplit.caatest: nameserver ns-b.caatest (127.53.5.2) "
-          "answers CAA for bigsplit.caatest differently: ns-a.caatest "
-          "(127.53.5.1) has %s; ns-b.caatest (127.53.5.2) has %s" % (
+      ["bigsplit.caatest"], 0, [
+          P + "bigsplit.caatest: warning: nameserver ns-a.caatest "
+          "(127.53.5.1) answers CAA for bigsplit.caatest differently: "
+          "ns-a.caatest (127.53.5.1) has %s; ns-b.caatest (127.53.5.2) has "
+          "%s; the CA decides the same with either" % (
               shown_rrset([r[2:] for r in BIG_SPLIT]),
               shown_rrset([r[2:] for r in BIG_SPLIT] + [
                   'CAA 0 iodef "mailto:caa@bigsplit.caatest"'])),
-          FIX + "make every server of bigsplit.caatest serve the same "
-          "version of the zone: check the zone transfers (NOTIFY, "
-          "IXFR/AXFR) from the primary to ns-b.caatest",
-          summary(1, fail=1)],
-      check=j_finding("bigsplit.caatest", "error", "ns-b.caatest",
-                      "127.53.5.2", "answers CAA for bigsplit.caatest "
-                      "differently")),
+          FIX + STALE.format(zone="bigsplit.caatest"),
+          summary(1, ok=1)],
+      check=j_finding("bigsplit.caatest", "warning", "ns-a.caatest",
+                      "127.53.5.1", "answers CAA for bigsplit.caatest "
+                      "differently", failed=False)),
     S("SOA serials differ, answers agree: a warning", ["serial.caatest"], 0, [
         P + "serial.caatest: warning: SOA serials differ between servers "
         "while their answers agree: ns-a.caatest (127.53.5.1) 2026112901, "

@@ -131,7 +131,7 @@ START_TEST(test_summary)
 	ldns_pkt		*p = pkt(0, ans, NULL), *q = pkt(3, NULL, auth);
 	struct wire_summary	 s;
 
-	ck_assert_int_eq(wire_summarise(p, &s), 0);
+	ck_assert_int_eq(wire_summarise(p, 257, &s), 0);
 	ck_assert_int_eq(s.rcode, 0);
 	ck_assert_int_eq(s.aa, 1);
 	ck_assert_int_eq(s.soa_in_auth, 0);
@@ -140,8 +140,12 @@ START_TEST(test_summary)
 	ck_assert_uint_eq(s.nrecords, 2);
 	ck_assert_str_eq(s.records[0], "CAA 0 issue \"a.example\"");
 	ck_assert_str_eq(s.records[1], "CAA 0 issuewild \"b.example\"");
+	/* The RDATA of the records of the type asked, in wire form. */
+	ck_assert_uint_eq(s.nrdata, 2);
+	ck_assert_uint_eq(s.rdlen[1], 2 + 5 + 9);
+	ck_assert_int_eq(memcmp(s.rdata[1], "\0\5issuea.example", 16), 0);
 	wire_summary_clear(&s);
-	ck_assert_int_eq(wire_summarise(q, &s), 0);
+	ck_assert_int_eq(wire_summarise(q, 257, &s), 0);
 	ck_assert_int_eq(s.rcode, 3);
 	ck_assert_int_eq(s.soa_in_auth, 1);
 	ck_assert_int_eq(s.serial, -1);

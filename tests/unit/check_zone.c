@@ -111,7 +111,8 @@ static const struct zcase zcases[] = {
 	    "answers CAA for example differently: a.ns.example (192.0.2.1) "
 	    "has CAA 0 issue \"letsencrypt.org\"; b.ns.example (192.0.2.2) "
 	    "has CAA 0 issue \"sectigo.com\"",
-	    "make every server of example serve the same version" },
+	    "bring b.ns.example up to date: it serves serial 7 of example, "
+	    "older than 8 at a.ns.example" },
 	{ "serials differ, answers agree (warning)",
 	    { OK("a.ns.example", "192.0.2.1", 8, ISSUE),
 	    OK("b.ns.example", "192.0.2.2", 7, ISSUE) }, 2, NS2, NS2,
@@ -222,7 +223,7 @@ START_TEST(test_finding)
 	struct zone		*z = build(c);
 	const struct zone_finding *f;
 
-	ck_assert_int_eq(zone_analyse(z, &c->cut), 0);
+	ck_assert_int_eq(zone_analyse(z, &c->cut, NULL), 0);
 	if (c->msg == NULL) {
 		ck_assert_msg(z->nfindings == 0, "%s: %zu findings, first: %s",
 		    c->what, z->nfindings, z->nfindings ?
@@ -252,12 +253,61 @@ START_TEST(test_order)
 {
 	struct zone	*z = build(&zcases[11]);
 
-	ck_assert_int_eq(zone_analyse(z, NULL), 0);
+	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
 	ck_assert_str_eq(z->servers[0].host, "a.ns.example");
 	ck_assert_str_eq(z->servers[1].host, "b.ns.example");
 	ck_assert_int_eq(z->servers[0].in_child, 1);
 	ck_assert_int_eq(z->servers[1].in_child, 0);
 	ck_assert_int_eq(z->servers[1].in_parent, 1);
+	zone_free(z);
+}
+END_TEST
+
+/* RFC 1982: the serial that is older, across the wrap. */
+START_TEST(test_serials)
+{
+	ck_assert_int_lt(zone_serial_cmp(1, 2), 0);
+	ck_assert_int_gt(zone_serial_cmp(2, 1), 0);
+	ck_assert_int_eq(zone_serial_cmp(7, 7), 0);
+	ck_assert_int_lt(zone_serial_cmp(4294967295L, 3), 0);
+	ck_assert_int_gt(zone_serial_cmp(3, 4294967295L), 0);
+	ck_assert_int_eq(zone_serial_cmp(0, 2147483648L), 0);
+}
+END_TEST
+
+static int
+always(void *arg, const char *qname, int qtype, const struct zone_seen *a,
+    const struct zone_seen *b)
+{
+	(void)qname;
+	(void)qtype;
+	(void)a;
+	(void)b;
+	return *(int *)arg;
+}
+
+/* A difference the judge calls harmless is a warning naming the stale. */
+START_TEST(test_judged)
+{
+	int			 same = 1;
+	struct zone_judge	 judge = { always, &same };
+	struct zone		*z = build(&zcases[9]);
+
+	ck_assert_int_eq(zone_analyse(z, NULL, &judge), 0);
+	ck_assert_uint_eq(z->nfindings, 1);
+	ck_assert_int_eq(z->findings[0].error, 0);
+	ck_assert_int_eq(z->nerrors, 0);
+	/* b.ns.example serves serial 7, a.ns.example 8: b is stale. */
+	ck_assert_str_eq(z->findings[0].server, "b.ns.example");
+	ck_assert_str_eq(z->findings[0].fix, "bring b.ns.example up to date: "
+	    "it serves serial 7 of example, older than 8 at a.ns.example; "
+	    "check the zone transfers (NOTIFY, IXFR/AXFR) from the primary "
+	    "to b.ns.example");
+	zone_free(z);
+	same = 0;
+	z = build(&zcases[9]);
+	ck_assert_int_eq(zone_analyse(z, NULL, &judge), 0);
+	ck_assert_int_eq(z->findings[0].error, 1);
 	zone_free(z);
 }
 END_TEST
@@ -283,6 +333,8 @@ main(void)
 	    sizeof(zcases) / sizeof(zcases[0]));
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_rcode_name);
+	tcase_add_test(tc, test_serials);
+	tcase_add_test(tc, test_judged);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
