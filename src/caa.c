@@ -769,8 +769,42 @@ refuse(const struct weigh *w, struct caa_decision *d)
 	    w->issuer0);
 }
 
-void
-caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
+/*
+ * Write name's fix for the alias target owner, where the records live:
+ * every "name." of a record and every "from name:" names owner, after a
+ * sentence that says why.
+ */
+static void
+retarget(struct caa_decision *d, const char *name, const char *owner)
+{
+	char		 out[CAA_TEXTLEN];
+	const char	*s = d->fix, *hit;
+	size_t		 len = 0, nlen = strlen(name);
+	int		 n;
+
+	n = snprintf(out, sizeof(out), "%s is an alias of %s, where its CAA "
+	    "records live (an alias cannot hold them): ", name, owner);
+	if (n < 0 || (size_t)n >= sizeof(out))
+		return;
+	len = (size_t)n;
+	while ((hit = strstr(s, name)) != NULL && len < sizeof(out)) {
+		int whole = (hit == d->fix || hit[-1] == ' ') &&
+		    (hit[nlen] == '.' || hit[nlen] == ':');
+
+		n = snprintf(out + len, sizeof(out) - len, "%.*s%s",
+		    (int)(hit - s), s, whole ? owner : name);
+		if (n < 0)
+			return;
+		len += (size_t)n;
+		s = hit + nlen;
+	}
+	if (len < sizeof(out))
+		(void)snprintf(out + len, sizeof(out) - len, "%s", s);
+	memcpy(d->fix, out, sizeof(d->fix));
+}
+
+static void
+decide(const struct caa_level *levels, size_t nlevels, int wildcard,
     const struct caa_policy *pol, struct caa_decision *d)
 {
 	const struct caa_level	*l;
@@ -821,4 +855,17 @@ caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
 		return;
 	}
 	refuse(&w, d);
+}
+
+void
+caa_decide(const struct caa_level *levels, size_t nlevels, int wildcard,
+    const struct caa_policy *pol, struct caa_decision *d)
+{
+	const char	*owner;
+
+	decide(levels, nlevels, wildcard, pol, d);
+	/* SPEC 5.2 (rev. 2): the records live at the alias target. */
+	if (d->verdict == CAA_REFUSED && d->level >= 0 &&
+	    (owner = levels[d->level].owner) != NULL && d->fix[0] != '\0')
+		retarget(d, levels[d->level].name, owner);
 }

@@ -105,6 +105,10 @@ struct caa_level {
 	size_t				 nrecords;
 	const char			*failure; /* FAILED: the CA's words */
 	const char			*fix;	/* FAILED: remedy, or NULL */
+	const char			*owner;	/* reached through an alias
+						   (CNAME, DNAME): its final
+						   target, where the records
+						   live; else NULL */
 };
 
 enum caa_verdict {
@@ -131,6 +135,8 @@ struct caa_decision {
  * RFC 8659 §3 and Boulder: decide for a name given its levels, ordered
  * from the name itself (index 0) up to and including the TLD.  For a
  * wildcard name "*.B" the levels are those of B and wildcard is set.
+ * When the deciding level was reached through an alias, the fix names
+ * the alias target (an alias cannot hold records) and says so.
  */
 void		 caa_decide(const struct caa_level *, size_t, int wildcard,
 		    const struct caa_policy *, struct caa_decision *);

@@ -46,6 +46,7 @@ static void
 query_free(struct check_query *q)
 {
 	answer_level_clear(&q->lv);
+	free(q->target);
 	free(q->waiters);
 	resolve_answer_free(q->ans);
 	free(q->qname);
@@ -432,6 +433,7 @@ decision_input(const struct check_name *n, struct caa_level *lv,
 		lv[i].nrecords = q->lv.nrecs;
 		lv[i].failure = q->lv.failure;
 		lv[i].fix = q->lv.fix;
+		lv[i].owner = q->target;
 	}
 	pol->issuers = (const char *const *)n->pol.issuers;
 	pol->nissuers = n->pol.nissuers;
@@ -615,6 +617,7 @@ take_in(struct check *k)
 {
 	struct check_query	*q;
 	struct check_name	*n;
+	char			 target[NAME_MAX_TEXT];
 	size_t			 i;
 	int			 rc = 0;
 
@@ -626,6 +629,9 @@ take_in(struct check *k)
 		if (q->settled)
 			continue;
 		q->settled = 1;
+		if (alias_target(q, target, sizeof(target)) &&
+		    (q->target = strdup(target)) == NULL)
+			rc = -1;
 		/* The zone that answered, for the nameserver check. */
 		if (k->srv != NULL &&
 		    servers_hint(k->srv, q->qname, q->qtype, q->ans) == -1)

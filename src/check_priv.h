@@ -28,6 +28,8 @@ struct check_query {
 	int			 qtype;
 	struct resolve_answer	*ans;		/* NULL until answered */
 	struct answer_level	 lv;		/* CAA: the level */
+	char			*target;	/* answered through an alias:
+						   its final target, else NULL */
 	struct check_query	*next;		/* hash chain */
 	struct check_query	*order;		/* creation order */
 	/* The run, and the names (indices) waiting for it. */

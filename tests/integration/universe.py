@@ -630,16 +630,28 @@ def summary(n, ok=0, refused=0, fail=0, cut=0):
         ", %d not checked" % cut if cut else "")
 
 
-def refused_other(name, where, issuer='"sectigo.com"', tag="issue"):
+def alias_fix(where, alias):
+    """SPEC 5.2 rev. 2: the fix of a level reached through an alias names
+    the alias target, where the records live, and says so."""
+    if alias is None:
+        return where
+    return ("%s is an alias of %s, where its CAA records live (an alias "
+            "cannot hold them): %s" % (where, alias, alias))
+
+
+def refused_other(name, where, issuer='"sectigo.com"', tag="issue",
+                  alias=None):
     return [P + '%s: CAA %s at %s allows only %s, not "letsencrypt.org"'
             % (name, tag, where, issuer),
-            FIX + '%s. CAA 0 %s "letsencrypt.org"' % (where, tag)]
+            FIX + '%s. CAA 0 %s "letsencrypt.org"' % (alias_fix(where, alias),
+                                                      tag)]
 
 
-def forbids(name, where):
+def forbids(name, where, alias=None):
     return [P + '%s: CAA issue at %s forbids issuance by any CA (empty '
             'issuer, as in ";")' % (name, where),
-            FIX + '%s. CAA 0 issue "letsencrypt.org"' % where]
+            FIX + '%s. CAA 0 issue "letsencrypt.org"' % alias_fix(where,
+                                                                  alias)]
 
 
 # SPEC 4.1: Boulder's words for a validation failure quote the Extended
@@ -1074,16 +1086,20 @@ SCENARIOS = [
     S("the same zone's plain name uses issue", ["wild.caatest"], 0,
       [summary(1, ok=1)]),
     S("CNAME into a denying zone", ["www.cname.caatest"], 1,
-      refused_other("www.cname.caatest", "www.cname.caatest") +
+      refused_other("www.cname.caatest", "www.cname.caatest",
+                    alias="other.caatest") +
       [summary(1, refused=1)], check=j_cname),
     S("CNAME chain into a denying zone", ["chain.cname.caatest"], 1,
-      refused_other("chain.cname.caatest", "chain.cname.caatest") +
+      refused_other("chain.cname.caatest", "chain.cname.caatest",
+                    alias="other.caatest") +
       [summary(1, refused=1)]),
     S("a name under a CNAME'd parent", ["sub.www.cname.caatest"], 1,
-      refused_other("sub.www.cname.caatest", "www.cname.caatest") +
+      refused_other("sub.www.cname.caatest", "www.cname.caatest",
+                    alias="other.caatest") +
       [summary(1, refused=1)]),
     S("DNAME into a denying name", ["deny.d.dname.caatest"], 1,
-      forbids("deny.d.dname.caatest", "deny.d.dname.caatest") +
+      forbids("deny.d.dname.caatest", "deny.d.dname.caatest",
+              alias="deny.other.caatest") +
       [summary(1, refused=1)]),
     S("CNAME to a permissive name under a denying parent",
       ["perm.cname.caatest"], 0, [summary(1, ok=1)]),

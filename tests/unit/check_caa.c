@@ -560,6 +560,41 @@ END_TEST
 
 #define NELEM(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
+/* SPEC 5.2 rev. 2: a level reached through an alias is fixed there. */
+START_TEST(test_alias_fix)
+{
+	struct caa_record	 r;
+	struct caa_level	 lv[2];
+	struct caa_policy	 pol = { NULL, 1, NULL, "http-01" };
+	const char		*issuers[] = { LE };
+	struct caa_decision	 d;
+
+	pol.issuers = issuers;
+	ck_assert_int_eq(caa_record_set(&r, 0, "issue", "sectigo.com"), 0);
+	memset(lv, 0, sizeof(lv));
+	lv[0].name = "www.example.com";
+	lv[0].state = CAA_LEVEL_ANSWER;
+	lv[0].records = &r;
+	lv[0].nrecords = 1;
+	lv[0].owner = "cdn.example.net";
+	lv[1].name = "example.com";
+	lv[1].state = CAA_LEVEL_ANSWER;
+	caa_decide(lv, 2, 0, &pol, &d);
+	ck_assert_int_eq(d.verdict, CAA_REFUSED);
+	ck_assert_str_eq(d.reason, "CAA issue at www.example.com allows only "
+	    "\"sectigo.com\", not \"letsencrypt.org\"");
+	ck_assert_str_eq(d.fix, "www.example.com is an alias of "
+	    "cdn.example.net, where its CAA records live (an alias cannot hold "
+	    "them): cdn.example.net. CAA 0 issue \"letsencrypt.org\"");
+	/* Without an alias the fix stays at the name. */
+	lv[0].owner = NULL;
+	caa_decide(lv, 2, 0, &pol, &d);
+	ck_assert_str_eq(d.fix, "www.example.com. CAA 0 issue "
+	    "\"letsencrypt.org\"");
+	caa_record_clear(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -572,6 +607,7 @@ main(void)
 	tcase_add_loop_test(tc, test_value, 0, NELEM(vcases));
 	tcase_add_loop_test(tc, test_decide, 0, NELEM(dcases));
 	tcase_add_test(tc, test_warning);
+	tcase_add_test(tc, test_alias_fix);
 	tcase_add_test(tc, test_known_cas);
 	tcase_add_test(tc, test_escape);
 	suite_add_tcase(s, tc);
