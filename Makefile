@@ -21,14 +21,16 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/conf.o src/verdict.o \
-       src/zone.o src/result.o src/wire.o src/dnssec.o src/challenge.o \
-       src/answer.o src/resolve.o src/probe.o src/lookups.o src/servers.o \
-       src/check.o src/checktree.o src/report.o
-HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/conf.h src/verdict.h \
-       src/zone.h src/result.h src/wire.h src/dnssec.h src/challenge.h \
-       src/answer.h src/resolve.h src/probe.h src/lookups.h src/servers.h \
-       src/check.h src/check_priv.h src/report.h
+OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/conf.o \
+       src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
+       src/challenge.o src/answer.o src/resolve.o src/probe.o \
+       src/lookups.o src/servers.o src/parents.o src/check.o \
+       src/checktree.o src/report.o
+HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/conf.h \
+       src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
+       src/challenge.h src/answer.h src/resolve.h src/probe.h \
+       src/lookups.h src/servers.h src/servers_priv.h src/check.h \
+       src/check_priv.h src/report.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_conf tests/unit/check_verdict tests/unit/check_zone \
         tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \

@@ -589,6 +589,34 @@ zone_unknown(const struct check *k, struct check_name *n, const char *qname,
 		n->ns_cut = qname;
 }
 
+/*
+ * A lookup that failed in a zone with a server at fault: the generic
+ * remedy gives way to the first server's own (a REFUSED server is lame,
+ * a SERVFAIL one cannot serve the zone, a silent one must be repaired).
+ */
+static void
+fix_from_zone(const struct check *k, const struct check_query *q, char **fix)
+{
+	const struct zone		*z;
+	const struct resolve_answer	*a = q->ans;
+	char				*f;
+	size_t				 i;
+
+	/* Only the failures that name no cause of their own: an rcode. */
+	if (a == NULL || a->state != RESOLVE_DONE ||
+	    a->dnssec == RESOLVE_BOGUS || a->rcode == 0 || a->rcode == 3)
+		return;
+	z = servers_zone_of(k->srv, q->qname);
+	for (i = 0; z != NULL && i < z->nfindings; i++)
+		if (z->findings[i].error && z->findings[i].fix != NULL) {
+			if ((f = strdup(z->findings[i].fix)) != NULL) {
+				free(*fix);
+				*fix = f;
+			}
+			return;
+		}
+}
+
 static void
 mark_name(struct check *k, struct check_name *n)
 {
@@ -603,6 +631,10 @@ mark_name(struct check *k, struct check_name *n)
 		zone_failed(k, n, n->acme->qname);
 		zone_unknown(k, n, n->acme->qname, TYPE_TXT);
 	}
+	if (n->dec.verdict == CAA_FAILED && !n->caa_cut && n->dec.level >= 0)
+		fix_from_zone(k, n->levels[n->dec.level], &n->dec.fix);
+	if (n->acme != NULL && n->dns01.failed && !n->dns01.cut)
+		fix_from_zone(k, n->acme, &n->dns01.fix);
 	judge(k, n);
 }
 

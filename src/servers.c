@@ -16,91 +16,13 @@
 #include "probe.h"
 #include "resolve.h"
 #include "servers.h"
+#include "servers_priv.h"
 #include "wire.h"
 #include "zone.h"
 
-#define T_A	1
-#define T_NS	2
-#define T_SOA	6
-#define T_AAAA	28
-#define T_DNSKEY 48
-#define T_CAA	257
-
-#define NBUCKETS	4096
-
-/* A zone's discovery state, around the zone reports see. */
-struct szone;
-
-/* A name the CA queries, waiting to learn its zone. */
-struct want {
-	char		*qname;
-	int		 qtype;
-	struct szone	*zone;
-	int		 unsettled;	/* its zone still looked for */
-};
-
-/* Which result a direct probe fills. */
-struct ticket {
-	struct servers	*s;
-	struct szone	*zone;
-	size_t		 server;
-	long		 q;		/* -1: SOA; -2: delegation; else name */
-};
-
-/* The delegation NS set, asked of the parent's servers (z->parents). */
-struct deleg {
-	size_t	 next;		/* next parent server to ask */
-	int	 pending;
-	int	 failed;
-	int	 parent_failed;
-};
-
-/* An answer whose signatures wait for the zone's keys. */
-struct unchecked {
-	struct zone_seen	*q;	/* valid once every probe is sent */
-	size_t			 server;
-	long			 qi;
-	uint8_t			*wire;
-	size_t			 len;
-};
-
-struct szone {
-	struct zone		*z;
-	struct deleg		 deleg;
-	struct dnssec_zone	*keys;		/* signed zones */
-	struct unchecked	*unchecked;
-	size_t			 nunchecked;
-	int			 settled;	/* nothing to start until a
-						   name comes */
-	struct szone		*hnext;		/* hash chain by apex */
-};
-
-struct servers {
-	struct resolve		 *r;
-	struct probe		 *p;
-	struct lookups		 *lk;
-	struct want		 *wants;
-	size_t			  nwants;
-	size_t			 *wanted[NBUCKETS];	/* want indices */
-	size_t			  nwanted[NBUCKETS];
-	size_t			 *unsettled;		/* wants without a
-							   zone yet */
-	size_t			  nunsettled;
-	size_t			  wcap;
-	struct szone		**zones;
-	size_t			  nzones;
-	size_t			  zcap;
-	struct szone		 *zbuckets[NBUCKETS];	/* zones by apex */
-	struct lookup		**early;		/* hinted zones' NS */
-	size_t			  nearly;
-	struct dnssec_proven	 *proven;
-	int			  started;	/* probes since the step */
-	int			  nomem;
-};
-
 /* The lookup (qname, qtype) of the run, started when absent and start. */
-static struct lookup *
-lookup_get(struct servers *s, const char *qname, int qtype, int start)
+struct lookup *
+servers_lookup_get(struct servers *s, const char *qname, int qtype, int start)
 {
 	struct lookup	*l = lookups_get(s->lk, qname, qtype, start);
 
@@ -109,8 +31,8 @@ lookup_get(struct servers *s, const char *qname, int qtype, int start)
 	return l;
 }
 
-static const char *
-parent_of(const char *name)
+const char *
+servers_parent_of(const char *name)
 {
 	const char	*dot = strchr(name, '.');
 
@@ -118,8 +40,8 @@ parent_of(const char *name)
 }
 
 /* A TLD's servers are not ours to probe, so neither are its keys. */
-static int
-ours_to_probe(const char *apex)
+int
+servers_ours(const char *apex)
 {
 	return strchr(apex, '.') != NULL;
 }
@@ -159,6 +81,8 @@ szone_free(struct szone *sz)
 
 	zone_free(sz->z);
 	dnssec_zone_free(sz->keys);
+	wire_strv_free(sz->ghost, sz->nglue);
+	wire_strv_free(sz->gaddr, sz->nglue);
 	for (i = 0; i < sz->nunchecked; i++)
 		free(sz->unchecked[i].wire);
 	free(sz->unchecked);
@@ -173,8 +97,10 @@ servers_free(struct servers *s)
 	if (s == NULL)
 		return;
 	lookups_free(s->lk);
-	for (i = 0; i < s->nwants; i++)
+	for (i = 0; i < s->nwants; i++) {
 		free(s->wants[i].qname);
+		free(s->wants[i].parent);
+	}
 	free(s->wants);
 	free(s->unsettled);
 	for (i = 0; i < NBUCKETS; i++)
@@ -282,18 +208,18 @@ hint_lookups(struct servers *s, const char *apex, int secure)
 {
 	struct lookup	*ns, **e;
 
-	if (lookup_get(s, apex, T_SOA, 1) == NULL)
+	if (servers_lookup_get(s, apex, T_SOA, 1) == NULL)
 		return -1;
-	if ((ns = lookup_get(s, apex, T_NS, 0)) == NULL) {
-		if ((ns = lookup_get(s, apex, T_NS, 1)) == NULL ||
+	if ((ns = servers_lookup_get(s, apex, T_NS, 0)) == NULL) {
+		if ((ns = servers_lookup_get(s, apex, T_NS, 1)) == NULL ||
 		    (e = reallocarray(s->early, s->nearly + 1,
 		    sizeof(*e))) == NULL)
 			return -1;
 		s->early = e;
 		s->early[s->nearly++] = ns;
 	}
-	if (secure && ours_to_probe(apex) &&
-	    lookup_get(s, apex, T_DNSKEY, 1) == NULL)
+	if (secure && servers_ours(apex) &&
+	    servers_lookup_get(s, apex, T_DNSKEY, 1) == NULL)
 		return -1;
 	return 0;
 }
@@ -321,8 +247,8 @@ servers_hint(struct servers *s, const char *qname, int qtype,
 	return rc;
 }
 
-static struct szone *
-zone_get(struct servers *s, const char *apex)
+struct szone *
+servers_zone_get(struct servers *s, const char *apex)
 {
 	struct szone	**v, *sz;
 	size_t		  h = hash(apex, 0);
@@ -353,8 +279,8 @@ zone_get(struct servers *s, const char *apex)
 }
 
 /* What every direct query's result records, whatever it was for. */
-static void
-seen_result(struct zone_seen *q, const struct probe_result *r)
+void
+servers_seen_result(struct zone_seen *q, const struct probe_result *r)
 {
 	switch (r->state) {
 	case PROBE_ANSWER:
@@ -448,45 +374,22 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 		keep_unchecked(s, sz, server, qi, pkt);
 }
 
-/* The delegation, as a parent server gives it. */
-static void
-delegation_answer(struct servers *s, struct szone *sz, size_t i,
-    const struct probe_result *r)
-{
-	struct zone	*z = sz->z;
-	struct zone_seen *ns = &z->parents[i].ns;
-
-	sz->deleg.pending = 0;
-	seen_result(ns, r);
-	if (r->pkt != NULL) {
-		ns->rcode = ldns_pkt_get_rcode(r->pkt);
-		ns->aa = ldns_pkt_aa(r->pkt);
-	}
-	if (r->state == PROBE_ANSWER) {
-		if (wire_ns_names(r->pkt, z->apex, 1, &z->parent_ns,
-		    &z->nparent) == -1)
-			s->nomem = 1;
-		if (z->nparent > 0)
-			z->parent_known = 1;
-	}
-	if (!z->parent_known && sz->deleg.next >= z->nparents)
-		sz->deleg.failed = 1;
-}
-
 static void
 probed(void *arg, struct probe_result *r)
 {
 	struct ticket	*t = arg;
 	struct szone	*sz = t->zone;
-	struct zone	*z = sz->z;
+	struct zone	*z = sz != NULL ? sz->z : NULL;
 	struct zone_seen *q;
 
-	if (t->q == -2)
-		delegation_answer(t->s, sz, t->server, r);
+	if (t->q == -3)
+		parents_referral_answer(t->s, t->server, r);
+	else if (t->q == -2)
+		parents_delegation_answer(t->s, sz, t->server, r);
 	else if (t->server < z->nservers) {
 		q = t->q == -1 ? &z->servers[t->server].soa :
 		    &z->servers[t->server].q[t->q];
-		seen_result(q, r);
+		servers_seen_result(q, r);
 		if (r->state == PROBE_ANSWER)
 			seen_take(t->s, sz, q, t->server, t->q, r->pkt);
 	}
@@ -494,8 +397,8 @@ probed(void *arg, struct probe_result *r)
 	free(t);
 }
 
-static int
-send_probe(struct servers *s, struct szone *sz, size_t server, long qi,
+int
+servers_send(struct servers *s, struct szone *sz, size_t server, long qi,
     const char *addr, const char *qname, int qtype)
 {
 	struct ticket	*t;
@@ -538,7 +441,7 @@ server_add(struct servers *s, struct szone *sz, const char *host,
 		return NULL;
 	}
 	z->nservers++;
-	if (send_probe(s, sz, z->nservers - 1, -1, addr, z->apex, T_SOA) == -1)
+	if (servers_send(s, sz, z->nservers - 1, -1, addr, z->apex, T_SOA) == -1)
 		return NULL;
 	return sv;
 }
@@ -574,7 +477,7 @@ server_ensure(struct servers *s, struct szone *sz, const char *host,
 		q->qtype = z->types[sv->nq];
 		if ((q->qname = strdup(z->names[sv->nq])) == NULL)
 			return -1;
-		if (send_probe(s, sz, i, (long)sv->nq, addr, q->qname,
+		if (servers_send(s, sz, i, (long)sv->nq, addr, q->qname,
 		    q->qtype) == -1)
 			return -1;
 		sv->nq++;
@@ -591,90 +494,19 @@ ensure_hosts(struct servers *s, struct szone *sz, char **hosts, size_t n)
 	int	 pending = 0;
 
 	for (i = 0; i < n; i++) {
-		na = lookups_addrs(s->lk, hosts[i], addrs, 16, &pending);
+		/* A referral's glue first: the zone itself may not resolve. */
+		for (j = 0, na = 0; j < sz->nglue && na < 16; j++)
+			if (strcmp(sz->ghost[j], hosts[i]) == 0)
+				(void)snprintf(addrs[na++], INET6_ADDRSTRLEN, "%s",
+				    sz->gaddr[j]);
+		if (na == 0)
+			na = lookups_addrs(s->lk, hosts[i], addrs, 16,
+			    &pending);
 		for (j = 0; j < na; j++)
 			if (server_ensure(s, sz, hosts[i], addrs[j]) == -1)
 				s->nomem = 1;
 	}
 	return pending;
-}
-
-/* The parent's servers to ask for the delegation, up to the tries. */
-static void
-parent_servers(struct servers *s, struct zone *z, char **hosts, size_t nhosts,
-    int *pending)
-{
-	char	 addrs[4][INET6_ADDRSTRLEN];
-	size_t	 i, j, k, na;
-
-	for (i = 0; i < nhosts && z->nparents < ZONE_PARENT_TRIES; i++) {
-		na = lookups_addrs(s->lk, hosts[i], addrs, 4, pending);
-		for (j = 0; j < na && z->nparents < ZONE_PARENT_TRIES; j++) {
-			struct zone_parent *pa = &z->parents[z->nparents];
-
-			for (k = 0; k < z->nparents; k++)
-				if (strcmp(z->parents[k].addr, addrs[j]) == 0)
-					break;
-			if (k < z->nparents)
-				continue;
-			memset(pa, 0, sizeof(*pa));
-			pa->host = strdup(hosts[i]);
-			pa->addr = strdup(addrs[j]);
-			pa->ns.qtype = T_NS;
-			pa->ns.serial = -1;
-			pa->ns.qname = strdup(z->apex);
-			if (pa->host == NULL || pa->addr == NULL ||
-			    pa->ns.qname == NULL) {
-				free(pa->host);
-				free(pa->addr);
-				free(pa->ns.qname);
-				memset(pa, 0, sizeof(*pa));
-				s->nomem = 1;
-				continue;
-			}
-			z->nparents++;
-		}
-	}
-}
-
-/* Ask the parent's servers, one at a time, for the delegation. */
-static void
-delegation(struct servers *s, struct szone *sz)
-{
-	struct zone	*z = sz->z;
-	struct deleg	*d = &sz->deleg;
-	char		 apex[256], **hosts = NULL;
-	size_t		 nhosts = 0;
-	struct lookup	*l;
-	enum lookups_zone	 r;
-	int		 pending = 0;
-
-	if (z->parent_known || d->failed || d->parent_failed || d->pending)
-		return;
-	if (z->parent == NULL) {
-		r = lookups_zone(s->lk, parent_of(z->apex), apex, sizeof(apex));
-		if (r == LOOKUPS_FAIL) {
-			d->parent_failed = 1;
-			return;
-		}
-		if (r != LOOKUPS_FOUND || (z->parent = strdup(apex)) == NULL)
-			return;
-	}
-	if ((l = lookup_get(s, z->parent, T_NS, 1)) == NULL || !l->done)
-		return;
-	if (lookups_ns(l, z->parent, &hosts, &nhosts) == -1)
-		s->nomem = 1;
-	parent_servers(s, z, hosts, nhosts, &pending);
-	wire_strv_free(hosts, nhosts);
-	if (d->next < z->nparents) {
-		if (send_probe(s, sz, d->next, -2, z->parents[d->next].addr,
-		    z->apex, T_NS) == 0)
-			d->pending = 1;
-		d->next++;
-	} else if (!pending && nhosts > 0)
-		d->failed = 1;
-	else if (nhosts == 0 && l->done)
-		d->failed = 1;
 }
 
 /* The zone's keys, as the validating resolver proved them. */
@@ -687,7 +519,7 @@ dnskeys(struct servers *s, struct szone *sz)
 
 	if (!z->secure || sz->keys != NULL)
 		return;
-	if ((l = lookup_get(s, z->apex, T_DNSKEY, 1)) == NULL || !l->done)
+	if ((l = servers_lookup_get(s, z->apex, T_DNSKEY, 1)) == NULL || !l->done)
 		return;
 	if (l->ans == NULL || l->ans->dnssec != RESOLVE_SECURE ||
 	    (pkt = wire_parse(l->ans->packet,
@@ -710,16 +542,16 @@ zone_step(struct servers *s, struct szone *sz)
 	struct lookup	*soa, *ns;
 	int		 pending;
 
-	soa = lookup_get(s, z->apex, T_SOA, 1);
+	soa = servers_lookup_get(s, z->apex, T_SOA, 1);
 	if (soa != NULL && soa->done && soa->ans != NULL &&
 	    soa->ans->dnssec == RESOLVE_SECURE && sz->keys == NULL)
 		z->secure = 1;
 	dnskeys(s, sz);
-	ns = lookup_get(s, z->apex, T_NS, 1);
+	ns = servers_lookup_get(s, z->apex, T_NS, 1);
 	if (ns != NULL && ns->done && z->nchild == 0 &&
 	    lookups_ns(ns, z->apex, &z->child_ns, &z->nchild) == -1)
 		s->nomem = 1;
-	delegation(s, sz);
+	parents_delegation(s, sz);
 	pending = ensure_hosts(s, sz, z->child_ns, z->nchild);
 	pending |= ensure_hosts(s, sz, z->parent_ns, z->nparent);
 	if (s->nomem)
@@ -748,40 +580,53 @@ early_step(struct servers *s)
 		if (lookups_ns(ns, ns->qname, &hosts, &nhosts) == -1)
 			s->nomem = 1;
 		for (j = 0; j < nhosts; j++)
-			if (lookup_get(s, hosts[j], T_A, 1) == NULL ||
-			    lookup_get(s, hosts[j], T_AAAA, 1) == NULL)
+			if (servers_lookup_get(s, hosts[j], T_A, 1) == NULL ||
+			    servers_lookup_get(s, hosts[j], T_AAAA, 1) == NULL)
 				s->nomem = 1;
 		wire_strv_free(hosts, nhosts);
 	}
 	s->nearly = keep;
 }
 
+/* Put a wanted name into its zone; the zone is new when needed. */
+struct szone *
+servers_place(struct servers *s, struct want *w, const char *apex)
+{
+	struct szone	*sz;
+
+	if ((sz = servers_zone_get(s, apex)) == NULL ||
+	    zone_add_name(sz->z, w->qname, w->qtype) == -1) {
+		s->nomem = 1;
+		return NULL;
+	}
+	/* Every server of the zone has a new name to be asked. */
+	sz->settled = 0;
+	w->zone = sz;
+	return sz;
+}
+
 /* A wanted name whose zone is found goes into it. */
 static int
 settle(struct servers *s, struct want *w)
 {
-	struct szone	*sz;
 	char		 apex[256];
 
+	if (w->zone != NULL)
+		goto settled;
 	switch (lookups_zone(s->lk, w->qname, apex, sizeof(apex))) {
 	case LOOKUPS_PENDING:
 	case LOOKUPS_ALIAS:
 		return 0;
 	case LOOKUPS_FAIL:
+		if (!parents_referral(s, w, (size_t)(w - s->wants)))
+			return 0;
 		break;
 	case LOOKUPS_FOUND:
-		if (!ours_to_probe(apex))
-			break;
-		if ((sz = zone_get(s, apex)) == NULL ||
-		    zone_add_name(sz->z, w->qname, w->qtype) == -1) {
-			s->nomem = 1;
-			break;
-		}
-		/* Every server of the zone has a new name to be asked. */
-		sz->settled = 0;
-		w->zone = sz;
+		if (servers_ours(apex))
+			(void)servers_place(s, w, apex);
 		break;
 	}
+settled:
 	w->unsettled = 0;
 	return 1;
 }
@@ -834,15 +679,15 @@ cut_lookups(struct servers *s, const struct zone *z, char **hosts)
 
 	*hosts = NULL;
 	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-		n += lookups_cut(lookup_get(s, z->apex, own[i], 0));
+		n += lookups_cut(servers_lookup_get(s, z->apex, own[i], 0));
 	if (z->parent != NULL)
-		n += lookups_cut(lookup_get(s, z->parent, T_NS, 0));
+		n += lookups_cut(servers_lookup_get(s, z->parent, T_NS, 0));
 	for (k = 0; k < 2; k++) {
 		v = k == 0 ? z->child_ns : z->parent_ns;
 		nv = k == 0 ? z->nchild : z->nparent;
 		for (i = 0; i < nv; i++) {
-			int c = lookups_cut(lookup_get(s, v[i], T_A, 0)) +
-			    lookups_cut(lookup_get(s, v[i], T_AAAA, 0));
+			int c = lookups_cut(servers_lookup_get(s, v[i], T_A, 0)) +
+			    lookups_cut(servers_lookup_get(s, v[i], T_AAAA, 0));
 
 			if (c == 0)
 				continue;

@@ -228,6 +228,94 @@ wire_ns_names(const ldns_pkt *pkt, const char *owner, int referral,
 	return ns_in(ldns_pkt_answer(pkt), owner, v, n);
 }
 
+/* Is name the apex itself or below it, and apex strictly below top? */
+static int
+cut_between(const char *name, const char *apex, const char *top)
+{
+	return under(name, apex) && under(apex, top) && strcmp(apex, top) != 0;
+}
+
+/* Append one string to a vector (duplicates kept). */
+static int
+strv_add(char ***v, size_t *n, const char *s)
+{
+	char	**nv, *d;
+
+	if ((d = strdup(s)) == NULL ||
+	    (nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL) {
+		free(d);
+		return -1;
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 0;
+}
+
+/* The glue in the additional section for the NS names found. */
+static int
+glue(const ldns_pkt *pkt, char **ns, size_t nns, char ***ghost,
+    char ***gaddr, size_t *nglue)
+{
+	ldns_rr_list	*sec = ldns_pkt_additional(pkt);
+	const ldns_rdf	*f;
+	char		 owner[256], addr[64], *t;
+	size_t		 i, k, n;
+
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+		f = ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ?
+		    wire_field(rr, 0, LDNS_RDF_TYPE_A, 4) :
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA ?
+		    wire_field(rr, 0, LDNS_RDF_TYPE_AAAA, 16) : NULL;
+		if (f == NULL)
+			continue;
+		wire_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		for (k = 0; k < nns && strcmp(ns[k], owner) != 0; k++)
+			;
+		if (k == nns || (t = ldns_rdf2str(f)) == NULL)
+			continue;
+		(void)snprintf(addr, sizeof(addr), "%s", t);
+		free(t);
+		n = *nglue;
+		if (strv_add(ghost, &n, owner) == -1 ||
+		    strv_add(gaddr, nglue, addr) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+wire_referral(const ldns_pkt *pkt, const char *qname, const char *parent,
+    char *apex, size_t size, char ***ns, size_t *nns, char ***ghost,
+    char ***gaddr, size_t *nglue)
+{
+	ldns_rr_list	*sec = ldns_pkt_authority(pkt);
+	char		 owner[256];
+	size_t		 i;
+
+	apex[0] = '\0';
+	if (ldns_pkt_get_rcode(pkt) != 0 || ldns_pkt_aa(pkt))
+		return 1;
+	for (i = 0; i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+			continue;
+		wire_rdf_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (cut_between(qname, owner, parent)) {
+			(void)snprintf(apex, size, "%s", owner);
+			break;
+		}
+	}
+	if (apex[0] == '\0')
+		return 1;
+	if (wire_ns_names(pkt, apex, 1, ns, nns) == -1 ||
+	    glue(pkt, *ns, *nns, ghost, gaddr, nglue) == -1)
+		return -1;
+	return *nns > 0 ? 0 : 1;
+}
+
 static int
 cmpstr(const void *a, const void *b)
 {

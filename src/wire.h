@@ -66,6 +66,17 @@ int		 wire_ns_names(const ldns_pkt *, const char *, int referral,
 		    char ***, size_t *);
 
 /*
+ * A parent's referral for qname: the child zone's apex (the owner of
+ * the NS set in the authority section, below parent, at or above qname),
+ * its NS names, and the glue for them (addresses as text, each with its
+ * host).  0 when pkt is one, 1 when it is not, -1 when memory ran out.
+ * The vectors are the caller's, freed with wire_strv_free().
+ */
+int		 wire_referral(const ldns_pkt *, const char *qname,
+		    const char *parent, char *apex, size_t, char ***ns,
+		    size_t *nns, char ***ghost, char ***gaddr, size_t *nglue);
+
+/*
  * What the nameserver check keeps of a direct answer.  records are the
  * answer's records but RRSIGs and SOAs, as sorted text (servers are
  * compared on them); serial is the SOA's, or -1.  The strings are the

@@ -282,6 +282,18 @@ check_server(struct an *an, const struct zone_server *sv)
 	}
 	if (soa->state != ZONE_ANSWER || (soa->rcode == 0 && soa->aa))
 		return 0;
+	if (soa->rcode == 2) {
+		/* It has the zone configured, but cannot answer from it. */
+		(void)snprintf(fix, sizeof(fix), "make %s serve the zone %s "
+		    "again (SERVFAIL: a zone file that does not load, expired "
+		    "secondary data or a broken backend; its log says which), "
+		    "or remove it from the NS records at the parent%s%s and in "
+		    "the zone", sv->host, z->apex, sp(z->parent),
+		    z->parent ? z->parent : "");
+		finding(an, 1, sv, NULL, fix, "fails the zone %s: SOA query "
+		    "answered SERVFAIL", z->apex);
+		return 1;
+	}
 	(void)snprintf(fix, sizeof(fix), "load the zone %s on %s, or remove "
 	    "%s from its NS records at the parent%s%s and in the zone",
 	    z->apex, sv->host, sv->host, sp(z->parent),

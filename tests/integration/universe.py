@@ -682,12 +682,22 @@ def bogus(name, level, kind=EXPIRED):
             FIX + fix.format(z=level)]
 
 
-def servfail(name, level):
+def servfail(name, level, fix=None):
     return [P + "%s: DNS problem: SERVFAIL looking up CAA for %s - the "
             "domain's nameservers may be malfunctioning" % (name, level),
-            FIX + "every nameserver of the zone holding %s must answer CAA "
-            "queries (type 257) with NOERROR: look for software or a "
-            "firewall that rejects unknown types" % level]
+            FIX + (fix or "every nameserver of the zone holding %s must "
+                   "answer CAA queries (type 257) with NOERROR: look for "
+                   "software or a firewall that rejects unknown types"
+                   % level)]
+
+
+SF_FIX = ("make {h} serve the zone {z} again (SERVFAIL: a zone file that "
+          "does not load, expired secondary data or a broken backend; its "
+          "log says which), or remove it from the NS records at the parent "
+          "{p} and in the zone")
+LAME_FIX = ("load the zone refused.caatest on ns-refused.caatest, or remove "
+            "ns-refused.caatest from its NS records at the parent caatest "
+            "and in the zone")
 
 
 PERSIST = ["--method", "dns-persist-01", "--account-uri", ACCT]
@@ -817,6 +827,20 @@ def j_acme_cname(doc):
     assert d["ok"] and d["status"] == "NOERROR", d
     assert d["canonical"].rstrip(".") == \
         "_acme-challenge.validation.caatest", d
+
+
+ACME_SF_FIX = SF_FIX.format(z="_acme-challenge.acme-sf.caatest",
+                            h="ns-acme-sf.caatest", p="acme-sf.caatest")
+
+
+def acme_sf_finding(name):
+    z = "_acme-challenge.acme-sf.caatest"
+    return [P + "%s: a nameserver of %s is at fault (below): the CA can fail "
+            "or decide differently depending on the server it reaches"
+            % (name, z),
+            P + "%s: nameserver ns-acme-sf.caatest (127.53.4.4) fails the "
+            "zone %s: SOA query answered SERVFAIL" % (z, z),
+            FIX + ACME_SF_FIX]
 
 
 def j_acme_sf(doc):
@@ -1121,12 +1145,31 @@ SCENARIOS = [
         FIX + "make sure every nameserver of www.dead.caatest answers CAA "
         "queries (type 257); if the network is slow, raise timeout",
         summary(1, fail=1)], args=["--timeout", "3"], max_seconds=4.0),
-    S("server answers SERVFAIL", ["servfail.caatest"], 2,
-      servfail("servfail.caatest", "servfail.caatest") +
-      [summary(1, fail=1)]),
-    S("server answers REFUSED", ["refused.caatest"], 2,
-      servfail("refused.caatest", "refused.caatest") +
-      [summary(1, fail=1)]),
+    # SPEC 5.3 rev. 2: even SOA fails, so the resolver cannot find the
+    # zone or its servers: the parent's referral names them, and each is
+    # asked directly; the name's fix is the server's own.
+    S("server answers SERVFAIL: named through the parent's referral",
+      ["servfail.caatest"], 2,
+      servfail("servfail.caatest", "servfail.caatest",
+               fix=SF_FIX.format(z="servfail.caatest", h="ns-servfail.caatest",
+                                 p="caatest")) +
+      ns_fault("servfail.caatest") + [
+          P + "servfail.caatest: nameserver ns-servfail.caatest "
+          "(127.53.4.2) fails the zone servfail.caatest: SOA query "
+          "answered SERVFAIL",
+          FIX + SF_FIX.format(z="servfail.caatest", h="ns-servfail.caatest",
+                              p="caatest"), summary(1, fail=1)],
+      check=j_finding("servfail.caatest", "error", "ns-servfail.caatest",
+                      "127.53.4.2", "fails the zone servfail.caatest")),
+    S("server answers REFUSED: lame, named through the parent's referral",
+      ["refused.caatest"], 2,
+      servfail("refused.caatest", "refused.caatest", fix=LAME_FIX) +
+      ns_fault("refused.caatest") + [
+          P + "refused.caatest: nameserver ns-refused.caatest (127.53.4.3) "
+          "does not serve the zone refused.caatest: SOA query answered "
+          "REFUSED (lame)", FIX + LAME_FIX, summary(1, fail=1)],
+      check=j_finding("refused.caatest", "error", "ns-refused.caatest",
+                      "127.53.4.3", "does not serve the zone")),
     S("NXDOMAIN for the TLD", ["www.nosuchtld"], 2, [
         P + "www.nosuchtld: DNS problem: NXDOMAIN looking up CAA for "
         "nosuchtld - the top-level domain does not exist",
@@ -1137,9 +1180,8 @@ SCENARIOS = [
     S("wildcard whose _acme-challenge SERVFAILs", ["*.acme-sf.caatest"], 2, [
         P + "*.acme-sf.caatest: dns-01: SERVFAIL looking up TXT for "
         "_acme-challenge.acme-sf.caatest; the CA cannot read the challenge",
-        FIX + "every nameserver of the zone holding "
-        "_acme-challenge.acme-sf.caatest must answer TXT queries for it "
-        "with NOERROR or NXDOMAIN", summary(1, fail=1)], check=j_acme_sf),
+        FIX + ACME_SF_FIX] + acme_sf_finding("*.acme-sf.caatest") +
+      [summary(1, fail=1)], check=j_acme_sf),
     # SPEC 4.2: the newer methods.
     S("validationmethods=dns-account-01, checked as dns-account-01",
       ["vm.caatest"], 0, [summary(1, ok=1)],
@@ -1165,9 +1207,8 @@ SCENARIOS = [
           P + "*.acme-sf.caatest: dns-account-01: SERVFAIL looking up TXT "
           "for _bnxkrtp5hx67nw4s._acme-challenge.acme-sf.caatest; the CA "
           "cannot read the challenge",
-          FIX + "every nameserver of the zone holding _bnxkrtp5hx67nw4s."
-          "_acme-challenge.acme-sf.caatest must answer TXT queries for it "
-          "with NOERROR or NXDOMAIN", summary(1, fail=1)],
+          FIX + ACME_SF_FIX] + acme_sf_finding("*.acme-sf.caatest") +
+      [summary(1, fail=1)],
       args=["--method", "dns-account-01", "--account-uri", ACCT]),
     S("dns-persist-01: a good record", ["plain.persist.caatest"], 0,
       [summary(1, ok=1)], args=PERSIST,

@@ -156,6 +156,46 @@ START_TEST(test_summary)
 }
 END_TEST
 
+/* A parent's referral: the child's apex, its NS set and their glue. */
+START_TEST(test_referral)
+{
+	const char *const	 auth[] = { "broken.example. NS ns1.broken.example.",
+	    "broken.example. NS ns.elsewhere.net.", NULL };
+	const char *const	 ans[] = { SOA("example."), NULL };
+	ldns_pkt		*p = pkt(0, NULL, auth), *q;
+	ldns_rr			*rr = NULL;
+	char			 apex[256], **ns = NULL, **gh = NULL, **ga = NULL;
+	size_t			 nns = 0, ng = 0;
+
+	ldns_pkt_set_aa(p, 0);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, "ns1.broken.example. A "
+	    "192.0.2.53", 300, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(p, LDNS_SECTION_ADDITIONAL, rr);
+	ck_assert_int_eq(wire_referral(p, "www.broken.example", "example", apex,
+	    sizeof(apex), &ns, &nns, &gh, &ga, &ng), 0);
+	ck_assert_str_eq(apex, "broken.example");
+	ck_assert_uint_eq(nns, 2);
+	ck_assert_str_eq(ns[0], "ns1.broken.example");
+	ck_assert_uint_eq(ng, 1);
+	ck_assert_str_eq(gh[0], "ns1.broken.example");
+	ck_assert_str_eq(ga[0], "192.0.2.53");
+	wire_strv_free(ns, nns);
+	wire_strv_free(gh, ng);
+	wire_strv_free(ga, ng);
+	/* Not a referral: not below the parent, or an authoritative answer. */
+	ns = gh = ga = NULL;
+	nns = ng = 0;
+	ck_assert_int_eq(wire_referral(p, "www.broken.example",
+	    "broken.example", apex, sizeof(apex), &ns, &nns, &gh, &ga, &ng), 1);
+	q = pkt(0, ans, NULL);
+	ck_assert_int_eq(wire_referral(q, "www.broken.example", "example", apex,
+	    sizeof(apex), &ns, &nns, &gh, &ga, &ng), 1);
+	ck_assert_uint_eq(nns, 0);
+	ldns_pkt_free(p);
+	ldns_pkt_free(q);
+}
+END_TEST
+
 START_TEST(test_is_answer)
 {
 	ldns_pkt	*p = NULL;
@@ -208,6 +248,7 @@ main(void)
 	tcase_add_test(tc, test_ns);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_is_answer);
+	tcase_add_test(tc, test_referral);
 	tcase_add_test(tc, test_fields);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -81,6 +81,12 @@ static const struct zcase zcases[] = {
 	    { 0, NULL }, 1, "b.ns.example",
 	    "does not serve the zone example: SOA query answered REFUSED "
 	    "(lame)", "load the zone example on b.ns.example" },
+	{ "SERVFAIL for SOA: fails the zone", { OK("a.ns.example", "192.0.2.1",
+	    7, ISSUE), { "b.ns.example", "192.0.2.2", ZONE_ANSWER, 2, 0, -1,
+	    ZONE_ANSWER, 2, 0, NULL, 0, NULL, "" } }, 2, NS2, NS2,
+	    { 0, NULL }, 1, "b.ns.example",
+	    "fails the zone example: SOA query answered SERVFAIL",
+	    "make b.ns.example serve the zone example again (SERVFAIL" },
 	{ "lame: no AA", { OK("a.ns.example", "192.0.2.1", 7, ISSUE),
 	    { "b.ns.example", "192.0.2.2", ZONE_ANSWER, 0, 0, 7,
 	    ZONE_ANSWER, 0, 0, ISSUE, 1, NULL, "" } }, 2, NS2, NS2,
@@ -251,7 +257,7 @@ END_TEST
 /* Servers and NS sets come out ordered, each marked with who lists it. */
 START_TEST(test_order)
 {
-	struct zone	*z = build(&zcases[11]);
+	struct zone	*z = build(&zcases[12]);
 
 	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
 	ck_assert_str_eq(z->servers[0].host, "a.ns.example");
@@ -291,7 +297,7 @@ START_TEST(test_judged)
 {
 	int			 same = 1;
 	struct zone_judge	 judge = { always, &same };
-	struct zone		*z = build(&zcases[9]);
+	struct zone		*z = build(&zcases[10]);
 
 	ck_assert_int_eq(zone_analyse(z, NULL, &judge), 0);
 	ck_assert_uint_eq(z->nfindings, 1);
@@ -305,7 +311,7 @@ START_TEST(test_judged)
 	    "to b.ns.example");
 	zone_free(z);
 	same = 0;
-	z = build(&zcases[9]);
+	z = build(&zcases[10]);
 	ck_assert_int_eq(zone_analyse(z, NULL, &judge), 0);
 	ck_assert_int_eq(z->findings[0].error, 1);
 	zone_free(z);
