@@ -151,8 +151,10 @@ int
 probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
     probe_cb cb, void *arg)
 {
-	struct query	*q;
-	ldns_pkt	*pkt = NULL;
+	struct query		*q;
+	ldns_pkt		*pkt = NULL;
+	ldns_edns_option_list	*opts = NULL;
+	ldns_edns_option	*nsid = NULL;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return -1;
@@ -176,6 +178,15 @@ probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
 	ldns_pkt_set_rd(pkt, 0);
 	ldns_pkt_set_edns_udp_size(pkt, 4096);
 	ldns_pkt_set_edns_do(pkt, 1);
+	/* RFC 5001: ask every server for its NSID (an empty option). */
+	if ((opts = ldns_edns_option_list_new()) == NULL ||
+	    (nsid = ldns_edns_new_from_data(LDNS_EDNS_NSID, 0, "")) == NULL ||
+	    !ldns_edns_option_list_push(opts, nsid)) {
+		ldns_edns_deep_free(nsid);
+		ldns_edns_option_list_deep_free(opts);
+		goto fail;
+	}
+	ldns_pkt_set_edns_option_list(pkt, opts);
 	if (probe_pkt2wire(pkt, &q->wire, &q->wirelen) == -1)
 		goto fail;
 	ldns_pkt_free(pkt);

@@ -72,7 +72,11 @@ findings_text(FILE *f, const struct result_run *run)
 		for (j = 0; j < z->nfindings; j++) {
 			fd = &z->findings[j];
 			warn = !fd->error || asw ? "warning: " : "";
-			if (fd->server != NULL)
+			if (fd->server != NULL && fd->nsid != NULL)
+				report_msg(f, "%s: %snameserver %s (%s, NSID "
+				    "\"%s\") %s", z->apex, warn, fd->server,
+				    fd->addr, fd->nsid, fd->msg);
+			else if (fd->server != NULL)
 				report_msg(f, "%s: %snameserver %s (%s) %s",
 				    z->apex, warn, fd->server, fd->addr,
 				    fd->msg);
@@ -378,6 +382,8 @@ jserver(FILE *f, const struct zone_server *sv)
 	js(f, sv->host);
 	fputs(",\"address\":", f);
 	js(f, sv->addr);
+	fputs(",\"nsid\":", f);
+	js(f, sv->nsid);
 	fprintf(f, ",\"in_parent\":%s,\"in_child\":%s,\"soa\":",
 	    sv->in_parent ? "true" : "false", sv->in_child ? "true" : "false");
 	jseen(f, &sv->soa);
@@ -397,6 +403,8 @@ jfinding(FILE *f, const struct zone_finding *fd, int asw)
 	js(f, fd->server);
 	fputs(",\"address\":", f);
 	js(f, fd->addr);
+	fputs(",\"nsid\":", f);
+	js(f, fd->nsid);
 	fputs(",\"name\":", f);
 	js(f, fd->name);
 	fputs(",\"message\":", f);

@@ -374,6 +374,43 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 		keep_unchecked(s, sz, server, qi, pkt);
 }
 
+/*
+ * 0x20: the name in alternating letter case, as a resolver that
+ * randomises it sends it ("eXaMpLe.CoM"), to see that a server repeats
+ * it.
+ */
+static void
+mixed_case(const char *name, char *out, size_t size)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; name[i] != '\0' && i + 1 < size; i++) {
+		char c = name[i];
+
+		if (c >= 'a' && c <= 'z' && k++ % 2 == 1)
+			c = (char)(c - 32);
+		out[i] = c;
+	}
+	out[i] = '\0';
+}
+
+/* What any answer of a server tells of it: its NSID, its letter case. */
+static void
+server_answered(struct servers *s, struct zone *z, size_t i, long qi,
+    const ldns_pkt *pkt)
+{
+	struct zone_server	*sv = &z->servers[i];
+	char			 buf[128];
+
+	if (sv->nsid == NULL && wire_nsid(pkt, buf, sizeof(buf)) &&
+	    (sv->nsid = strdup(buf)) == NULL)
+		s->nomem = 1;
+	if (qi == -1) {
+		mixed_case(z->apex, buf, sizeof(buf));
+		sv->soa.case_lost = !wire_same_case(pkt, buf);
+	}
+}
+
 static void
 probed(void *arg, struct probe_result *r)
 {
@@ -390,8 +427,10 @@ probed(void *arg, struct probe_result *r)
 		q = t->q == -1 ? &z->servers[t->server].soa :
 		    &z->servers[t->server].q[t->q];
 		servers_seen_result(q, r);
-		if (r->state == PROBE_ANSWER)
+		if (r->state == PROBE_ANSWER) {
+			server_answered(t->s, z, t->server, t->q, r->pkt);
 			seen_take(t->s, sz, q, t->server, t->q, r->pkt);
+		}
 	}
 	ldns_pkt_free(r->pkt);
 	free(t);
@@ -424,6 +463,7 @@ server_add(struct servers *s, struct szone *sz, const char *host,
 {
 	struct zone		*z = sz->z;
 	struct zone_server	*v, *sv;
+	char			 mixed[256];
 
 	if ((v = reallocarray(z->servers, z->nservers + 1,
 	    sizeof(*v))) == NULL)
@@ -441,7 +481,8 @@ server_add(struct servers *s, struct szone *sz, const char *host,
 		return NULL;
 	}
 	z->nservers++;
-	if (servers_send(s, sz, z->nservers - 1, -1, addr, z->apex, T_SOA) == -1)
+	mixed_case(z->apex, mixed, sizeof(mixed));
+	if (servers_send(s, sz, z->nservers - 1, -1, addr, mixed, T_SOA) == -1)
 		return NULL;
 	return sv;
 }

@@ -76,6 +76,54 @@ wire_is_answer(const ldns_pkt *pkt, uint16_t id, const ldns_rdf *qname,
 	    ldns_dname_compare(ldns_rr_owner(qrr), qname) == 0;
 }
 
+int
+wire_nsid(const ldns_pkt *pkt, char *out, size_t size)
+{
+	ldns_edns_option_list	*l;
+	const ldns_edns_option	*o;
+	const uint8_t		*d;
+	size_t			 i, k, n, len = 0;
+	int			 text = 1;
+
+	/* libldns takes no const here, and changes nothing. */
+	if ((l = ldns_pkt_edns_get_option_list((ldns_pkt *)pkt)) == NULL)
+		return 0;
+	for (i = 0; i < ldns_edns_option_list_get_count(l); i++) {
+		o = ldns_edns_option_list_get_option(l, i);
+		if (o == NULL || ldns_edns_get_code(o) != LDNS_EDNS_NSID)
+			continue;
+		d = ldns_edns_get_data(o);
+		n = ldns_edns_get_size(o);
+		if (n == 0 || d == NULL || size == 0)
+			return 0;
+		for (k = 0; k < n; k++)
+			if (d[k] < 0x20 || d[k] > 0x7e || d[k] == '"')
+				text = 0;
+		for (k = 0; k < n && len + 3 < size; k++)
+			len += (size_t)snprintf(out + len, size - len,
+			    text ? "%c" : "%02x", d[k]);
+		out[len] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+int
+wire_same_case(const ldns_pkt *pkt, const char *sent)
+{
+	const ldns_rr	*qrr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	char		*t;
+	size_t		 n = strlen(sent);
+	int		 same;
+
+	if (qrr == NULL || (t = ldns_rdf2str(ldns_rr_owner(qrr))) == NULL)
+		return 1;
+	same = strncmp(t, sent, n) == 0 && (t[n] == '\0' ||
+	    (t[n] == '.' && t[n + 1] == '\0'));
+	free(t);
+	return same;
+}
+
 enum wire_zone
 wire_zone_from_soa(const ldns_pkt *pkt, const char *qname, char *apex,
     size_t size)

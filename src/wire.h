@@ -32,6 +32,17 @@ ldns_pkt	*wire_parse(const uint8_t *, size_t);
 int		 wire_is_answer(const ldns_pkt *, uint16_t, const ldns_rdf *,
 		    int);
 
+/*
+ * RFC 5001: the server's NSID, when the answer carries one, as text
+ * (printable ASCII as is, else hex) in out.  1 when there is one.
+ */
+int		 wire_nsid(const ldns_pkt *, char *, size_t);
+/*
+ * 0x20: whether the answer's question repeats the name asked, sent
+ * (text, with its letter case), byte for byte.
+ */
+int		 wire_same_case(const ldns_pkt *, const char *sent);
+
 /* What a SOA lookup's answer says of the zone holding its name. */
 enum wire_zone {
 	WIRE_ZONE_FAIL,		/* nothing usable */

@@ -72,6 +72,7 @@ zone_free(struct zone *z)
 	for (i = 0; i < z->nservers; i++) {
 		free(z->servers[i].host);
 		free(z->servers[i].addr);
+		free(z->servers[i].nsid);
 		zone_seen_clear(&z->servers[i].soa);
 		for (j = 0; j < z->servers[i].nq; j++)
 			zone_seen_clear(&z->servers[i].q[j]);
@@ -81,6 +82,7 @@ zone_free(struct zone *z)
 	for (i = 0; i < z->nfindings; i++) {
 		free(z->findings[i].server);
 		free(z->findings[i].addr);
+		free(z->findings[i].nsid);
 		free(z->findings[i].name);
 		free(z->findings[i].msg);
 		free(z->findings[i].fix);
@@ -151,6 +153,8 @@ finding(struct an *an, int error, const struct zone_server *sv,
 		f->server = strdup(sv->host);
 		f->addr = strdup(sv->addr);
 		if (f->server == NULL || f->addr == NULL)
+			an->nomem = 1;
+		if (sv->nsid != NULL && (f->nsid = strdup(sv->nsid)) == NULL)
 			an->nomem = 1;
 	}
 	if (name != NULL && (f->name = strdup(name)) == NULL)
@@ -375,6 +379,26 @@ check_answer(struct an *an, const struct zone_server *sv,
 		    "DNSSEC signatures: %s (%s)", ty, q->qname, q->sig_why,
 		    q->sig_what ? q->sig_what : "");
 	}
+}
+
+/*
+ * Letter case (0x20): Let's Encrypt's resolver randomises the case of
+ * every question and retries when a server does not repeat it, which
+ * costs time and can time out under load.  A warning: it still works.
+ */
+static void
+check_case(struct an *an, const struct zone_server *sv)
+{
+	char	 fix[512];
+
+	if (sv->soa.state != ZONE_ANSWER || !sv->soa.case_lost)
+		return;
+	(void)snprintf(fix, sizeof(fix), "upgrade the DNS software on %s, or "
+	    "the load balancer or firewall in front of it, so that answers "
+	    "repeat the question's name exactly", sv->host);
+	finding(an, 0, sv, NULL, fix, "does not repeat the letter case of the "
+	    "question (0x20): the CA's resolver, which randomises it, retries "
+	    "such a server and can time out under load");
 }
 
 /* Each server's own answers, one query at a time. */
@@ -651,6 +675,7 @@ zone_analyse(struct zone *z, const struct zone_cut *cut,
 			continue;
 		if (!check_server(&an, sv))
 			check_queries(&an, sv);
+		check_case(&an, sv);
 	}
 	for (j = 0; j < z->nnames; j++)
 		differs |= check_agree(&an, j, judge);

@@ -36,6 +36,8 @@ struct zone_seen {
 	int		  soa_in_auth;	/* the authority section had the SOA */
 	char		 *sig_why;	/* signed zones: why signatures fail */
 	char		 *sig_what;	/* then: the RRset that fails */
+	int		  case_lost;	/* SOA: the question came back in
+					   other letter case (0x20) */
 	uint8_t		**rdata;	/* the records of qtype, RDATA in */
 	size_t		 *rdlen;	/* wire form (what the CA would */
 	size_t		  nrdata;	/* decide on) */
@@ -45,6 +47,7 @@ struct zone_seen {
 struct zone_server {
 	char		 *host;		/* NS name */
 	char		 *addr;
+	char		 *nsid;		/* RFC 5001, when it sent one */
 	int		  in_parent;	/* listed in the delegation */
 	int		  in_child;	/* listed in the apex NS set */
 	struct zone_seen  soa;
@@ -67,6 +70,7 @@ struct zone_finding {
 	int	 error;		/* 1: the CA can fail; 0: a warning */
 	char	*server;	/* NS name, or NULL for the zone */
 	char	*addr;		/* its address, or NULL */
+	char	*nsid;		/* its NSID (RFC 5001), or NULL */
 	char	*name;		/* the name queried, or NULL */
 	char	*msg;		/* what was seen */
 	char	*fix;		/* what to change, or NULL */

@@ -16,7 +16,8 @@
  *   TYPE  a type name (CAA, SOA, TXT, ...) or * for every type
  *   MODE  answer drop servfail refused notimp formerr noaa nosoa tc
  *         slow=MILLISECONDS wrongid wrongq otheraddr flood (64 packets
- *         with the wrong ID before the answer)
+ *         with the wrong ID before the answer) lower (the question
+ *         repeated in lower case, as some middleboxes do: no 0x20)
  *   -r    add a record with these raw RDATA bytes (hex)
  *   -A    the address "otheraddr" answers come from
  *   -T    no TCP listener (connections are refused)
@@ -47,7 +48,7 @@
 enum mode {
 	M_ANSWER, M_DROP, M_SERVFAIL, M_REFUSED, M_NOTIMP, M_FORMERR,
 	M_NOAA, M_NOSOA, M_TC, M_SLOW, M_WRONGID, M_WRONGQ, M_OTHERADDR,
-	M_FLOOD
+	M_FLOOD, M_LOWER
 };
 
 struct rule {
@@ -144,6 +145,7 @@ parse_rule(const char *arg)
 	else if (strcmp(m, "wrongq") == 0) r->mode = M_WRONGQ;
 	else if (strcmp(m, "otheraddr") == 0) r->mode = M_OTHERADDR;
 	else if (strcmp(m, "flood") == 0) r->mode = M_FLOOD;
+	else if (strcmp(m, "lower") == 0) r->mode = M_LOWER;
 	else if (strncmp(m, "slow=", 5) == 0) {
 		r->mode = M_SLOW;
 		r->ms = atoi(m + 5);
@@ -364,6 +366,9 @@ handle(int fd, int tcp, const uint8_t *buf, size_t len,
 	p = answer(q, rule);
 	if (rule->mode == M_WRONGID)
 		ldns_pkt_set_id(p, (uint16_t)(ldns_pkt_id(q) ^ 0x5a5a));
+	if (rule->mode == M_LOWER)
+		ldns_dname2canonical(ldns_rr_owner(ldns_rr_list_rr(
+		    ldns_pkt_question(p), 0)));
 	if (rule->mode == M_WRONGQ) {
 		ldns_rr *qq = ldns_rr_list_rr(ldns_pkt_question(p), 0);
 		ldns_rdf *wrong = ldns_dname_new_frm_str("wrong.question.");

@@ -119,6 +119,9 @@ def big_rrset():
     return recs + ['@ CAA 0 issue ' + LE]
 
 
+NSID_B = "ns-b-frankfurt-2"
+
+
 def resp(label, n, modes):
     return "resp:%s:127.53.4.%d:%s" % (label, n, modes)
 
@@ -296,6 +299,9 @@ ZONES = [
          "no", []),
     Zone("nul", resp("ns-nul", 28, "raw=nul.caatest.:CAA:" +
                      (b"\x00\x05issuelets\x00encrypt.org").hex()), "no", []),
+    # 0x20: a server that lowercases the question it repeats.
+    Zone("lower", resp("ns-lower", 33, "*:lower"), "no",
+         ['@ CAA 0 issue ' + LE]),
     Zone("ctl", resp("ns-ctl", 29, "raw=ctl.caatest.:CAA:" +
                      (b"\x00\x05issuea\x1b[2Jb.example").hex()), "no", []),
     Zone("cname20", "nsd", "yes",
@@ -485,7 +491,8 @@ class Universe:
         self.main_addrs = NSD_ADDRS + [V6_ADDR] + extra
         self.nsd("main", self.main_addrs, instances["main"])
         self.nsd("a", [HOSTS["a"][1]], instances["a"])
-        self.nsd("b", [HOSTS["b"][1]], instances["b"])
+        # RFC 5001: this one says who it is, as anycast servers do.
+        self.nsd("b", [HOSTS["b"][1]], instances["b"], nsid=NSID_B)
         self.knot("knot", KNOT_ADDR, instances["knot"])
         self.unbound(RESOLVER_ADDR)
         for token, (z, zfile) in sorted(responders.items()):
@@ -519,7 +526,7 @@ class Universe:
             args, stdout=out, stderr=subprocess.STDOUT)))
         self.logs.append(log)
 
-    def nsd(self, name, addrs, zones):
+    def nsd(self, name, addrs, zones, nsid=None):
         if not zones:
             return
         d = os.path.join(self.work, "nsd-" + name)
@@ -534,10 +541,11 @@ class Universe:
                     '  zonelistfile: "%s/zone.list"\n'
                     '  xfrdfile: "%s/xfrd.state"\n  pidfile: "%s/nsd.pid"\n'
                     '  logfile: "%s/nsd.log"\n  server-count: 1\n'
-                    '  verbosity: 1\n%s'
+                    '  verbosity: 1\n%s%s'
                     'remote-control:\n  control-enable: no\n'
                     % (SERVER_PORT, d, d, d, d, d, "" if RRL else
-                       "  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n"))
+                       "  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n",
+                       '  nsid: "ascii_%s"\n' % nsid if nsid else ""))
             for zname, zfile in zones:
                 f.write('zone:\n  name: "%s"\n  zonefile: "%s"\n'
                         % (zname, zfile))
@@ -551,13 +559,16 @@ class Universe:
         os.makedirs(os.path.join(d, "db"))
         conf = os.path.join(d, "knot.conf")
         with open(conf, "w") as f:
+            # Knot sends the host's name as its NSID unless told: one of
+            # its own, the same on every machine.
             f.write('server:\n  rundir: "%s"\n  listen: %s@%d\n'
+                    '  nsid: "knot-%s"\n'
                     'log:\n  - target: stderr\n    any: info\n'
                     'database:\n  storage: "%s/db"\n'
                     'template:\n  - id: default\n    storage: "%s"\n'
                     '    zonefile-sync: -1\n    zonefile-load: whole\n'
                     '    journal-content: none\n'
-                    % (d, addr, SERVER_PORT, d, d))
+                    % (d, addr, SERVER_PORT, name, d, d))
             f.write("zone:\n")
             for zname, zfile in zones:
                 f.write('  - domain: "%s"\n    file: "%s"\n' % (zname, zfile))
@@ -1296,6 +1307,18 @@ SCENARIOS = [
     S("forwarding to a validating resolver: refused", ["other.caatest"], 1,
       refused_other("other.caatest", "other.caatest") +
       [summary(1, refused=1)], conf="fwdconf"),
+    S("a server that lowercases the question: a warning",
+      ["lower.caatest"], 0, [
+          P + "lower.caatest: warning: nameserver ns-lower.caatest "
+          "(127.53.4.33) does not repeat the letter case of the question "
+          "(0x20): the CA's resolver, which randomises it, retries such a "
+          "server and can time out under load",
+          FIX + "upgrade the DNS software on ns-lower.caatest, or the load "
+          "balancer or firewall in front of it, so that answers repeat the "
+          "question's name exactly", summary(1, ok=1)],
+      check=j_finding("lower.caatest", "warning", "ns-lower.caatest",
+                      "127.53.4.33", "does not repeat the letter case",
+                      failed=False)),
     S("every server healthy, NSD and Knot: no finding", ["healthy.caatest"],
       0, [summary(1, ok=1)], check=j_healthy),
     # SPEC 5.3 rev. 2: a difference that leads the CA to the same
@@ -1320,7 +1343,8 @@ SCENARIOS = [
     S("one serial, different data: changed without a serial increase",
       ["sameserial.caatest"], 0, [
           P + 'sameserial.caatest: warning: nameserver ns-b.caatest '
-          '(127.53.5.2) answers CAA for sameserial.caatest differently: '
+          '(127.53.5.2, NSID "%s") answers CAA for sameserial.caatest '
+          'differently: ' % NSID_B +
           'ns-a.caatest (127.53.5.1) has CAA 0 issue "letsencrypt.org"; '
           'ns-b.caatest (127.53.5.2) has CAA 0 iodef '
           '"mailto:caa@sameserial.caatest"; CAA 0 issue "letsencrypt.org"; '
@@ -1353,7 +1377,8 @@ SCENARIOS = [
                       "SOA serials differ")),
     S("a secondary serves expired signatures", ["stale.caatest"], 2,
       ns_fault("stale.caatest") + [
-          P + "stale.caatest: nameserver ns-b.caatest (127.53.5.2) serves "
+          P + 'stale.caatest: nameserver ns-b.caatest (127.53.5.2, NSID '
+          '"%s") serves ' % NSID_B +
           "CAA for stale.caatest with bad DNSSEC signatures: DNSSEC "
           "signature has expired (stale.caatest. CAA)",
           FIX + "re-sign stale.caatest and make sure ns-b.caatest serves "
@@ -1363,7 +1388,8 @@ SCENARIOS = [
                       "serves CAA for stale.caatest with bad DNSSEC")),
     S("the parent lists a server without the zone (lame)",
       ["lame.caatest"], 2, ns_fault("lame.caatest") + [
-          P + "lame.caatest: nameserver ns-knot.caatest (127.53.3.1) does "
+          P + "lame.caatest: nameserver ns-knot.caatest (127.53.3.1, NSID "
+          "\"knot-knot\") does "
           "not serve the zone lame.caatest: SOA query answered REFUSED "
           "(lame)",
           FIX + "load the zone lame.caatest on ns-knot.caatest, or remove "

@@ -31,8 +31,8 @@ static struct result_dns01	 dns01 = { "dns-01", &q_txt, VERDICT_WARN, 1,
 
 static struct result_name	 names[3];
 static struct zone_finding	 finding = { 1, (char *)"ns2.example",
-    (char *)"192.0.2.2", (char *)"example", (char *)"answers CAA for "
-    "example with SERVFAIL", (char *)"upgrade it" };
+    (char *)"192.0.2.2", (char *)"ns2-frankfurt", (char *)"example",
+    (char *)"answers CAA for example with SERVFAIL", (char *)"upgrade it" };
 static struct zone		 zone;
 static const struct zone	*zones[] = { &zone };
 static struct result_run	 run;
@@ -132,8 +132,8 @@ static const char *const text_lines[] = {
 	"caa-preflight: *.ok.example: warning: a \"quoted\"\\010note",
 	"caa-preflight: 192.0.2.1: not subject to CAA (IP address); CAs skip "
 	    "CAA for IP identifiers",
-	"caa-preflight: example: nameserver ns2.example (192.0.2.2) answers "
-	    "CAA for example with SERVFAIL",
+	"caa-preflight: example: nameserver ns2.example (192.0.2.2, NSID "
+	    "\"ns2-frankfurt\") answers CAA for example with SERVFAIL",
 	"caa-preflight:   fix: upgrade it",
 	"caa-preflight: 3 names checked: 0 ok, 1 refused, 1 dns-failure, some "
 	    "not subject to CAA",
@@ -174,7 +174,8 @@ START_TEST(test_text_warn_level)
 	out = render(0, &o);
 	/* At warn level a server at fault is a warning, not a failure. */
 	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: example: warning: "
-	    "nameserver ns2.example (192.0.2.2) answers"));
+	    "nameserver ns2.example (192.0.2.2, NSID \"ns2-frankfurt\") "
+	    "answers"));
 	ck_assert_ptr_null(strstr(out, "is at fault"));
 	/* -v names where the CAA of an "ok" name was found. */
 	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: *.ok.example: ok "
@@ -306,7 +307,8 @@ START_TEST(test_json)
 	    "\"nameservers_incomplete\":false,\"reason\":\"IP address: not "
 	    "subject to CAA\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"findings\":[{\"severity\":"
-	    "\"error\",\"server\":\"ns2.example\""));
+	    "\"error\",\"server\":\"ns2.example\",\"address\":"
+	    "\"192.0.2.2\",\"nsid\":\"ns2-frankfurt\""));
 	free(out);
 	/* The nameserver check off: null, still one document. */
 	run.zones = NULL;

@@ -318,6 +318,26 @@ START_TEST(test_judged)
 }
 END_TEST
 
+/* 0x20: a server that does not repeat the question's case: a warning. */
+START_TEST(test_case)
+{
+	struct zone	*z = build(&zcases[0]);
+
+	z->servers[1].soa.case_lost = 1;
+	z->servers[1].nsid = strdup("pop-7");
+	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
+	ck_assert_uint_eq(z->nfindings, 1);
+	ck_assert_int_eq(z->findings[0].error, 0);
+	ck_assert_str_eq(z->findings[0].msg, "does not repeat the letter case "
+	    "of the question (0x20): the CA's resolver, which randomises it, "
+	    "retries such a server and can time out under load");
+	/* Servers are ordered first: the one marked is a.ns.example. */
+	ck_assert_str_eq(z->findings[0].server, "a.ns.example");
+	ck_assert_str_eq(z->findings[0].nsid, "pop-7");
+	zone_free(z);
+}
+END_TEST
+
 START_TEST(test_rcode_name)
 {
 	ck_assert_str_eq(zone_rcode_name(2), "SERVFAIL");
@@ -340,6 +360,7 @@ main(void)
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_rcode_name);
 	tcase_add_test(tc, test_serials);
+	tcase_add_test(tc, test_case);
 	tcase_add_test(tc, test_judged);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
