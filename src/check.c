@@ -617,6 +617,41 @@ fix_from_zone(const struct check *k, const struct check_query *q, char **fix)
 		}
 }
 
+/*
+ * A lookup that failed because the name is an alias that leads back to
+ * itself: a server of its zone answers with a CNAME whose target is the
+ * name asked.  The fix says so, instead of blaming the servers.
+ */
+static void
+fix_loop(const struct check *k, const struct check_query *q, char **fix)
+{
+	const struct zone	*z = servers_zone_of(k->srv, q->qname);
+	char			 loop[NAME_MAX_TEXT + 16];
+	size_t			 i, j, r;
+
+	if (z == NULL || q->ans == NULL || q->ans->state != RESOLVE_DONE ||
+	    q->ans->rcode != 2)
+		return;
+	(void)snprintf(loop, sizeof(loop), "CNAME %s.", q->qname);
+	for (j = 0; j < z->nnames; j++) {
+		if (strcmp(z->names[j], q->qname) != 0)
+			continue;
+		for (i = 0; i < z->nservers; i++)
+			for (r = 0; j < z->servers[i].nq &&
+			    r < z->servers[i].q[j].nrecords; r++)
+				if (strcasecmp(z->servers[i].q[j].records[r],
+				    loop) == 0)
+					goto found;
+	}
+	return;
+found:
+	free(*fix);
+	if (asprintf(fix, "%s is a CNAME that leads back to itself (a loop): "
+	    "the CA's resolver gives up on it; point the CNAME at a name that "
+	    "exists, or remove it", q->qname) == -1)
+		*fix = NULL;
+}
+
 static void
 mark_name(struct check *k, struct check_name *n)
 {
@@ -631,8 +666,10 @@ mark_name(struct check *k, struct check_name *n)
 		zone_failed(k, n, n->acme->qname);
 		zone_unknown(k, n, n->acme->qname, TYPE_TXT);
 	}
-	if (n->dec.verdict == CAA_FAILED && !n->caa_cut && n->dec.level >= 0)
+	if (n->dec.verdict == CAA_FAILED && !n->caa_cut && n->dec.level >= 0) {
 		fix_from_zone(k, n->levels[n->dec.level], &n->dec.fix);
+		fix_loop(k, n->levels[n->dec.level], &n->dec.fix);
+	}
 	if (n->acme != NULL && n->dns01.failed && !n->dns01.cut)
 		fix_from_zone(k, n->acme, &n->dns01.fix);
 	judge(k, n);

@@ -218,6 +218,18 @@ parents_referral_answer(struct servers *s, size_t wi, const struct probe_result 
 	    &ns, &nns, &gh, &ga, &ng);
 	if (rc == -1)
 		s->nomem = 1;
+	/*
+	 * No referral but an authoritative answer: the name is in the zone
+	 * above itself (a CNAME loop inside it, say), and is probed there.
+	 */
+	if (rc == 1 && ldns_pkt_aa(r->pkt) &&
+	    (ldns_pkt_get_rcode(r->pkt) == 0 ||
+	    ldns_pkt_get_rcode(r->pkt) == 3)) {
+		if (servers_ours(w->parent))
+			(void)servers_place(s, w, w->parent);
+		w->nocut = 1;
+		goto out;
+	}
 	if (rc != 0 || !servers_ours(apex) ||
 	    (sz = servers_place(s, w, apex)) == NULL) {
 		w->nocut = rc == 1;
