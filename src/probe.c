@@ -267,6 +267,7 @@ finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 	r.pkt = pkt;
 	r.tcp = q->state == Q_TCPREAD || q->state == Q_CONNECT;
 	r.truncated = q->truncated;
+	r.late = st == PROBE_ANSWER && q->attempt == 3;
 	r.ms = resolve_now_ms() - q->start;
 	if (err != NULL)
 		(void)snprintf(r.err, sizeof(r.err), "%s", err);
@@ -527,6 +528,14 @@ probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
 			/* One retry, same id: a late first answer counts. */
 			q->attempt = 2;
 			send_udp(q);
+		} else if (q->state == Q_UDP && q->attempt == 2) {
+			/*
+			 * Then listen as long again without sending: a server
+			 * that answers only now is slow, not silent, and is
+			 * reported with the time it took.
+			 */
+			q->attempt = 3;
+			q->deadline = now + 2.0 * q->p->attempt_ms;
 		} else if (q->state == Q_UDP)
 			finish(q, PROBE_TIMEOUT, NULL, "no answer");
 		else

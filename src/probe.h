@@ -3,7 +3,7 @@
  * address, on our own non-blocking sockets, driven by the caller's event
  * loop.  Messages are built and parsed with libldns: EDNS0 with a
  * 4096-byte buffer and the DO bit, UDP first, TCP when truncated, one
- * retry on timeout.  At most a fixed number of queries are in flight to
+ * retry on timeout, then as long again listening for a late answer.  At most a fixed number of queries are in flight to
  * any one address, so a large run does not trip rate limiting.
  */
 #ifndef PROBE_H
@@ -34,6 +34,8 @@ struct probe_result {
 	ldns_pkt		*pkt;		/* PROBE_ANSWER: the response */
 	int			 tcp;		/* the answer came over TCP */
 	int			 truncated;	/* the UDP answer had TC set */
+	int			 late;		/* answered only after the
+						   retry's wait as well */
 	double			 ms;		/* first send to answer */
 	char			 err[128];	/* why, when not ANSWER */
 };

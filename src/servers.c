@@ -300,6 +300,7 @@ servers_seen_result(struct zone_seen *q, const struct probe_result *r)
 		break;
 	}
 	q->tcp = r->tcp;
+	q->late = r->late;
 	q->ms = r->ms;
 	(void)snprintf(q->err, sizeof(q->err), "%s", r->err);
 }

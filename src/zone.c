@@ -169,6 +169,13 @@ finding(struct an *an, int error, const struct zone_server *sv,
 	va_end(ap);
 }
 
+/* The type of a probed question, for messages. */
+static const char *
+result_type(int qtype)
+{
+	return qtype == 6 ? "SOA" : qtype == T_TXT ? "TXT" : "CAA";
+}
+
 static int
 cmpstr(const void *a, const void *b)
 {
@@ -399,6 +406,35 @@ check_case(struct an *an, const struct zone_server *sv)
 	finding(an, 0, sv, NULL, fix, "does not repeat the letter case of the "
 	    "question (0x20): the CA's resolver, which randomises it, retries "
 	    "such a server and can time out under load");
+}
+
+/*
+ * A server that answers, but only after the probe's retry had waited
+ * too: the CA's resolver gives up on such a server much sooner and
+ * tries another, or fails when there is none.
+ */
+static void
+check_slow(struct an *an, const struct zone_server *sv)
+{
+	const struct zone_seen	*slow = NULL;
+	char			 fix[512];
+	size_t			 j;
+
+	if (sv->soa.state == ZONE_ANSWER && sv->soa.late)
+		slow = &sv->soa;
+	for (j = 0; j < sv->nq; j++)
+		if (sv->q[j].state == ZONE_ANSWER && sv->q[j].late &&
+		    (slow == NULL || sv->q[j].ms > slow->ms))
+			slow = &sv->q[j];
+	if (slow == NULL)
+		return;
+	(void)snprintf(fix, sizeof(fix), "find out why %s answers so late "
+	    "(overload, rate limiting, a slow backend, a lossy path) and "
+	    "repair it, or remove it from the NS records of %s", sv->host,
+	    an->z->apex);
+	finding(an, 1, sv, slow->qname, fix, "answers only after %.1f s (%s "
+	    "query for %s): the CA's resolver gives up on it sooner", slow->ms /
+	    1000.0, result_type(slow->qtype), slow->qname);
 }
 
 /* Each server's own answers, one query at a time. */
@@ -673,6 +709,7 @@ zone_analyse(struct zone *z, const struct zone_cut *cut,
 		if (sv->soa.state == ZONE_NOT_ASKED ||
 		    sv->soa.state == ZONE_CANCELLED)
 			continue;
+		check_slow(&an, sv);
 		if (!check_server(&an, sv))
 			check_queries(&an, sv);
 		check_case(&an, sv);

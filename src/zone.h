@@ -36,6 +36,8 @@ struct zone_seen {
 	int		  soa_in_auth;	/* the authority section had the SOA */
 	char		 *sig_why;	/* signed zones: why signatures fail */
 	char		 *sig_what;	/* then: the RRset that fails */
+	int		  late;		/* answered only after the retry's
+					   wait as well: slow */
 	int		  case_lost;	/* SOA: the question came back in
 					   other letter case (0x20) */
 	uint8_t		**rdata;	/* the records of qtype, RDATA in */

@@ -338,6 +338,22 @@ START_TEST(test_case)
 }
 END_TEST
 
+/* Slow is not silent: the server is named with the time it took. */
+START_TEST(test_slow)
+{
+	struct zone	*z = build(&zcases[0]);
+
+	z->servers[1].soa.late = 1;
+	z->servers[1].soa.ms = 3041.0;
+	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
+	ck_assert_uint_eq(z->nfindings, 1);
+	ck_assert_int_eq(z->findings[0].error, 1);
+	ck_assert_str_eq(z->findings[0].msg, "answers only after 3.0 s (SOA "
+	    "query for example): the CA's resolver gives up on it sooner");
+	zone_free(z);
+}
+END_TEST
+
 START_TEST(test_rcode_name)
 {
 	ck_assert_str_eq(zone_rcode_name(2), "SERVFAIL");
@@ -361,6 +377,7 @@ main(void)
 	tcase_add_test(tc, test_rcode_name);
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_case);
+	tcase_add_test(tc, test_slow);
 	tcase_add_test(tc, test_judged);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
