@@ -23,6 +23,9 @@
 #include "verdict.h"
 #include "zone.h"
 
+/* After this long, names still waiting have their servers probed. */
+#define CHECK_WAITING_MS	1000.0
+
 #define TYPE_TXT	16
 #define TYPE_CAA	257
 
@@ -602,9 +605,11 @@ fix_from_zone(const struct check *k, const struct check_query *q, char **fix)
 	char				*f;
 	size_t				 i;
 
-	/* Only the failures that name no cause of their own: an rcode. */
-	if (a == NULL || a->state != RESOLVE_DONE ||
-	    a->dnssec == RESOLVE_BOGUS || a->rcode == 0 || a->rcode == 3)
+	/* Only the failures that name no cause of their own: an rcode,
+	 * or a lookup that timed out. */
+	if (a == NULL || (a->state == RESOLVE_DONE &&
+	    (a->dnssec == RESOLVE_BOGUS || a->rcode == 0 || a->rcode == 3)) ||
+	    a->state == RESOLVE_ERROR)
 		return;
 	z = servers_zone_of(k->srv, q->qname);
 	for (i = 0; z != NULL && i < z->nfindings; i++)
@@ -738,17 +743,42 @@ pending(const struct check *k)
  * One poll loop for libunbound and the direct queries, until nothing is
  * left to ask or the deadline passes; then cancel what is left.
  */
+/*
+ * Names still waiting for their lookups after a while: their zones'
+ * servers may be silent, keeping the resolver waiting until the run's
+ * deadline.  Hand their zones to the nameserver check now, so that the
+ * silent servers are found and named before it.
+ */
+static int
+want_waiting(struct check *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i].nm.kind == NAME_DNS && !k->names[i].decided &&
+		    want_name(k, &k->names[i]) == -1)
+			return -1;
+	return 0;
+}
+
 static int
 loop(struct check *k, double deadline)
 {
 	struct pollfd	 pfd[1 + 512];
 	size_t		 n;
-	double		 left;
-	int		 t, pt, rc = 0;
+	double		 left, start = resolve_now_ms();
+	int		 t, pt, rc = 0, early = 0;
 
 	for (;;) {
 		if (take_in(k) == -1)
 			rc = -1;
+		if (k->srv != NULL && !early &&
+		    resolve_now_ms() - start >= CHECK_WAITING_MS) {
+			early = 1;
+			servers_hurry(k->srv);
+			if (want_waiting(k) == -1)
+				rc = -1;
+		}
 		if (k->srv != NULL) {
 			if (servers_step(k->srv) == 0 && !pending(k))
 				break;

@@ -130,6 +130,9 @@ zone_above(struct servers *s, const char *qname, char *apex, size_t size)
 	for (name = servers_parent_of(qname); name != NULL; name = servers_parent_of(name))
 		switch (lookups_zone(s->lk, name, apex, size)) {
 		case LOOKUPS_PENDING:
+			/* In a hurry, a zone not found yet is passed over. */
+			if (s->hurry)
+				break;
 			return LOOKUPS_PENDING;
 		case LOOKUPS_FOUND:
 			return LOOKUPS_FOUND;
@@ -237,6 +240,7 @@ parents_referral_answer(struct servers *s, size_t wi, const struct probe_result 
 	}
 	/* What the parent says is all there is: its NS set and glue. */
 	if (sz->z->parent == NULL) {
+		sz->referred = 1;
 		sz->z->parent = strdup(w->parent);
 		sz->z->parent_ns = ns;
 		sz->z->nparent = nns;

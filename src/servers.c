@@ -657,6 +657,10 @@ settle(struct servers *s, struct want *w)
 		goto settled;
 	switch (lookups_zone(s->lk, w->qname, apex, sizeof(apex))) {
 	case LOOKUPS_PENDING:
+		/* Silent servers: ask the parent meanwhile, keep waiting. */
+		if (s->hurry)
+			(void)parents_referral(s, w, (size_t)(w - s->wants));
+		return 0;
 	case LOOKUPS_ALIAS:
 		return 0;
 	case LOOKUPS_FAIL:
@@ -712,15 +716,17 @@ listed(char **v, size_t n, const char *host)
  * addresses.  The servers whose addresses did not come go into hosts.
  */
 static size_t
-cut_lookups(struct servers *s, const struct zone *z, char **hosts)
+cut_lookups(struct servers *s, const struct szone *sz, char **hosts)
 {
 	static const int	 own[] = { T_SOA, T_NS, T_DNSKEY };
+	const struct zone	*z = sz->z;
 	size_t			 i, k, n = 0;
 	char			**v, *more;
 	size_t			 nv;
 
 	*hosts = NULL;
-	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+	/* A zone its parent's referral gave needs none of its own. */
+	for (i = 0; !sz->referred && i < sizeof(own) / sizeof(own[0]); i++)
 		n += lookups_cut(servers_lookup_get(s, z->apex, own[i], 0));
 	if (z->parent != NULL)
 		n += lookups_cut(servers_lookup_get(s, z->parent, T_NS, 0));
@@ -786,13 +792,19 @@ servers_analyse(struct servers *s, const struct zone_judge *judge)
 		check_unchecked(s, s->zones[i]);
 		/* The hosts cut short are named in the order reports use. */
 		zone_order(s->zones[i]->z);
-		c.lookups = cut_lookups(s, s->zones[i]->z, &hosts);
+		c.lookups = cut_lookups(s, s->zones[i], &hosts);
 		c.hosts = hosts;
 		if (zone_analyse(s->zones[i]->z, &c, judge) == -1)
 			rc = -1;
 		free(hosts);
 	}
 	return s->nomem ? -1 : rc;
+}
+
+void
+servers_hurry(struct servers *s)
+{
+	s->hurry = 1;
 }
 
 size_t

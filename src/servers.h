@@ -40,6 +40,12 @@ int		 servers_hint(struct servers *, const char *, int,
 		    const struct resolve_answer *);
 /* A name the CA queries (type CAA or TXT): probe it in its zone. */
 int		 servers_want(struct servers *, const char *, int);
+/*
+ * From now on, a wanted name whose zone the resolver has not found yet
+ * is also looked for through the referral of the zone above: the run has
+ * gone on long enough that its servers are likely silent.
+ */
+void		 servers_hurry(struct servers *);
 /* Advance; returns how many lookups and probes it started. */
 int		 servers_step(struct servers *);
 /*

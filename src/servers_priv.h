@@ -78,6 +78,8 @@ struct szone {
 	size_t			 nunchecked;
 	int			 settled;	/* nothing to start until a
 						   name comes */
+	int			  referred;	/* found through the parent's
+						   referral */
 	char			**ghost;	/* glue from a referral: */
 	char			**gaddr;	/* host and address */
 	size_t			  nglue;
@@ -104,6 +106,7 @@ struct servers {
 	size_t			  nearly;
 	struct dnssec_proven	 *proven;
 	int			  started;	/* probes since the step */
+	int			  hurry;	/* servers_hurry() was called */
 	int			  nomem;
 };
 
