@@ -57,7 +57,8 @@ help(void)
 "      --timeout SECONDS deadline for the whole run (default 15)\n"
 "      --format FORMAT   text (default, on standard error) or json (stdout)\n"
 "  -n, --check-config    check the configuration and names, then exit\n"
-"  -q, --quiet           print nothing but errors in the input\n"
+"  -q, --quiet           print only what blocks (refusals, failures, names\n"
+"                        not checked), no warnings or summary\n"
 "  -v, --verbose         trace every query\n"
 "      --help, --version\n"
 "\n"
@@ -619,7 +620,8 @@ main(int argc, char *argv[])
 		    strerror(errno));
 		return EXIT_SETUP;
 	}
-	if (cl.cmd != NULL && !cl.ro.quiet)
+	/* Never silent: the block is said, -q or not. */
+	if (cl.cmd != NULL)
 		report_msg(stderr, "not running %s: the check failed",
 		    cl.cmd[0]);
 	goto out;

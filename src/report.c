@@ -59,7 +59,7 @@ label_of(const struct result_name *n, char *buf, size_t size)
 
 /* SPEC 5.3: per zone, one line per server at fault, with the fix. */
 static void
-findings_text(FILE *f, const struct result_run *run)
+findings_text(FILE *f, const struct result_run *run, int quiet)
 {
 	const struct zone		*z;
 	const struct zone_finding	*fd;
@@ -72,6 +72,8 @@ findings_text(FILE *f, const struct result_run *run)
 		for (j = 0; j < z->nfindings; j++) {
 			fd = &z->findings[j];
 			warn = !fd->error || asw ? "warning: " : "";
+			if (quiet && *warn != '\0')
+				continue;
 			if (fd->server != NULL && fd->nsid != NULL)
 				report_msg(f, "%s: %snameserver %s (%s, NSID "
 				    "\"%s\") %s", z->apex, warn, fd->server,
@@ -92,7 +94,7 @@ findings_text(FILE *f, const struct result_run *run)
 /* One name's problems and warnings, each with its fix. */
 static void
 name_text(FILE *f, const struct result_run *run, const struct result_name *n,
-    const char *label)
+    const char *label, int quiet)
 {
 	size_t	 w;
 
@@ -102,7 +104,8 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 			report_msg(f, "  fix: %s", n->fix);
 	}
 	if (n->dns01 != NULL && (n->dns01->failed || n->dns01->refused) &&
-	    n->dns01->level != VERDICT_OFF) {
+	    n->dns01->level != VERDICT_OFF &&
+	    !(quiet && n->dns01->level == VERDICT_WARN)) {
 		report_msg(f, "%s: %s%s", label, n->dns01->level ==
 		    VERDICT_WARN ? "warning: " : "", n->dns01->reason);
 		if (n->dns01->fix != NULL)
@@ -114,6 +117,8 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 		report_msg(f, "%s: a nameserver of %s is at fault (below): the "
 		    "CA can fail or decide differently depending on the "
 		    "server it reaches", label, n->ns_zone);
+	if (quiet)
+		return;
 	if (n->ns_cut != NULL) {
 		report_msg(f, "%s: warning: the run's deadline passed before "
 		    "the zone of %s was found: the nameserver check of %s is "
@@ -124,22 +129,30 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 		report_msg(f, "%s: warning: %s", label, n->warnings[w]);
 }
 
+/* How many names the deadline left not checked, and what to do. */
+static void
+deadline_text(FILE *f, const struct result_run *run)
+{
+	size_t	 ncut = run->count[VERDICT_NOT_CHECKED];
+	char	 unsent[48] = "";
+
+	if (run->not_sent > 0)
+		(void)snprintf(unsent, sizeof(unsent), " (%zu lookup%s not yet "
+		    "sent)", run->not_sent, run->not_sent == 1 ? "" : "s");
+	report_msg(f, "the run's %d s deadline passed before %zu name%s could "
+	    "be checked%s", run->timeout, ncut, ncut == 1 ? "" : "s", unsent);
+	report_msg(f, "  fix: %s", VERDICT_FIX_DEADLINE);
+}
+
 /* The names not checked, and the one-line summary. */
 static void
 summary_text(FILE *f, const struct result_run *run)
 {
 	size_t	 ncut = run->count[VERDICT_NOT_CHECKED];
-	char	 cut[48] = "", unsent[48] = "";
+	char	 cut[48] = "";
 
 	if (ncut > 0) {
-		if (run->not_sent > 0)
-			(void)snprintf(unsent, sizeof(unsent), " (%zu lookup%s "
-			    "not yet sent)", run->not_sent,
-			    run->not_sent == 1 ? "" : "s");
-		report_msg(f, "the run's %d s deadline passed before %zu "
-		    "name%s could be checked%s", run->timeout, ncut,
-		    ncut == 1 ? "" : "s", unsent);
-		report_msg(f, "  fix: %s", VERDICT_FIX_DEADLINE);
+		deadline_text(f, run);
 		(void)snprintf(cut, sizeof(cut), ", %zu not checked", ncut);
 	}
 	report_msg(f, "%zu name%s checked: %zu ok, %zu refused, %zu "
@@ -168,11 +181,17 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 		    run->nnames == 1 ? "" : "s");
 		return;
 	}
-	if (o->quiet)
-		return;
 	for (i = 0; i < run->nnames; i++) {
 		n = &run->names[i];
 		label_of(n, label, sizeof(label));
+		/*
+		 * SPEC 5.5: -q drops "ok" lines, warnings and the summary,
+		 * never a refusal, a failure or a "not checked": a run that
+		 * blocks says why, because in cron nobody else will.
+		 */
+		if (o->quiet && (n->verdict == VERDICT_OK ||
+		    n->verdict == VERDICT_NOT_SUBJECT))
+			continue;
 		if (n->verdict == VERDICT_NOT_SUBJECT) {
 			report_msg(f, "%s: not subject to CAA (IP address); CAs "
 			    "skip CAA for IP identifiers", label);
@@ -186,10 +205,13 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 				report_msg(f, "%s: ok (no CAA record at any "
 				    "level)", label);
 		}
-		name_text(f, run, n, label);
+		name_text(f, run, n, label, o->quiet);
 	}
-	findings_text(f, run);
-	summary_text(f, run);
+	findings_text(f, run, o->quiet);
+	if (o->quiet && run->count[VERDICT_NOT_CHECKED] > 0)
+		deadline_text(f, run);
+	else if (!o->quiet)
+		summary_text(f, run);
 }
 
 static void

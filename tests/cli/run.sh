@@ -94,6 +94,8 @@ run ip-only 0 "$BIN" 192.0.2.1 2001:db8::1 &&
     has err "caa-preflight: 192.0.2.1: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&
     has err "caa-preflight: 2 names checked: 0 ok, 0 refused, 0 dns-failure, some not subject to CAA" && ok
 run quiet 0 "$BIN" -q 192.0.2.1 && [ ! -s "$T/err" ] && ok
+# -q never hides what blocks (SPEC 5.5): a bad name still says why.
+run quiet-blocks 3 "$BIN" -q 'a..b' && has err "caa-preflight: a..b: invalid name: empty label (two dots in a row, or a leading dot)" && ok
 run verbose-ip-only 0 "$BIN" -v 192.0.2.1 &&
     has err "caa-preflight: resolver: not started: no name needs a lookup" &&
     grep -Eqx 'caa-preflight: 0 lookups and 0 direct queries in [0-9]+\.[0-9] ms' \

@@ -155,10 +155,21 @@ START_TEST(test_text)
 	}
 	ck_assert_msg(text_lines[i] == NULL, "missing: %s", text_lines[i]);
 	free(out);
-	/* -q: nothing at all. */
+	/*
+	 * -q: what blocks, with its fixes and the server at fault; no
+	 * warning, no line for an IP address, no summary.
+	 */
 	o.quiet = 1;
 	out = render(0, &o);
-	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(out, "caa-preflight: www.example: CAA issue at "
+	    "example allows only \"sectigo.com\", not \"letsencrypt.org\"\n"
+	    "caa-preflight:   fix: example. CAA 0 issue \"letsencrypt.org\"\n"
+	    "caa-preflight: *.ok.example: a nameserver of example is at fault "
+	    "(below): the CA can fail or decide differently depending on the "
+	    "server it reaches\n"
+	    "caa-preflight: example: nameserver ns2.example (192.0.2.2, NSID "
+	    "\"ns2-frankfurt\") answers CAA for example with SERVFAIL\n"
+	    "caa-preflight:   fix: upgrade it\n");
 	free(out);
 }
 END_TEST
