@@ -3,6 +3,8 @@
  * environment, wrapper mode and exit status (SPEC 2, 5.6, 6).
  */
 #include <errno.h>
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -538,6 +540,57 @@ add_names(struct check *k, const struct names *ns, struct cli *cl)
 	return 0;
 }
 
+/* One file, as execvp(3) would take it: 0, 126 (not runnable) or 127. */
+static int
+runnable(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return 127;
+	if (S_ISDIR(st.st_mode) || access(path, X_OK) == -1)
+		return 126;
+	return 0;
+}
+
+/*
+ * SPEC 5.6: the wrapped command is looked for as execvp(3) does, before
+ * any query: one that is not found is 127, one that cannot be executed
+ * 126, as env(1) and timeout(1) say; nothing is checked for it.
+ */
+static int
+find_command(const char *cmd)
+{
+	const char	*path = getenv("PATH"), *p, *colon;
+	char		 buf[4096];
+	int		 rc, best = 127;
+	size_t		 n;
+
+	if (strchr(cmd, '/') != NULL)
+		rc = runnable(cmd);
+	else {
+		if (path == NULL)
+			path = "/usr/local/bin:/bin:/usr/bin";
+		for (p = path, rc = 127; rc != 0; p = colon + 1) {
+			colon = strchr(p, ':');
+			n = colon != NULL ? (size_t)(colon - p) : strlen(p);
+			if (snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, p,
+			    n > 0 ? "/" : "./", cmd) < (int)sizeof(buf) &&
+			    (rc = runnable(buf)) == 126)
+				best = 126;
+			if (colon == NULL)
+				break;
+		}
+		if (rc != 0)
+			rc = best;
+	}
+	if (rc == 127)
+		report_msg(stderr, "%s: command not found", cmd);
+	else if (rc == 126)
+		report_msg(stderr, "%s: cannot run: not an executable file", cmd);
+	return rc;
+}
+
 /* SPEC 5.5: the trace, the JSON document and the text, as asked. */
 static void
 report(const struct cli *cl, const struct result_run *run)
@@ -581,6 +634,10 @@ main(int argc, char *argv[])
 		goto nomem;
 	if (cl.bad > 0)
 		goto out;
+	if (cl.cmd != NULL && !cl.checkonly &&
+	    (rc = find_command(cl.cmd[0])) != 0)
+		goto out;
+	rc = EXIT_SETUP;
 	if (apply_cli(c, &cl) == -1 || gather_names(&ns, &cl, argv, c) == -1 ||
 	    (k = check_new(c)) == NULL || add_names(k, &ns, &cl) == -1)
 		goto nomem;
@@ -618,7 +675,7 @@ main(int argc, char *argv[])
 		execvp(cl.cmd[0], cl.cmd);
 		report_msg(stderr, "%s: cannot run: %s", cl.cmd[0],
 		    strerror(errno));
-		return EXIT_SETUP;
+		return errno == ENOENT ? 127 : 126;
 	}
 	/* Never silent: the block is said, -q or not. */
 	if (cl.cmd != NULL)

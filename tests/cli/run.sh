@@ -165,8 +165,16 @@ rm -f "$T/ran"
 run wrapper-no-network 3 env RECORD_FILE="$T/ran" unshare -n "$BIN" -- "$RECORD" -d example.org &&
     has err "caa-preflight: not running $RECORD: the check failed" &&
     [ ! -f "$T/ran" ] && ok
-run wrapper-missing 3 "$BIN" -- /nonexistent/certbot -d 192.0.2.1 &&
-    has err "caa-preflight: /nonexistent/certbot: cannot run: No such file or directory" && ok
+# SPEC 5.6: 127 and 126 as env(1) says them, before any query.
+run wrapper-missing 127 "$BIN" -- /nonexistent/certbot -d 192.0.2.1 &&
+    has err "caa-preflight: /nonexistent/certbot: command not found" &&
+    [ "$(wc -l < "$T/err")" -eq 1 ] && ok
+run wrapper-missing-path 127 env PATH=/nonexistent "$BIN" -- certbot -d example.com &&
+    has err "caa-preflight: certbot: command not found" && ok
+printf '#!/bin/sh\n' > "$T/noexec"
+chmod 644 "$T/noexec"
+run wrapper-not-executable 126 "$BIN" -- "$T/noexec" -d example.com &&
+    has err "caa-preflight: $T/noexec: cannot run: not an executable file" && ok
 run wrapper-no-command 3 "$BIN" 192.0.2.1 -- &&
     has err "caa-preflight: no command after \"--\"" && ok
 run wrapper-no-names 3 "$BIN" -c "$T/empty.yaml" -- "$RECORD" renew &&
