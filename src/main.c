@@ -664,6 +664,14 @@ main(int argc, char *argv[])
 	}
 	rc = run->exit;
 	report(&cl, run);
+	/* A report that could not be written is not a result: say so. */
+	if (cl.ro.format == REPORT_JSON &&
+	    (fflush(stdout) == EOF || ferror(stdout))) {
+		report_msg(stderr, "cannot write the JSON report to standard "
+		    "output: %s", strerror(errno));
+		rc = EXIT_SETUP;
+		goto out;
+	}
 	if (cl.cmd != NULL && rc == EXIT_OK) {
 		fflush(stdout);
 		fflush(stderr);

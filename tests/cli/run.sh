@@ -175,6 +175,11 @@ printf '#!/bin/sh\n' > "$T/noexec"
 chmod 644 "$T/noexec"
 run wrapper-not-executable 126 "$BIN" -- "$T/noexec" -d example.com &&
     has err "caa-preflight: $T/noexec: cannot run: not an executable file" && ok
+# A report that cannot be written is an error, not a silent "ok".
+run json-closed-stdout 3 sh -c 'exec "$0" --format json 192.0.2.1 >&-' "$BIN" &&
+    has err "caa-preflight: cannot write the JSON report to standard output: Bad file descriptor" && ok
+run json-full-disk 3 sh -c 'exec "$0" --format json 192.0.2.1 >/dev/full' "$BIN" &&
+    has err "caa-preflight: cannot write the JSON report to standard output: No space left on device" && ok
 run wrapper-no-command 3 "$BIN" 192.0.2.1 -- &&
     has err "caa-preflight: no command after \"--\"" && ok
 run wrapper-no-names 3 "$BIN" -c "$T/empty.yaml" -- "$RECORD" renew &&
