@@ -2,6 +2,7 @@
  * resolve: libunbound glue.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,11 +119,19 @@ setopt(struct ub_ctx *ctx, const char *name, const char *value, char *err,
 	return 0;
 }
 
+/* A thread that does nothing: can one be started at all? */
+static void *
+idle(void *arg)
+{
+	return arg;
+}
+
 struct resolve *
 resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
     size_t ta_len)
 {
 	struct resolve	*r;
+	pthread_t	 probe_thread;
 	size_t		 i;
 	int		 rc;
 
@@ -213,6 +222,19 @@ resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
 	}
 
 	r->window = RESOLVE_WINDOW;
+	/*
+	 * libunbound starts its thread with the first lookup, and when it
+	 * cannot (an address-space, pids or tasks limit) it only logs it:
+	 * the lookups then wait for the run's deadline, and deleting the
+	 * context crashes.  Start and join one thread first, so that a
+	 * limit that forbids threads is "could not check", at once.
+	 */
+	if ((rc = pthread_create(&probe_thread, NULL, idle, NULL)) != 0) {
+		(void)snprintf(err, errlen, "cannot start the resolver's "
+		    "thread: %s", strerror(rc));
+		goto fail;
+	}
+	(void)pthread_join(probe_thread, NULL);
 	/* A thread, not a forked process: one address space to check. */
 	if ((rc = ub_ctx_async(r->ctx, 1)) != 0) {
 		(void)snprintf(err, errlen, "resolver: %s", ub_strerror(rc));

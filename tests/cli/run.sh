@@ -138,6 +138,20 @@ run no-network-options 3 unshare -n "$BIN" -v -c "$T/opts.yaml" example.com &&
     has err "caa-preflight: resolver: edns-buffer-size 1232" &&
     has err "caa-preflight: resolver: outgoing-range 64" && ok
 
+# --- resource limits: "could not check" at once, never a verdict or a
+# signal.  Across the range where the program loads but libunbound
+# cannot start its thread, then where it starts but lookups cannot.
+# (A sanitizer reserves more address space than any of these limits.)
+if [ -z "${CAA_PREFLIGHT_SANITIZED:-}" ]; then
+	for kb in 14000 17000 20000 23000 26000; do
+		run "ulimit-v-$kb" 3 unshare -n sh -c 'ulimit -v "$1"; exec "$0" --timeout 2 example.com' "$BIN" "$kb" &&
+		    grep -Eq "^caa-preflight: (cannot start the resolver's thread: |cannot start lookups|no lookup got any answer)" "$T/err" &&
+		    ! grep -q 'query timed out' "$T/err" && ok
+	done
+	run ulimit-thread 3 unshare -n sh -c 'ulimit -v 17000; exec "$0" example.com' "$BIN" &&
+	    has err "caa-preflight: cannot start the resolver's thread: Resource temporarily unavailable" && ok
+fi
+
 # --- environment of ACME clients' hooks ---
 run acme.sh 0 env Le_Domain=192.0.2.1 Le_Alt=192.0.2.2,192.0.2.3 "$BIN" &&
     has err "caa-preflight: 192.0.2.3: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&
