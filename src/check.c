@@ -177,6 +177,12 @@ query_get(struct check *k, const char *name, int type)
 }
 
 int
+check_settings(const struct conf *c, struct conf_errors *errs)
+{
+	return resolve_check(c, errs);
+}
+
+int
 check_add(struct check *k, const char *input, const struct conf_cert *cert,
     char *why, size_t whylen)
 {

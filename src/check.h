@@ -12,6 +12,7 @@
 
 struct conf;
 struct conf_cert;
+struct conf_errors;
 struct result_run;
 
 struct check;
@@ -23,6 +24,14 @@ struct check;
 struct check	*check_new(const struct conf *);
 /* Free the check and the result tree it handed out. */
 void		 check_free(struct check *);
+
+/*
+ * Check the settings the run would fail on only once it starts (the
+ * resolver's raw options, its trust anchor and root hints), each error
+ * appended to errs as file:line:col.  Returns how many, or -1 when
+ * memory ran out.
+ */
+int		 check_settings(const struct conf *, struct conf_errors *);
 
 /*
  * Add a name of a certificate (the certificate may be NULL; borrowed).

@@ -148,30 +148,35 @@ static void
 err(struct ctx *x, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list	  ap;
-	char	  msg[512], *line, **v;
-	int	  len;
+	char	  msg[512];
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	len = snprintf(NULL, 0, "%s:%zu:%zu: %s", x->file,
-	    n ? n->start_mark.line + 1 : 1,
-	    n ? n->start_mark.column + 1 : 1, msg);
-	if (len < 0 || (line = malloc((size_t)len + 1)) == NULL) {
+	if (conf_error(x->errs, x->file, n ? n->start_mark.line + 1 : 1,
+	    n ? n->start_mark.column + 1 : 1, "%s", msg) == -1)
 		x->nomem = 1;
-		return;
+}
+
+int
+conf_error(struct conf_errors *e, const char *file, size_t line, size_t col,
+    const char *fmt, ...)
+{
+	va_list	  ap;
+	char	  msg[512], *s, **v;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (asprintf(&s, "%s:%zu:%zu: %s", file, line, col, msg) == -1)
+		return -1;
+	if ((v = reallocarray(e->msgs, e->n + 1, sizeof(*v))) == NULL) {
+		free(s);
+		return -1;
 	}
-	(void)snprintf(line, (size_t)len + 1, "%s:%zu:%zu: %s", x->file,
-	    n ? n->start_mark.line + 1 : 1,
-	    n ? n->start_mark.column + 1 : 1, msg);
-	if ((v = reallocarray(x->errs->msgs, x->errs->n + 1,
-	    sizeof(*v))) == NULL) {
-		free(line);
-		x->nomem = 1;
-		return;
-	}
-	v[x->errs->n++] = line;
-	x->errs->msgs = v;
+	v[e->n++] = s;
+	e->msgs = v;
+	return 0;
 }
 
 static const char *
@@ -482,8 +487,11 @@ h_trust_anchor(struct ctx *x, yaml_node_t *n, void *arg)
 	const char	*s;
 
 	(void)arg;
-	if ((s = scalar(x, n, "resolver.trust_anchor")) != NULL && *s != '\0')
+	if ((s = scalar(x, n, "resolver.trust_anchor")) != NULL && *s != '\0') {
 		set_str(x, &x->c->trust_anchor, s);
+		x->c->ta_line = n->start_mark.line + 1;
+		x->c->ta_col = n->start_mark.column + 1;
+	}
 }
 
 static void
@@ -492,8 +500,11 @@ h_root_hints(struct ctx *x, yaml_node_t *n, void *arg)
 	const char	*s;
 
 	(void)arg;
-	if ((s = scalar(x, n, "resolver.root_hints")) != NULL && *s != '\0')
+	if ((s = scalar(x, n, "resolver.root_hints")) != NULL && *s != '\0') {
 		set_str(x, &x->c->root_hints, s);
+		x->c->hints_line = n->start_mark.line + 1;
+		x->c->hints_col = n->start_mark.column + 1;
+	}
 }
 
 static void
@@ -558,6 +569,8 @@ h_options(struct ctx *x, yaml_node_t *n, void *arg)
 		o = &o[x->c->noptions];
 		o->name = strdup(ks);
 		o->value = strdup(vs);
+		o->line = k->start_mark.line + 1;
+		o->col = k->start_mark.column + 1;
 		x->c->noptions++;
 		if (o->name == NULL || o->value == NULL)
 			x->nomem = 1;

@@ -29,6 +29,8 @@ struct conf_cert {
 struct conf_option {
 	char	*name;		/* without the trailing colon */
 	char	*value;
+	size_t	 line;		/* where the file sets it */
+	size_t	 col;
 };
 
 /* The whole configuration.  Allocated by conf_new(), freed by conf_free(). */
@@ -40,7 +42,9 @@ struct conf {
 	enum conf_level		 dns01;		/* SPEC 5.4 severity */
 	int			 max_inflight;	/* direct queries per address */
 	char			*trust_anchor;	/* NULL: default search */
+	size_t			 ta_line, ta_col; /* where it is set */
 	char			*root_hints;	/* NULL: libunbound's own */
+	size_t			 hints_line, hints_col;
 	char		       **forward;	/* forwarders, "addr[@port]" */
 	size_t			 nforward;
 	struct conf_option	*options;
@@ -68,6 +72,12 @@ int		 conf_load(struct conf *, const char *, struct conf_errors *);
 int		 conf_load_buffer(struct conf *, const char *, const char *,
 		    size_t, struct conf_errors *);
 void		 conf_errors_free(struct conf_errors *);
+/*
+ * Append "file:line:col: message" to errs, for checks made after
+ * loading (the resolver's options).  0, or -1 when memory ran out.
+ */
+int		 conf_error(struct conf_errors *, const char *, size_t, size_t,
+		    const char *, ...) __attribute__((format(printf, 5, 6)));
 
 /* The effective policy of a certificate: its overrides, else global. */
 void		 conf_effective(const struct conf *, const struct conf_cert *,

@@ -494,6 +494,28 @@ load_conf(struct cli *cl, struct conf *c)
 	return 0;
 }
 
+/*
+ * The resolver's settings, checked before any query (and by -n): an
+ * unknown option or a missing trust anchor is a configuration error at
+ * its line, not a failure once the run has started.  -1 to stop.
+ */
+static int
+settings(const struct conf *c, struct cli *cl)
+{
+	struct conf_errors	 errs = { NULL, 0 };
+	size_t			 j;
+	int			 n;
+
+	if ((n = check_settings(c, &errs)) == -1)
+		report_msg(stderr, "out of memory");
+	for (j = 0; j < errs.n; j++)
+		fprintf(stderr, "%s\n", errs.msgs[j]);
+	conf_errors_free(&errs);
+	if (n != 0)
+		cl->bad++;
+	return n != 0 ? -1 : 0;
+}
+
 /* SPEC 2: the first source that gives any names.  0, or -1 (memory). */
 static int
 gather_names(struct names *ns, const struct cli *cl, char *argv[],
@@ -632,7 +654,7 @@ main(int argc, char *argv[])
 	rc = EXIT_SETUP;
 	if ((c = conf_new()) == NULL || load_conf(&cl, c) == -1)
 		goto nomem;
-	if (cl.bad > 0)
+	if (cl.bad > 0 || settings(c, &cl) == -1)
 		goto out;
 	if (cl.cmd != NULL && !cl.checkonly &&
 	    (rc = find_command(cl.cmd[0])) != 0)

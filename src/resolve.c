@@ -119,6 +119,54 @@ setopt(struct ub_ctx *ctx, const char *name, const char *value, char *err,
 	return 0;
 }
 
+/* A file the resolver will read, readable now? */
+static int
+readable(const char *what, const char *path, const struct conf *c,
+    size_t line, size_t col, struct conf_errors *errs)
+{
+	if (path == NULL || access(path, R_OK) == 0)
+		return 0;
+	return conf_error(errs, c->file ? c->file : "(command line)", line,
+	    col, "%s %s: %s", what, path, strerror(errno)) == -1 ? -1 : 1;
+}
+
+int
+resolve_check(const struct conf *c, struct conf_errors *errs)
+{
+	struct ub_ctx	*ctx;
+	char		 opt[128];
+	size_t		 i;
+	int		 n = 0, rc, r;
+
+	if ((r = readable("trust anchor", c->trust_anchor, c, c->ta_line,
+	    c->ta_col, errs)) == -1)
+		return -1;
+	n += r;
+	if ((r = readable("root hints", c->root_hints, c, c->hints_line,
+	    c->hints_col, errs)) == -1)
+		return -1;
+	n += r;
+	if (c->noptions == 0)
+		return n;
+	if ((ctx = ub_ctx_create()) == NULL)
+		return -1;
+	for (i = 0; i < c->noptions; i++) {
+		(void)snprintf(opt, sizeof(opt), "%s:", c->options[i].name);
+		if ((rc = ub_ctx_set_option(ctx, opt, c->options[i].value)) == 0)
+			continue;
+		n++;
+		if (conf_error(errs, c->file ? c->file : "(command line)",
+		    c->options[i].line, c->options[i].col, "resolver option "
+		    "%s \"%s\": %s", c->options[i].name, c->options[i].value,
+		    ub_strerror(rc)) == -1) {
+			n = -1;
+			break;
+		}
+	}
+	ub_ctx_delete(ctx);
+	return n;
+}
+
 /* A thread that does nothing: can one be started at all? */
 static void *
 idle(void *arg)

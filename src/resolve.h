@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct conf;
+struct conf_errors;
 struct resolve;
 
 enum resolve_state {
@@ -59,6 +60,13 @@ typedef void (*resolve_cb)(void *, struct resolve_answer *);
 struct resolve	*resolve_new(const struct conf *, char *err, size_t errlen,
 		    char *ta_used, size_t ta_len);
 void		 resolve_free(struct resolve *);
+/*
+ * Check the configuration's resolver section before any query: every
+ * raw option as libunbound takes it, the trust anchor and the root
+ * hints readable.  Each problem is appended to errs at the place the
+ * file sets it.  Returns how many, or -1 when memory ran out.
+ */
+int		 resolve_check(const struct conf *, struct conf_errors *);
 /* Room for one "name value" setting. */
 #define RESOLVE_SETTING_LEN	96
 #define RESOLVE_NSETTINGS	16

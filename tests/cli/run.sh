@@ -152,6 +152,21 @@ if [ -z "${CAA_PREFLIGHT_SANITIZED:-}" ]; then
 	    has err "caa-preflight: cannot start the resolver's thread: Resource temporarily unavailable" && ok
 fi
 
+# -n checks what the real run would stop on: libunbound's options, the
+# trust anchor, each at its place in the file (and the run stops there).
+cat >"$T/badres.yaml" <<'YAML'
+resolver:
+  trust_anchor: /nonexistent/root.key
+  options: {no-such-option: "1", qname-minimisation: "maybe"}
+YAML
+run check-config-resolver 3 "$BIN" -n -c "$T/badres.yaml" example.com &&
+    has err "$T/badres.yaml:2:17: trust anchor /nonexistent/root.key: No such file or directory" &&
+    has err "$T/badres.yaml:3:13: resolver option no-such-option \"1\": syntax error" &&
+    has err "$T/badres.yaml:3:34: resolver option qname-minimisation \"maybe\": syntax error" &&
+    ! grep -q 'configuration ok' "$T/err" && ok
+run run-resolver-options 3 "$BIN" -c "$T/badres.yaml" example.com &&
+    has err "$T/badres.yaml:3:13: resolver option no-such-option \"1\": syntax error" && ok
+
 # --- environment of ACME clients' hooks ---
 run acme.sh 0 env Le_Domain=192.0.2.1 Le_Alt=192.0.2.2,192.0.2.3 "$BIN" &&
     has err "caa-preflight: 192.0.2.3: not subject to CAA (IP address); CAs skip CAA for IP identifiers" &&
@@ -225,7 +240,7 @@ resolver:
   trust_anchor: /nonexistent/root.key
 YAML
 run resolver-setup 3 "$BIN" -c "$T/ta.yaml" example.com &&
-    has err "caa-preflight: trust anchor /nonexistent/root.key: No such file or directory" && ok
+    has err "$T/ta.yaml:2:17: trust anchor /nonexistent/root.key: No such file or directory" && ok
 
 # --- hostile configuration files: a clear message and exit 3 ---
 head -c 2097152 /dev/zero | tr '\0' '#' >"$T/huge.yaml"
