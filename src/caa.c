@@ -189,14 +189,15 @@ caa_record_clear(struct caa_record *r)
 	r->taglen = r->valuelen = 0;
 }
 
+/* RFC 8659 §4.1.1: WSP is a space or a horizontal tab. */
 static int
 is_wsp(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-static void
-trim(const char **p, size_t *len)
+void
+caa_trim(const char **p, size_t *len)
 {
 	while (*len > 0 && is_wsp(**p)) {
 		(*p)++;
@@ -265,7 +266,7 @@ caa_value_parse(const char *v, size_t len, struct caa_value *out)
 	semi = memchr(v, ';', len);
 	out->issuer = v;
 	out->issuerlen = semi ? (size_t)(semi - v) : len;
-	trim(&out->issuer, &out->issuerlen);
+	caa_trim(&out->issuer, &out->issuerlen);
 	if (semi == NULL)
 		return 0;
 
@@ -279,7 +280,7 @@ caa_value_parse(const char *v, size_t len, struct caa_value *out)
 	if (nparts == 1) {
 		p = semi + 1;
 		plen = (size_t)(end - p);
-		trim(&p, &plen);
+		caa_trim(&p, &plen);
 		if (plen == 0)
 			return 0;
 	}
@@ -301,10 +302,10 @@ caa_value_parse(const char *v, size_t len, struct caa_value *out)
 		}
 		t = p;
 		tlen = (size_t)(eq - p);
-		trim(&t, &tlen);
+		caa_trim(&t, &tlen);
 		val = eq + 1;
 		vlen = (size_t)(p + plen - val);
-		trim(&val, &vlen);
+		caa_trim(&val, &vlen);
 		for (size_t k = 0; k < tlen; k++)
 			if (!is_alnum((unsigned char)t[k])) {
 				char	 e[64];

@@ -146,6 +146,9 @@ const char	*caa_ca_issuer(const char *);
 /* The list of known CA short names, NULL-terminated. */
 const char *const *caa_ca_names(void);
 
+/* A span trimmed of spaces and tabs at both ends (RFC 8659 WSP). */
+void		 caa_trim(const char **, size_t *);
+
 /*
  * Write bytes for a human: printable ASCII as is, everything else as
  * \DDD (zone-file escapes), '"' and '\\' escaped.  Always NUL-terminates

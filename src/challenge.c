@@ -88,24 +88,6 @@ say(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* A span trimmed of spaces and tabs (Go's strings.TrimFunc(isWSP)). */
-static void
-trim(const char **p, size_t *len)
-{
-	while (*len > 0 && is_wsp(**p)) {
-		(*p)++;
-		(*len)--;
-	}
-	while (*len > 0 && is_wsp((*p)[*len - 1]))
-		(*len)--;
-}
-
 /* Go's %q for a span, as the reasons quote values. */
 static void
 quote(char *out, size_t size, const char *s, size_t len)
@@ -219,7 +201,7 @@ part(struct challenge_persist *p, int seen[3], const char *s, size_t len,
 	size_t		 taglen, vallen, i;
 	char		 q[600], t[600];
 
-	trim(&s, &len);
+	caa_trim(&s, &len);
 	if (len == 0) {
 		say(why, whylen, "empty parameter or trailing semicolon "
 		    "provided");
@@ -235,8 +217,8 @@ part(struct challenge_persist *p, int seen[3], const char *s, size_t len,
 	taglen = (size_t)(eq - s);
 	val = eq + 1;
 	vallen = len - taglen - 1;
-	trim(&tag, &taglen);
-	trim(&val, &vallen);
+	caa_trim(&tag, &taglen);
+	caa_trim(&val, &vallen);
 	if (taglen == 0) {
 		say(why, whylen, "malformed parameter %s, empty tag", q);
 		return -1;
@@ -269,7 +251,7 @@ challenge_persist_parse(const char *rec, size_t len,
 	semi = memchr(rec, ';', len);
 	n = semi != NULL ? (size_t)(semi - rec) : len;
 	s = rec;
-	trim(&s, &n);
+	caa_trim(&s, &n);
 	if (n == 0) {
 		say(why, whylen, "empty issuer-domain-name");
 		return -1;
