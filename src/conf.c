@@ -125,21 +125,6 @@ conf_effective(const struct conf *c, const struct conf_cert *cert,
 		out->method = cert->pol.method;
 }
 
-const char *
-conf_level_name(enum conf_level l)
-{
-	switch (l) {
-	case CONF_OFF:
-		return "off";
-	case CONF_WARN:
-		return "warn";
-	case CONF_ERROR:
-		return "error";
-	default:
-		return "auto";
-	}
-}
-
 static void
 err(struct ctx *x, const yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -83,6 +83,4 @@ int		 conf_error(struct conf_errors *, const char *, size_t, size_t,
 void		 conf_effective(const struct conf *, const struct conf_cert *,
 		    struct policy *);
 
-const char	*conf_level_name(enum conf_level);
-
 #endif /* CONF_H */

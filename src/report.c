@@ -379,8 +379,8 @@ jseen(FILE *f, const struct zone_seen *q)
 {
 	fputs("{\"name\":", f);
 	js(f, q->qname);
-	fprintf(f, ",\"type\":\"%s\",\"status\":", q->qtype == 6 ? "SOA" :
-	    q->qtype == 16 ? "TXT" : "CAA");
+	fprintf(f, ",\"type\":\"%s\",\"status\":",
+	    result_type_name(q->qtype));
 	js(f, result_seen_name(q));
 	fprintf(f, ",\"aa\":%s,\"tcp\":%s,\"ms\":%.1f",
 	    q->state == ZONE_ANSWER && q->aa ? "true" : "false",

@@ -171,7 +171,7 @@ finding(struct an *an, int error, const struct zone_server *sv,
 
 /* The type of a probed question, for messages. */
 static const char *
-result_type(int qtype)
+qtype_name(int qtype)
 {
 	return qtype == 6 ? "SOA" : qtype == T_TXT ? "TXT" : "CAA";
 }
@@ -434,7 +434,7 @@ check_slow(struct an *an, const struct zone_server *sv)
 	    an->z->apex);
 	finding(an, 1, sv, slow->qname, fix, "answers only after %.1f s (%s "
 	    "query for %s): the CA's resolver gives up on it sooner", slow->ms /
-	    1000.0, result_type(slow->qtype), slow->qname);
+	    1000.0, qtype_name(slow->qtype), slow->qname);
 }
 
 /* Each server's own answers, one query at a time. */
