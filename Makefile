@@ -10,7 +10,7 @@ DOCDIR    = $(PREFIX)/share/doc/caa-preflight
 HOOKDIR   = $(PREFIX)/share/caa-preflight/hooks
 
 CC        = cc
-PKG       = yaml-0.1 libidn2 ldns
+PKG       = yaml-0.1 libidn2 ldns jansson libcrypto
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2
 CFLAGS    = -O2 -g
@@ -21,12 +21,12 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/conf.o \
+OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o \
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
        src/challenge.o src/answer.o src/resolve.o src/probe.o \
        src/lookups.o src/servers.o src/parents.o src/check.o \
        src/checktree.o src/report.o
-HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/conf.h \
+HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
        src/challenge.h src/answer.h src/resolve.h src/probe.h \
        src/lookups.h src/servers.h src/servers_priv.h src/check.h \
@@ -36,7 +36,7 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \
         tests/unit/check_answer tests/unit/check_report \
         tests/unit/check_challenge tests/unit/check_agree \
-        tests/unit/check_resolve
+        tests/unit/check_resolve tests/unit/check_file
 
 all: caa-preflight
 
@@ -68,13 +68,15 @@ tests/unit/check_report: tests/unit/check_report.c
 tests/unit/check_challenge: tests/unit/check_challenge.c
 tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c
+tests/unit/check_file: tests/unit/check_file.c
 $(UNITS): libcaapf.a $(HDRS)
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
 	    $@.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
 
 # Debian 12 packages the build and every test need.
 DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \
-       libidn2-dev check mandoc nsd knot knot-dnsutils ldnsutils \
+       libidn2-dev libjansson-dev libssl-dev check mandoc nsd knot \
+       knot-dnsutils ldnsutils \
        dns-root-data util-linux iproute2 python3 valgrind clang \
        certbot pebble dehydrated lego openssl unbound dnsutils
 deps:
@@ -153,7 +155,8 @@ tests/fuzz/fuzz_name: tests/fuzz/fuzz_name.c src/name.c src/name.h
 	    `pkg-config --libs libidn2`
 tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c src/conf.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c src/conf.c \
-	    src/policy.c src/caa.c src/name.c `pkg-config --libs yaml-0.1 libidn2`
+	    src/file.c src/policy.c src/caa.c src/name.c \
+	    `pkg-config --libs yaml-0.1 libidn2`
 tests/fuzz/fuzz_persist: tests/fuzz/fuzz_persist.c src/challenge.c \
     src/name.c src/caa.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_persist.c \

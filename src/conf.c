@@ -4,23 +4,21 @@
  * The document is walked through tables of {key, handler}; every error
  * is collected with its line and column so one run of -n shows them all.
  */
-#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <yaml.h>
 
 #include "caa.h"
 #include "conf.h"
+#include "file.h"
 #include "name.h"
 
 /* A configuration file larger than this is not a configuration file. */
@@ -773,57 +771,6 @@ static const struct key top_keys[] = {
 	{ NULL, NULL }
 };
 
-/* Read the whole file, refusing what cannot be a configuration. */
-static char *
-slurp(struct ctx *x, const char *path, size_t *len)
-{
-	struct stat	 st;
-	int		 fd;
-	char		*buf = NULL;
-	ssize_t		 r;
-	size_t		 off = 0;
-
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		err(x, NULL, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == -1) {
-		err(x, NULL, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err(x, NULL, "not a regular file");
-		goto out;
-	}
-	if (st.st_size > CONF_MAXSIZE) {
-		err(x, NULL, "file is %lld bytes; a configuration is at most "
-		    "%d", (long long)st.st_size, CONF_MAXSIZE);
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		x->nomem = 1;
-		goto out;
-	}
-	while (off < (size_t)st.st_size) {
-		r = read(fd, buf + off, (size_t)st.st_size - off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			err(x, NULL, "cannot read: %s", r == 0 ?
-			    "file shrank while reading" : strerror(errno));
-			free(buf);
-			buf = NULL;
-			goto out;
-		}
-		off += (size_t)r;
-	}
-	buf[off] = '\0';
-	*len = off;
-out:
-	close(fd);
-	return buf;
-}
-
 /* The line and column (in characters, as libyaml counts) of byte off. */
 static void
 mark_at(yaml_mark_t *m, const char *buf, size_t off)
@@ -960,7 +907,7 @@ int
 conf_load(struct conf *c, const char *path, struct conf_errors *errs)
 {
 	struct ctx	 x;
-	char		*buf;
+	char		*buf, why[256];
 	size_t		 len = 0, before = errs->n;
 	int		 rc;
 
@@ -968,8 +915,13 @@ conf_load(struct conf *c, const char *path, struct conf_errors *errs)
 	x.file = path;
 	x.c = c;
 	x.errs = errs;
-	if ((buf = slurp(&x, path, &len)) == NULL)
-		return x.nomem ? -1 : (int)(errs->n - before);
+	if ((buf = file_read(path, CONF_MAXSIZE, "a configuration", &len,
+	    why, sizeof(why))) == NULL) {
+		if (why[0] == '\0')
+			return -1;
+		err(&x, NULL, "%s", why);
+		return (int)(errs->n - before);
+	}
 	rc = conf_load_buffer(c, path, buf, len, errs);
 	free(buf);
 	return rc;
