@@ -90,8 +90,15 @@ conf_free(struct conf *c)
 		free(c->certs[i].label);
 		strv_free(c->certs[i].domains, c->certs[i].ndomains);
 		policy_clear(&c->certs[i].pol);
+		free(c->certs[i].directory);
+		free(c->certs[i].problem);
 	}
 	free(c->certs);
+	for (i = 0; i < c->ndirectories; i++) {
+		free(c->directories[i].url);
+		free(c->directories[i].issuer);
+	}
+	free(c->directories);
 	free(c);
 }
 
@@ -758,6 +765,69 @@ h_top_method(struct ctx *x, yaml_node_t *n, void *arg)
 	h_method(x, n, &x->c->pol);
 }
 
+/* SPEC 3 rev. 2: "URL: issuer" for each CA that is not built in. */
+static void
+h_directories(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	yaml_node_pair_t	*p;
+	yaml_node_t		*k, *v;
+	struct conf_directory	*d;
+	const char		*url, *issuer, *msg;
+
+	(void)arg;
+	if (n->type != YAML_MAPPING_NODE) {
+		err(x, n, "directories must be a mapping of ACME directory "
+		    "URL to issuer domain, not %s", node_type(n));
+		return;
+	}
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	    p++) {
+		k = yaml_document_get_node(x->doc, p->key);
+		v = yaml_document_get_node(x->doc, p->value);
+		if (k == NULL || v == NULL ||
+		    (url = scalar(x, k, "a directory URL")) == NULL ||
+		    (issuer = scalar(x, v, "a directory's issuer")) == NULL)
+			continue;
+		if ((msg = policy_check_directory(url)) != NULL) {
+			err(x, k, "%s", msg);
+			continue;
+		}
+		if ((msg = policy_check_issuer(issuer)) != NULL) {
+			err(x, v, "%s", msg);
+			continue;
+		}
+		d = reallocarray(x->c->directories, x->c->ndirectories + 1,
+		    sizeof(*d));
+		if (d == NULL) {
+			x->nomem = 1;
+			return;
+		}
+		x->c->directories = d;
+		d += x->c->ndirectories;
+		memset(d, 0, sizeof(*d));
+		x->c->ndirectories++;
+		set_str(x, &d->url, url);
+		set_str(x, &d->issuer, issuer);
+	}
+}
+
+static void
+h_on_unknown(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	const char	*s;
+
+	(void)arg;
+	if ((s = scalar(x, n, "on_unknown")) == NULL)
+		return;
+	if (strcmp(s, "allow") == 0)
+		x->c->on_unknown = CONF_UNKNOWN_ALLOW;
+	else if (strcmp(s, "block") == 0)
+		x->c->on_unknown = CONF_UNKNOWN_BLOCK;
+	else
+		err(x, n, "on_unknown must be allow or block, not \"%.32s\"",
+		    s);
+}
+
 static const struct key top_keys[] = {
 	{ "ca", h_top_ca },
 	{ "issuer", h_top_issuer },
@@ -768,6 +838,8 @@ static const struct key top_keys[] = {
 	{ "resolver", h_resolver },
 	{ "certificates", h_certificates },
 	{ "domains", h_domains },
+	{ "directories", h_directories },
+	{ "on_unknown", h_on_unknown },
 	{ NULL, NULL }
 };
 

@@ -17,12 +17,42 @@ enum conf_level {
 	CONF_AUTO	/* dns01 only: check when the name needs dns-01 */
 };
 
-/* One certificate: a label for reports and its names as written. */
+/* SPEC 8: whether a certificate from a client's state is due. */
+enum conf_due {
+	CONF_DUE_UNKNOWN,	/* not from a client's state */
+	CONF_DUE_YES,		/* the client renews it on its next run */
+	CONF_DUE_NO		/* in due_days days */
+};
+
+/*
+ * One certificate: a label for reports and its names as written, and
+ * what an ACME client told about it (SPEC 2 rev. 2, 8).
+ */
 struct conf_cert {
 	char			 *label;	/* may be NULL (unnamed) */
 	char			**domains;	/* validated by name_parse() */
 	size_t			  ndomains;
 	struct policy	  pol;		/* overrides, or empty */
+	const char		 *client;	/* "certbot", ...; or NULL */
+	char			 *directory;	/* the client's ACME directory,
+						   or NULL */
+	enum conf_due		  due;
+	long			  due_days;	/* CONF_DUE_NO */
+	char			 *problem;	/* why it cannot be checked
+						   (unreadable state, unknown
+						   directory), or NULL */
+};
+
+/* SPEC 3 rev. 2: an ACME directory that is not built in. */
+struct conf_directory {
+	char	*url;
+	char	*issuer;
+};
+
+/* SPEC 5.6 rev. 2: what a name that could not be checked does. */
+enum conf_unknown {
+	CONF_UNKNOWN_ALLOW,	/* said loudly; the order goes on */
+	CONF_UNKNOWN_BLOCK
 };
 
 /* A raw libunbound option "name: value". */
@@ -51,6 +81,14 @@ struct conf {
 	size_t			 noptions;
 	struct conf_cert	*certs;
 	size_t			 ncerts;
+	struct conf_directory	*directories;
+	size_t			 ndirectories;
+	enum conf_unknown	 on_unknown;
+	/* Set by the command line, not the file. */
+	int			 gate;		/* names from a client: hook,
+						   wrapper or state (SPEC 5.6) */
+	int			 all;		/* --all: every certificate
+						   decides, due or not */
 };
 
 /* Error messages, "file:line:col: message", in file order. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "caa.h"
 #include "name.h"
@@ -23,6 +24,65 @@ strv_free(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+static const struct {
+	const char	*url;
+	const char	*ca;
+} directories[] = {
+	{ "https://acme-v02.api.letsencrypt.org/directory", "letsencrypt" },
+	{ "https://acme-staging-v02.api.letsencrypt.org/directory",
+	    "letsencrypt" },
+	{ "https://acme.zerossl.com/v2/DV90", "zerossl" },
+	{ "https://api.buypass.com/acme/directory", "buypass" },
+	{ "https://api.test4.buypass.no/acme/directory", "buypass" },
+	{ "https://dv.acme-v02.api.pki.goog/directory", "google" },
+	{ "https://dv.acme-v02.test-api.pki.goog/directory", "google" },
+	{ "https://acme.ssl.com/sslcom-dv-rsa", "sslcom" },
+	{ "https://acme.ssl.com/sslcom-dv-ecc", "sslcom" }
+};
+
+int
+policy_same_directory(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), host;
+
+	if (la > 0 && a[la - 1] == '/')
+		la--;
+	if (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	if (la != lb || la < 8)
+		return 0;
+	host = 8 + strcspn(b + 8, "/");
+	return strncasecmp(a, b, host) == 0 &&
+	    memcmp(a + host, b + host, la - host) == 0;
+}
+
+const char *
+policy_directory_ca(const char *url)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(directories) / sizeof(directories[0]); i++)
+		if (policy_same_directory(url, directories[i].url))
+			return directories[i].ca;
+	return NULL;
+}
+
+const char *
+policy_check_directory(const char *url)
+{
+	const char	*p;
+
+	if (strncmp(url, "https://", 8) != 0)
+		return "ACME directory URL must start with https://";
+	if (url[8] == '\0' || url[8] == '/')
+		return "ACME directory URL has no host";
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return "ACME directory URL has a space, control or "
+			    "non-ASCII character";
+	return NULL;
 }
 
 void

@@ -26,6 +26,14 @@ int		 policy_set_ca(struct policy *, const char *);
 /* Replace a policy's issuers with explicit issuers; -1 on ENOMEM. */
 int		 policy_set_issuers(struct policy *, const char *const *,
 		    size_t);
+/*
+ * SPEC 3 (rev. 2): the CA short name of a built-in ACME directory URL
+ * (a trailing slash and the letter case of scheme and host aside), or
+ * NULL for a directory that is not built in.
+ */
+const char	*policy_directory_ca(const char *);
+/* Whether two directory URLs are the same one, in that sense. */
+int		 policy_same_directory(const char *, const char *);
 /* Free what a policy holds and empty it (not the struct itself). */
 void		 policy_clear(struct policy *);
 
@@ -38,5 +46,6 @@ const char	*policy_check_method(const char *);
 const char	*policy_check_uri(const char *);
 const char	*policy_check_issuer(const char *);
 const char	*policy_check_forward(const char *);
+const char	*policy_check_directory(const char *);
 
 #endif /* POLICY_H */

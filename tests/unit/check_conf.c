@@ -21,7 +21,19 @@ static const struct ccase ccases[] = {
 	{ "unknown key", "ca: letsencrypt\nfoo: 1\n",
 	    { "2:1: unknown key \"foo\" in the configuration (known: ca, "
 	    "issuer, account_uri, method, timeout, checks, resolver, "
-	    "certificates, domains)" } },
+	    "certificates, domains, directories, on_unknown)" } },
+	{ "bad on_unknown", "on_unknown: maybe\n",
+	    { "1:13: on_unknown must be allow or block, not \"maybe\"" } },
+	{ "bad directories",
+	    "directories:\n  \"http://ca.example/dir\": ca.example\n"
+	    "  \"https://ca.example/dir\": CA.example\n"
+	    "  \"https://ok.example/dir\": ok.example\n",
+	    { "2:3: ACME directory URL must start with https://",
+	      "3:29: issuer domain must be written in lower case, without a "
+	    "trailing dot (the CA compares it byte for byte)" } },
+	{ "directories not a mapping", "directories: [a]\n",
+	    { "1:14: directories must be a mapping of ACME directory URL to "
+	    "issuer domain, not a list" } },
 	{ "duplicate key", "timeout: 5\nmethod: dns-01\ntimeout: 6\n",
 	    { "3:1: duplicate key \"timeout\" in the configuration (first at "
 	    "line 1)" } },
@@ -163,7 +175,10 @@ START_TEST(test_full)
 	    "    domains: [example.com, \"*.example.com\"]\n"
 	    "    issuer: [pki.goog, letsencrypt.org]\n"
 	    "    method: http-01\n"
-	    "domains: [other.example]\n");
+	    "domains: [other.example]\n"
+	    "on_unknown: block\n"
+	    "directories:\n  \"https://ca.example.net/acme/dir\": "
+	    "ca.example.net\n");
 	ck_assert_int_eq(conf_load(cf, path, &e), 0);
 	ck_assert_str_eq(cf->pol.ca, "zerossl");
 	ck_assert_str_eq(cf->pol.issuers[0], "sectigo.com");
@@ -185,6 +200,11 @@ START_TEST(test_full)
 	ck_assert_str_eq(cf->certs[0].domains[1], "*.example.com");
 	ck_assert_ptr_null(cf->certs[1].label);
 	ck_assert_str_eq(cf->certs[1].domains[0], "other.example");
+	ck_assert_int_eq(cf->on_unknown, CONF_UNKNOWN_BLOCK);
+	ck_assert_uint_eq(cf->ndirectories, 1);
+	ck_assert_str_eq(cf->directories[0].url,
+	    "https://ca.example.net/acme/dir");
+	ck_assert_str_eq(cf->directories[0].issuer, "ca.example.net");
 
 	conf_effective(cf, &cf->certs[0], &p);
 	ck_assert_uint_eq(p.nissuers, 2);

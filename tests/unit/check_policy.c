@@ -103,6 +103,32 @@ START_TEST(test_set)
 }
 END_TEST
 
+/* SPEC 3 rev. 2: the built-in ACME directories. */
+START_TEST(test_directory)
+{
+	ck_assert_str_eq(policy_directory_ca(
+	    "https://acme-v02.api.letsencrypt.org/directory"), "letsencrypt");
+	/* A trailing slash and the host's letter case do not matter... */
+	ck_assert_str_eq(policy_directory_ca(
+	    "https://ACME-staging-v02.api.letsencrypt.org/directory/"),
+	    "letsencrypt");
+	ck_assert_str_eq(policy_directory_ca(
+	    "https://acme.zerossl.com/v2/DV90"), "zerossl");
+	ck_assert_str_eq(policy_directory_ca(
+	    "https://acme.ssl.com/sslcom-dv-ecc"), "sslcom");
+	/* ... the path's does. */
+	ck_assert_ptr_null(policy_directory_ca(
+	    "https://acme.zerossl.com/v2/dv90"));
+	ck_assert_ptr_null(policy_directory_ca("https://127.0.0.1:14000/dir"));
+	ck_assert_ptr_null(policy_directory_ca(""));
+	ck_assert_ptr_null(policy_check_directory("https://ca.example/d"));
+	ck_assert_str_eq(policy_check_directory("ca.example/d"),
+	    "ACME directory URL must start with https://");
+	ck_assert_str_eq(policy_check_directory("https:///d"),
+	    "ACME directory URL has no host");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -114,6 +140,7 @@ main(void)
 	tcase_add_loop_test(tc, test_check, 0,
 	    sizeof(vcases) / sizeof(vcases[0]));
 	tcase_add_test(tc, test_set);
+	tcase_add_test(tc, test_directory);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
