@@ -89,6 +89,7 @@ check_free(struct check *k)
 	free(k->names);
 	free(k->buckets);
 	free(k->rnames);
+	free(k->rcerts);
 	free(k->rqueries);
 	free(k->rlevels);
 	free(k->rdns01);
@@ -225,6 +226,7 @@ check_add(struct check *k, const char *input, const struct conf_cert *cert,
 		goto nomem;
 	}
 	n->cert = cert ? cert->label : NULL;
+	n->ccert = cert;
 	conf_effective(k->c, cert, &n->pol);
 	/*
 	 * A wildcard can be validated only by a DNS-based method (Boulder

@@ -71,6 +71,7 @@ struct check_name {
 	char			 *full;		/* A-label form, "*." kept */
 	struct check_ident	  nm;
 	const char		 *cert;		/* certificate label or NULL */
+	const struct conf_cert	 *ccert;	/* its certificate, or NULL */
 	struct policy	  pol;		/* effective, borrowed */
 	const char		 *method;	/* method used for this name */
 	struct check_query	**levels;	/* name up to TLD */
@@ -123,6 +124,7 @@ struct check {
 	/* The result tree, and the arrays it points into. */
 	struct result_run	  res;
 	struct result_name	 *rnames;
+	struct result_cert	 *rcerts;
 	struct result_query	 *rqueries;
 	const struct result_query **rlevels;
 	struct result_dns01	 *rdns01;

@@ -118,11 +118,104 @@ result_name(struct check *k, const struct check_name *n,
 	r->ns_cut = n->ns_cut;
 }
 
+/*
+ * SPEC 5.5, 8: a certificate as the tree has it, before its names are
+ * added up.  Its name's verdicts count (decide) when it is due, when it
+ * is not from a client's state, or with --all.
+ */
+static void
+result_cert(const struct check *k, const struct conf_cert *c,
+    struct result_cert *r)
+{
+	struct policy	 pol;
+
+	conf_effective(k->c, c, &pol);
+	r->label = c->label != NULL ? c->label : c->ndomains > 0 ?
+	    c->domains[0] : "(unnamed)";
+	r->client = c->client;
+	r->directory = c->directory;
+	r->issuers = (const char *const *)pol.issuers;
+	r->nissuers = pol.nissuers;
+	r->account_uri = pol.account_uri;
+	r->method = pol.method;
+	r->due = c->due == CONF_DUE_UNKNOWN ? -1 : c->due == CONF_DUE_YES;
+	r->due_days = c->due_days;
+	r->decides = c->due != CONF_DUE_NO || k->c->all;
+	r->problem = c->problem;
+	r->nnames = c->ndomains;
+	r->verdict = c->problem != NULL ? VERDICT_NOT_CHECKED : VERDICT_OK;
+	if (c->problem != NULL)
+		r->nunchecked = c->ndomains;
+}
+
+/* A name's verdict into its certificate's: a failure over the rest. */
+static void
+cert_add(struct result_cert *r, enum verdict v)
+{
+	static const int rank[] = {
+		[VERDICT_OK] = 0, [VERDICT_NOT_SUBJECT] = 0,
+		[VERDICT_NOT_CHECKED] = 1, [VERDICT_REFUSED] = 2,
+		[VERDICT_DNS_FAILURE] = 3
+	};
+
+	if (v == VERDICT_REFUSED || v == VERDICT_DNS_FAILURE)
+		r->nfailing++;
+	else if (v == VERDICT_NOT_CHECKED)
+		r->nunchecked++;
+	if (rank[v] > rank[r->verdict])
+		r->verdict = v;
+}
+
+/*
+ * The certificates the run has names of, or could not check at all, in
+ * the configuration's order; each name pointed at its own.  Returns the
+ * highest share of the exit status among certificates without names.
+ */
+static int
+result_certs(struct check *k)
+{
+	const struct conf	*c = k->c;
+	size_t			*at, i, j, n = 0;
+	int			 highest = 0, s;
+
+	if ((at = calloc(c->ncerts + 1, sizeof(*at))) == NULL ||
+	    (k->rcerts = calloc(c->ncerts + 1, sizeof(*k->rcerts))) == NULL) {
+		free(at);
+		return -1;
+	}
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i].ccert != NULL)
+			at[k->names[i].ccert - c->certs] = 1;
+	for (j = 0; j < c->ncerts; j++) {
+		if (!at[j] && c->certs[j].problem == NULL)
+			continue;
+		result_cert(k, &c->certs[j], &k->rcerts[n]);
+		at[j] = n + 1;
+		if (c->certs[j].problem != NULL && (s = verdict_share(
+		    VERDICT_NOT_CHECKED, k->rcerts[n].decides,
+		    k->res.unknown_allowed)) > highest)
+			highest = s;
+		n++;
+	}
+	for (i = 0; i < k->nnames; i++)
+		if (k->names[i].ccert != NULL) {
+			j = at[k->names[i].ccert - c->certs] - 1;
+			k->rnames[i].certificate = &k->rcerts[j];
+			cert_add(&k->rcerts[j], k->names[i].verdict);
+		}
+	free(at);
+	k->res.certs = k->rcerts;
+	k->res.ncerts = n;
+	return highest;
+}
+
 int
 check_build_result(struct check *k)
 {
 	struct result_run	*res = &k->res;
-	size_t			 i, nlv = 0, highest = 0;
+	size_t			 i, nlv = 0;
+	int			 highest;
+	struct result_name	*r;
 
 	if (result_lookups(k) == -1)
 		return -1;
@@ -133,13 +226,22 @@ check_build_result(struct check *k)
 	k->rdns01 = calloc(k->nnames + 1, sizeof(*k->rdns01));
 	if (k->rnames == NULL || k->rlevels == NULL || k->rdns01 == NULL)
 		return -1;
+	res->unknown_allowed = k->c->gate &&
+	    k->c->on_unknown == CONF_UNKNOWN_ALLOW;
 	for (i = 0, nlv = 0; i < k->nnames; i++) {
 		result_name(k, &k->names[i], &k->rnames[i], k->rlevels + nlv,
 		    &k->rdns01[i]);
 		nlv += k->names[i].nlevels;
 		res->count[k->names[i].verdict]++;
-		if ((size_t)verdict_exit(k->names[i].verdict) > highest)
-			highest = (size_t)verdict_exit(k->names[i].verdict);
+	}
+	if ((highest = result_certs(k)) == -1)
+		return -1;
+	for (i = 0; i < k->nnames; i++) {
+		r = &k->rnames[i];
+		r->share = verdict_share(r->verdict, r->certificate == NULL ||
+		    r->certificate->decides, res->unknown_allowed);
+		if (r->share > highest)
+			highest = r->share;
 	}
 	res->names = k->rnames;
 	res->nnames = k->nnames;
@@ -164,6 +266,7 @@ check_build_result(struct check *k)
 	res->direct = k->pr ? probe_sent(k->pr) : 0;
 	res->elapsed_ms = k->elapsed;
 	res->unreachable = k->unreachable;
-	res->exit = verdict_run_exit((int)highest, res->unreachable);
+	res->exit = verdict_run_exit(highest, res->unreachable,
+	    res->unknown_allowed);
 	return 0;
 }

@@ -91,15 +91,18 @@ findings_text(FILE *f, const struct result_run *run, int quiet)
 	}
 }
 
-/* One name's problems and warnings, each with its fix. */
+/*
+ * One name's problems and warnings, each with its fix; pre goes before
+ * each problem (a certificate not yet due: they are warnings).
+ */
 static void
 name_text(FILE *f, const struct result_run *run, const struct result_name *n,
-    const char *label, int quiet)
+    const char *label, const char *pre, int quiet)
 {
 	size_t	 w;
 
 	if (n->caa != CAA_ALLOWED) {
-		report_msg(f, "%s: %s", label, n->reason);
+		report_msg(f, "%s: %s%s", label, pre, n->reason);
 		if (n->fix != NULL)
 			report_msg(f, "  fix: %s", n->fix);
 	}
@@ -107,16 +110,16 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 	    n->dns01->level != VERDICT_OFF &&
 	    !(quiet && n->dns01->level == VERDICT_WARN)) {
 		report_msg(f, "%s: %s%s", label, n->dns01->level ==
-		    VERDICT_WARN ? "warning: " : "", n->dns01->reason);
+		    VERDICT_WARN ? "warning: " : pre, n->dns01->reason);
 		if (n->dns01->fix != NULL)
 			report_msg(f, "  fix: %s", n->dns01->fix);
 	}
 	if (n->dns01 != NULL && n->dns01->note != NULL)
 		report_msg(f, "%s: warning: %s", label, n->dns01->note);
 	if (n->ns_failed && run->nameservers == VERDICT_ERROR)
-		report_msg(f, "%s: a nameserver of %s is at fault (below): the "
-		    "CA can fail or decide differently depending on the "
-		    "server it reaches", label, n->ns_zone);
+		report_msg(f, "%s: %sa nameserver of %s is at fault (below): "
+		    "the CA can fail or decide differently depending on the "
+		    "server it reaches", label, pre, n->ns_zone);
 	if (quiet)
 		return;
 	if (n->ns_cut != NULL) {
@@ -144,6 +147,90 @@ deadline_text(FILE *f, const struct result_run *run)
 	report_msg(f, "  fix: %s", VERDICT_FIX_DEADLINE);
 }
 
+/* "letsencrypt.org" or "a.example, b.example". */
+static void
+issuers_of(const struct result_cert *c, char *buf, size_t size)
+{
+	size_t	 i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->nissuers && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    i ? ", " : "", c->issuers[i]);
+}
+
+/*
+ * SPEC 5.5 rev. 2: a line per certificate, with the CA, method and
+ * account assumed; under -q only those that block.
+ */
+static void
+cert_text(FILE *f, const struct result_run *run, int quiet)
+{
+	const struct result_cert	*c;
+	size_t				 i;
+	char				 iss[512], due[64], dir[600] = "";
+	char				 unchecked[48];
+
+	for (i = 0; i < run->ncerts; i++) {
+		c = &run->certs[i];
+		if (quiet && (!c->decides || c->verdict == VERDICT_OK))
+			continue;
+		if (c->problem != NULL) {
+			report_msg(f, "certificate %s: not checked: %s",
+			    c->label, c->problem);
+			continue;
+		}
+		issuers_of(c, iss, sizeof(iss));
+		if (c->directory != NULL)
+			(void)snprintf(dir, sizeof(dir), " (%s)", c->directory);
+		else
+			dir[0] = '\0';
+		if (c->due == 1)
+			(void)snprintf(due, sizeof(due), "; due");
+		else if (c->due == 0)
+			(void)snprintf(due, sizeof(due), "; due in %ld day%s",
+			    c->due_days, c->due_days == 1 ? "" : "s");
+		else
+			due[0] = '\0';
+		unchecked[0] = '\0';
+		if (c->nunchecked > 0)
+			(void)snprintf(unchecked, sizeof(unchecked), ", %zu not "
+			    "checked", c->nunchecked);
+		report_msg(f, "certificate %s: %s, %zu of %zu name%s fail%s%s; "
+		    "CA %s%s, method %s, account %s%s", c->label,
+		    verdict_name(c->verdict), c->nfailing, c->nnames,
+		    c->nnames == 1 ? "" : "s", c->nfailing == 1 ? "s" : "",
+		    unchecked, iss, dir, c->method, c->account_uri ?
+		    c->account_uri : "none", due);
+	}
+}
+
+/*
+ * SPEC 5.6 rev. 2: names and certificates not checked that do not stop
+ * the order are said loudly, -q or not.
+ */
+static void
+allowed_text(FILE *f, const struct result_run *run)
+{
+	size_t		 i, n = 0;
+	const char	*what = "certificate";
+
+	for (i = 0; i < run->ncerts; i++)
+		if (run->certs[i].decides &&
+		    run->certs[i].verdict == VERDICT_NOT_CHECKED)
+			n++;
+	if (run->ncerts == 0) {
+		n = run->count[VERDICT_NOT_CHECKED];
+		what = "name";
+	}
+	if (!run->unknown_allowed || n == 0)
+		return;
+	report_msg(f, "%zu %s%s not checked: on_unknown: allow lets the "
+	    "order go on", n, what, n == 1 ? "" : "s");
+	report_msg(f, "  fix: set on_unknown: block to stop an order that "
+	    "could not be checked");
+}
+
 /* The names not checked, and the one-line summary. */
 static void
 summary_text(FILE *f, const struct result_run *run)
@@ -168,7 +255,7 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 {
 	const struct result_name	*n;
 	size_t				 i;
-	char				 label[2048];
+	char				 label[2048], pre[64];
 
 	/*
 	 * SPEC 5.5: no lookup got any answer: one message about the
@@ -179,11 +266,22 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 		    "network and the resolver settings (forward, root_hints, "
 		    "trust_anchor): %zu name%s not checked", run->nnames,
 		    run->nnames == 1 ? "" : "s");
+		cert_text(f, run, o->quiet);
+		allowed_text(f, run);
 		return;
 	}
 	for (i = 0; i < run->nnames; i++) {
 		n = &run->names[i];
 		label_of(n, label, sizeof(label));
+		/* SPEC 8: a certificate not yet due: warnings only. */
+		pre[0] = '\0';
+		if (n->certificate != NULL && !n->certificate->decides) {
+			if (o->quiet)
+				continue;
+			(void)snprintf(pre, sizeof(pre), "warning: renewal in "
+			    "%ld day%s will fail: ", n->certificate->due_days,
+			    n->certificate->due_days == 1 ? "" : "s");
+		}
 		/*
 		 * SPEC 5.5: -q drops "ok" lines, warnings and the summary,
 		 * never a refusal, a failure or a "not checked": a run that
@@ -205,9 +303,11 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 				report_msg(f, "%s: ok (no CAA record at any "
 				    "level)", label);
 		}
-		name_text(f, run, n, label, o->quiet);
+		name_text(f, run, n, label, pre, o->quiet);
 	}
 	findings_text(f, run, o->quiet);
+	cert_text(f, run, o->quiet);
+	allowed_text(f, run);
 	if (o->quiet && run->count[VERDICT_NOT_CHECKED] > 0)
 		deadline_text(f, run);
 	else if (!o->quiet)
@@ -584,14 +684,47 @@ jname(FILE *f, const struct result_name *n)
 	jutf8(f, n->display);
 	fputs(",\"certificate\":", f);
 	js(f, n->cert);
-	fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\","
+	fprintf(f, ",\"wildcard\":%s,\"verdict\":\"%s\",\"exit_share\":%d,"
 	    "\"nameservers_failed\":%s,\"nameservers_incomplete\":%s",
-	    n->wildcard ? "true" : "false", verdict_name(n->verdict),
+	    n->wildcard ? "true" : "false", verdict_name(n->verdict), n->share,
 	    n->ns_failed ? "true" : "false", n->ns_cut ? "true" : "false");
 	if (n->verdict == VERDICT_NOT_SUBJECT)
 		fputs(",\"reason\":\"IP address: not subject to CAA\"", f);
 	else
 		jdecision(f, n);
+	fputc('}', f);
+}
+
+/* SPEC 5.5 rev. 2: a certificate and what was assumed for it. */
+static void
+jcert(FILE *f, const struct result_cert *c)
+{
+	size_t	 i;
+
+	fputs("{\"label\":", f);
+	js(f, c->label);
+	fputs(",\"client\":", f);
+	js(f, c->client);
+	fputs(",\"directory\":", f);
+	js(f, c->directory);
+	fputs(",\"issuers\":[", f);
+	for (i = 0; i < c->nissuers; i++) {
+		fputs(i ? "," : "", f);
+		js(f, c->issuers[i]);
+	}
+	fputs("],\"account_uri\":", f);
+	js(f, c->account_uri);
+	fputs(",\"method\":", f);
+	js(f, c->method);
+	fputs(",\"due\":", f);
+	fputs(c->due < 0 ? "null" : c->due ? "true" : "false", f);
+	if (c->due == 0)
+		fprintf(f, ",\"due_in_days\":%ld", c->due_days);
+	fprintf(f, ",\"decides\":%s,\"verdict\":\"%s\",\"names\":%zu,"
+	    "\"failing\":%zu,\"not_checked\":%zu,\"problem\":",
+	    c->decides ? "true" : "false", verdict_name(c->verdict),
+	    c->nnames, c->nfailing, c->nunchecked);
+	js(f, c->problem);
 	fputc('}', f);
 }
 
@@ -611,7 +744,13 @@ report_json(FILE *f, const struct result_run *run)
 		fputs(i ? "," : "", f);
 		jname(f, &run->names[i]);
 	}
-	fputc(']', f);
+	fputs("],\"certificates\":[", f);
+	for (i = 0; i < run->ncerts; i++) {
+		fputs(i ? "," : "", f);
+		jcert(f, &run->certs[i]);
+	}
+	fprintf(f, "],\"on_unknown_allows\":%s",
+	    run->unknown_allowed ? "true" : "false");
 	jnameservers(f, run);
 	fputs("}\n", f);
 }

@@ -71,6 +71,29 @@ struct result_dns01 {
 	const char		 *note;		/* a part not checked */
 };
 
+/*
+ * One certificate (from the configuration, a wrapped command, a hook's
+ * environment or a client's state), and what its names add up to.
+ */
+struct result_cert {
+	const char		 *label;	/* or its first name */
+	const char		 *client;	/* "certbot", ...; or NULL */
+	const char		 *directory;	/* the client's, or NULL */
+	const char *const	 *issuers;	/* the CA's issuer domains */
+	size_t			  nissuers;
+	const char		 *account_uri;	/* or NULL */
+	const char		 *method;
+	int			  due;		/* -1 not from a client's
+						   state, 1 due, 0 not yet */
+	long			  due_days;	/* not yet: in so many days */
+	int			  decides;	/* counts for the exit */
+	const char		 *problem;	/* not checked: why */
+	enum verdict		  verdict;	/* the worst of its names */
+	size_t			  nnames;
+	size_t			  nfailing;	/* refused or dns-failure */
+	size_t			  nunchecked;
+};
+
 /* One name of one certificate, and everything decided about it. */
 struct result_name {
 	const char		 *input;	/* as given */
@@ -78,6 +101,9 @@ struct result_name {
 	const char		 *full;		/* A-label form, "*." kept */
 	int			  wildcard;
 	const char		 *cert;		/* certificate label or NULL */
+	const struct result_cert *certificate;	/* or NULL */
+	int			  share;	/* of the exit status: 0 when
+						   it does not count */
 	const char *const	 *issuers;	/* the CA's issuer domains */
 	size_t			  nissuers;
 	const char		 *account_uri;	/* or NULL */
@@ -106,6 +132,10 @@ struct result_name {
 struct result_run {
 	const struct result_name	 *names;
 	size_t				  nnames;
+	const struct result_cert	 *certs;
+	size_t				  ncerts;
+	int				  unknown_allowed; /* SPEC 5.6:
+						   not checked goes on */
 	size_t				  count[VERDICT_NOT_CHECKED + 1];
 						/* names per verdict */
 	const struct result_query	 *queries;	/* the CA's lookups */

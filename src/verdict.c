@@ -65,9 +65,19 @@ verdict_exit(enum verdict v)
 }
 
 int
-verdict_run_exit(int highest, int unreachable)
+verdict_share(enum verdict v, int decides, int unknown_allowed)
 {
-	return unreachable ? 3 : highest;
+	if (!decides)
+		return 0;
+	if (v == VERDICT_NOT_CHECKED && unknown_allowed)
+		return 0;
+	return verdict_exit(v);
+}
+
+int
+verdict_run_exit(int highest, int unreachable, int unknown_allowed)
+{
+	return unreachable && !unknown_allowed ? 3 : highest;
 }
 
 const char *

@@ -51,10 +51,19 @@ enum verdict	 verdict_of(const struct verdict_in *);
 /* SPEC 5.6: 0 ok, 1 refused, 2 DNS failure, 3 not checked. */
 int		 verdict_exit(enum verdict);
 /*
- * The run's exit status from its names' highest share: a run where not
- * one lookup got an answer (no network) could not check anything, 3.
+ * SPEC 5.6, 8 (rev. 2): a name's share of the run's exit status.  A
+ * name of a certificate that is not yet due counts only when decides
+ * (--all); one not checked counts only unless unknown_allowed (a hook,
+ * wrapper or client-state run with on_unknown: allow).
  */
-int		 verdict_run_exit(int highest, int unreachable);
+int		 verdict_share(enum verdict, int decides, int unknown_allowed);
+/*
+ * The run's exit status from its names' highest share: a run where not
+ * one lookup got an answer (no network) could not check anything, 3,
+ * unless unknown_allowed.
+ */
+int		 verdict_run_exit(int highest, int unreachable,
+		    int unknown_allowed);
 /* "ok", "refused", "dns-failure", "not-subject", "not-checked". */
 const char	*verdict_name(enum verdict);
 /* "off", "warn", "error". */

@@ -61,11 +61,28 @@ END_TEST
 
 START_TEST(test_run_exit)
 {
-	ck_assert_int_eq(verdict_run_exit(0, 0), 0);
-	ck_assert_int_eq(verdict_run_exit(2, 0), 2);
+	ck_assert_int_eq(verdict_run_exit(0, 0, 0), 0);
+	ck_assert_int_eq(verdict_run_exit(2, 0, 0), 2);
 	/* No lookup got any answer: nothing could be checked. */
-	ck_assert_int_eq(verdict_run_exit(2, 1), 3);
-	ck_assert_int_eq(verdict_run_exit(0, 1), 3);
+	ck_assert_int_eq(verdict_run_exit(2, 1, 0), 3);
+	ck_assert_int_eq(verdict_run_exit(0, 1, 0), 3);
+	/* ... which a hook with on_unknown: allow lets through. */
+	ck_assert_int_eq(verdict_run_exit(0, 1, 1), 0);
+}
+END_TEST
+
+/* SPEC 5.6, 8: what counts for the exit status. */
+START_TEST(test_share)
+{
+	ck_assert_int_eq(verdict_share(VERDICT_REFUSED, 1, 1), 1);
+	ck_assert_int_eq(verdict_share(VERDICT_DNS_FAILURE, 1, 0), 2);
+	/* A certificate not yet due: its problems are warnings. */
+	ck_assert_int_eq(verdict_share(VERDICT_REFUSED, 0, 0), 0);
+	ck_assert_int_eq(verdict_share(VERDICT_NOT_CHECKED, 0, 0), 0);
+	/* Not checked: blocks unless on_unknown allows it. */
+	ck_assert_int_eq(verdict_share(VERDICT_NOT_CHECKED, 1, 0), 3);
+	ck_assert_int_eq(verdict_share(VERDICT_NOT_CHECKED, 1, 1), 0);
+	ck_assert_int_eq(verdict_share(VERDICT_OK, 1, 0), 0);
 }
 END_TEST
 
@@ -93,6 +110,7 @@ main(void)
 	tcase_add_loop_test(tc, test_verdict, 0,
 	    sizeof(vcases) / sizeof(vcases[0]));
 	tcase_add_test(tc, test_run_exit);
+	tcase_add_test(tc, test_share);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
