@@ -314,7 +314,7 @@ START_TEST(test_json)
 	    "\"warn\",\"ok\":false,\"refused\":false,"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"name\":\"192.0.2.1\",\"input\":"
 	    "\"192.0.2.1\",\"certificate\":null,\"wildcard\":false,\"verdict\":"
-	    "\"not-subject\",\"nameservers_failed\":false,"
+	    "\"not-subject\",\"exit_share\":0,\"nameservers_failed\":false,"
 	    "\"nameservers_incomplete\":false,\"reason\":\"IP address: not "
 	    "subject to CAA\"}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"findings\":[{\"severity\":"
@@ -328,6 +328,116 @@ START_TEST(test_json)
 	end = value(out);
 	ck_assert(end != NULL && *ws(end) == '\0');
 	ck_assert_ptr_nonnull(strstr(out, "\"nameservers\":null}"));
+	free(out);
+}
+END_TEST
+
+/*
+ * SPEC 5.5, 5.6, 8 rev. 2: a line per certificate with what was
+ * assumed; a certificate not yet due warns; one that could not be read
+ * is named; what on_unknown lets through is said, -q or not.
+ */
+static struct result_cert	 certs[3];
+
+static void
+build_certs(void)
+{
+	build();
+	memset(certs, 0, sizeof(certs));
+	certs[0].label = "web";
+	certs[0].client = "certbot";
+	certs[0].directory = "https://acme-v02.api.letsencrypt.org/directory";
+	certs[0].issuers = issuers;
+	certs[0].nissuers = 1;
+	certs[0].account_uri = "https://acme-v02.api.letsencrypt.org/acme/"
+	    "acct/42";
+	certs[0].method = "http-01";
+	certs[0].due = 1;
+	certs[0].decides = 1;
+	certs[0].verdict = VERDICT_REFUSED;
+	certs[0].nnames = 1;
+	certs[0].nfailing = 1;
+	certs[1] = certs[0];
+	certs[1].label = "main";
+	certs[1].account_uri = NULL;
+	certs[1].method = "dns-01";
+	certs[1].due = 0;
+	certs[1].due_days = 12;
+	certs[1].decides = 0;
+	certs[1].verdict = VERDICT_DNS_FAILURE;
+	certs[2].label = "broken";
+	certs[2].decides = 1;
+	certs[2].due = -1;
+	certs[2].verdict = VERDICT_NOT_CHECKED;
+	certs[2].problem = "/etc/letsencrypt/renewal/broken.conf: no server "
+	    "in [renewalparams]: the CA of its next order is not known";
+	names[0].certificate = &certs[0];
+	names[0].cert = "web";
+	names[0].share = 1;
+	names[1].certificate = &certs[1];
+	run.certs = certs;
+	run.ncerts = 3;
+	run.unknown_allowed = 1;
+	run.exit = 1;
+}
+
+START_TEST(test_certs)
+{
+	struct report_opts	 o = { REPORT_TEXT, 0, 0 };
+	char			*out;
+	const char		*end;
+
+	build_certs();
+	out = render(0, &o);
+	/* Not yet due: its problems are warnings. */
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: *.ok.example: "
+	    "warning: renewal in 12 days will fail: a nameserver of example "
+	    "is at fault (below)"));
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: certificate web: "
+	    "refused, 1 of 1 name fails; CA letsencrypt.org "
+	    "(https://acme-v02.api.letsencrypt.org/directory), method "
+	    "http-01, account https://acme-v02.api.letsencrypt.org/acme/"
+	    "acct/42; due\n"
+	    "caa-preflight: certificate main: dns-failure, 1 of 1 name fails; "
+	    "CA letsencrypt.org (https://acme-v02.api.letsencrypt.org/"
+	    "directory), method dns-01, account none; due in 12 days\n"
+	    "caa-preflight: certificate broken: not checked: "
+	    "/etc/letsencrypt/renewal/broken.conf: no server in "
+	    "[renewalparams]: the CA of its next order is not known\n"
+	    "caa-preflight: 1 certificate not checked: on_unknown: allow lets "
+	    "the order go on\n"
+	    "caa-preflight:   fix: set on_unknown: block to stop an order that "
+	    "could not be checked\n"));
+	free(out);
+	/* -q: what blocks, and what was not checked; nothing not due. */
+	o.quiet = 1;
+	out = render(0, &o);
+	ck_assert_ptr_null(strstr(out, "*.ok.example"));
+	ck_assert_ptr_null(strstr(out, "certificate main"));
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: certificate web: "
+	    "refused"));
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: certificate "
+	    "broken: not checked: "));
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: 1 certificate not "
+	    "checked: on_unknown: allow lets the order go on\n"));
+	free(out);
+	/* JSON: each certificate, and each name's share of the exit. */
+	out = render(2, NULL);
+	end = value(out);
+	ck_assert_msg(end != NULL && *ws(end) == '\0', "not one JSON "
+	    "document: %s", out);
+	ck_assert_ptr_nonnull(strstr(out, "\"certificates\":[{\"label\":"
+	    "\"web\",\"client\":\"certbot\",\"directory\":\"https://"
+	    "acme-v02.api.letsencrypt.org/directory\",\"issuers\":"
+	    "[\"letsencrypt.org\"],\"account_uri\":\"https://acme-v02.api."
+	    "letsencrypt.org/acme/acct/42\",\"method\":\"http-01\","
+	    "\"due\":true,\"decides\":true,\"verdict\":\"refused\","
+	    "\"names\":1,\"failing\":1,\"not_checked\":0,\"problem\":null}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"due\":false,\"due_in_days\":12,"
+	    "\"decides\":false,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"verdict\":\"refused\","
+	    "\"exit_share\":1,"));
+	ck_assert_ptr_nonnull(strstr(out, "],\"on_unknown_allows\":true,"));
 	free(out);
 }
 END_TEST
@@ -358,6 +468,7 @@ main(void)
 	tcase_add_test(tc, test_trace);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_msg_escapes);
+	tcase_add_test(tc, test_certs);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
