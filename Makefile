@@ -21,12 +21,12 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o \
+OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/client.o src/state.o \
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
        src/challenge.o src/answer.o src/resolve.o src/probe.o \
        src/lookups.o src/servers.o src/parents.o src/check.o \
        src/checktree.o src/report.o
-HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h \
+HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
        src/challenge.h src/answer.h src/resolve.h src/probe.h \
        src/lookups.h src/servers.h src/servers_priv.h src/check.h \
@@ -36,7 +36,8 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \
         tests/unit/check_answer tests/unit/check_report \
         tests/unit/check_challenge tests/unit/check_agree \
-        tests/unit/check_resolve tests/unit/check_file
+        tests/unit/check_resolve tests/unit/check_file \
+        tests/unit/check_client tests/unit/check_state
 
 all: caa-preflight
 
@@ -69,6 +70,8 @@ tests/unit/check_challenge: tests/unit/check_challenge.c
 tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c
 tests/unit/check_file: tests/unit/check_file.c
+tests/unit/check_client: tests/unit/check_client.c
+tests/unit/check_state: tests/unit/check_state.c
 $(UNITS): libcaapf.a $(HDRS)
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
 	    $@.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
@@ -141,7 +144,7 @@ demo: caa-preflight tests/integration/responder
 #   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=caa
 FUZZ_CC      = clang
 FUZZ_SECONDS = 600
-FUZZ_TARGETS = caa name conf response persist
+FUZZ_TARGETS = caa name conf response persist state
 FUZZ_WORK    = /tmp/caa-preflight-fuzz
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -std=c99 -D_DEFAULT_SOURCE \
@@ -162,6 +165,11 @@ tests/fuzz/fuzz_persist: tests/fuzz/fuzz_persist.c src/challenge.c \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_persist.c \
 	    src/challenge.c src/name.c src/caa.c \
 	    `pkg-config --libs ldns libidn2`
+tests/fuzz/fuzz_state: tests/fuzz/fuzz_state.c src/state.c src/client.c \
+    src/file.c $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_state.c src/state.c \
+	    src/client.c src/file.c src/conf.c src/policy.c src/caa.c \
+	    src/name.c `pkg-config --libs yaml-0.1 libidn2 jansson libcrypto`
 tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
     src/dnssec.c src/zone.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \
@@ -226,7 +234,7 @@ clean:
 	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record \
 	    tests/integration/responder tests/fuzz/fuzz_caa \
 	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response \
-	    tests/fuzz/fuzz_persist \
+	    tests/fuzz/fuzz_persist tests/fuzz/fuzz_state \
 	    tests/bench/relay
 
 .PHONY: all deps check unit-check cli-check integration-check lint-check \

@@ -142,13 +142,16 @@ result_cert(const struct check *k, const struct conf_cert *c,
 	r->due_days = c->due_days;
 	r->decides = c->due != CONF_DUE_NO || k->c->all;
 	r->problem = c->problem;
-	r->nnames = c->ndomains;
 	r->verdict = c->problem != NULL ? VERDICT_NOT_CHECKED : VERDICT_OK;
+	/* Not read: its names as the client gave them, none checked. */
 	if (c->problem != NULL)
-		r->nunchecked = c->ndomains;
+		r->nnames = r->nunchecked = c->ndomains;
 }
 
-/* A name's verdict into its certificate's: a failure over the rest. */
+/*
+ * A name's verdict into its certificate's: a failure over the rest.  A
+ * name given twice for one certificate is checked, and counted, once.
+ */
 static void
 cert_add(struct result_cert *r, enum verdict v)
 {
@@ -158,6 +161,7 @@ cert_add(struct result_cert *r, enum verdict v)
 		[VERDICT_DNS_FAILURE] = 3
 	};
 
+	r->nnames++;
 	if (v == VERDICT_REFUSED || v == VERDICT_DNS_FAILURE)
 		r->nfailing++;
 	else if (v == VERDICT_NOT_CHECKED)
@@ -191,10 +195,13 @@ result_certs(struct check *k)
 			continue;
 		result_cert(k, &c->certs[j], &k->rcerts[n]);
 		at[j] = n + 1;
-		if (c->certs[j].problem != NULL && (s = verdict_share(
-		    VERDICT_NOT_CHECKED, k->rcerts[n].decides,
-		    k->res.unknown_allowed)) > highest)
-			highest = s;
+		if (c->certs[j].problem != NULL) {
+			s = verdict_share(VERDICT_NOT_CHECKED,
+			    k->rcerts[n].decides, k->res.unknown_allowed);
+			k->rcerts[n].share = s;
+			if (s > highest)
+				highest = s;
+		}
 		n++;
 	}
 	for (i = 0; i < k->nnames; i++)
@@ -202,6 +209,10 @@ result_certs(struct check *k)
 			j = at[k->names[i].ccert - c->certs] - 1;
 			k->rnames[i].certificate = &k->rcerts[j];
 			cert_add(&k->rcerts[j], k->names[i].verdict);
+			s = verdict_share(k->names[i].verdict,
+			    k->rcerts[j].decides, k->res.unknown_allowed);
+			if (s > k->rcerts[j].share)
+				k->rcerts[j].share = s;
 		}
 	free(at);
 	k->res.certs = k->rcerts;

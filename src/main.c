@@ -9,16 +9,20 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caa.h"
 #include "check.h"
+#include "client.h"
 #include "conf.h"
 #include "name.h"
 #include "report.h"
 #include "result.h"
+#include "state.h"
 
 #define DEFAULT_CONF	"/etc/caa-preflight.yaml"
 
@@ -34,7 +38,10 @@ usage(FILE *f)
 	fprintf(f,
 "usage: caa-preflight [-nqv] [-c file] [--ca name] [--issuer domain]\n"
 "                     [--account-uri uri] [--method method] [--timeout s]\n"
-"                     [--format text|json] [name ...]\n"
+"                     [--format text|json|certificates] [--output file]\n"
+"                     [--hook] [name ...]\n"
+"       caa-preflight [options] --certbot[=dir] | --acme-sh[=dir]\n"
+"                     [--cert-name name] [--all]\n"
 "       caa-preflight [options] -- command [argument ...]\n");
 }
 
@@ -45,9 +52,11 @@ help(void)
 	printf(
 "\n"
 "Check, before an ACME order, that the CA's CAA check will pass for every\n"
-"name.  Names come from the arguments, else from the wrapped command's\n"
-"-d/--domain/--domains, else from Le_Domain/Le_Alt (acme.sh) or\n"
-"LEGO_HOOK_CERT_DOMAINS (lego), else from the configuration file.\n"
+"name.  Names come from the arguments, else from the ACME client's state\n"
+"(--certbot, --acme-sh), else from the wrapped command's -d/--domain(s),\n"
+"else from Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego),\n"
+"else from the configuration file.  What the client says of a certificate\n"
+"(CA, method, account) wins over the configuration's defaults.\n"
 "\n"
 "  -c, --config FILE     configuration (default " DEFAULT_CONF ",\n"
 "                        if it exists)\n"
@@ -57,7 +66,18 @@ help(void)
 "      --method METHOD   http-01, dns-01, tls-alpn-01, dns-account-01 or\n"
 "                        dns-persist-01 (wildcards: a DNS-based one)\n"
 "      --timeout SECONDS deadline for the whole run (default 15)\n"
-"      --format FORMAT   text (default, on standard error) or json (stdout)\n"
+"      --format FORMAT   text (default, on standard error), json or\n"
+"                        certificates (a line each, for scripts; stdout)\n"
+"      --output FILE     write the JSON report to FILE (replaced whole)\n"
+"      --certbot[=DIR]   check certbot's certificates (default\n"
+"                        /etc/letsencrypt)\n"
+"      --acme-sh[=DIR]   check acme.sh's certificates (default\n"
+"                        $LE_WORKING_DIR, else ~/.acme.sh)\n"
+"      --cert-name NAME  only the client's certificate NAME\n"
+"      --all             every certificate decides, not only those due\n"
+"      --hook            the names come from an ACME client's hook: one\n"
+"                        that cannot be checked does not block unless\n"
+"                        on_unknown: block\n"
 "  -n, --check-config    check the configuration and names, then exit\n"
 "  -q, --quiet           print only what blocks (refusals, failures, names\n"
 "                        not checked), no warnings or summary\n"
@@ -65,7 +85,8 @@ help(void)
 "      --help, --version\n"
 "\n"
 "Exit status: 0 every name will pass, 1 CAA refuses a name, 2 DNS problem,\n"
-"3 the check could not be done; in wrapper mode, the command's own status.\n");
+"3 the check could not be done; in wrapper mode, the command's own status\n"
+"(127: not found, 126: cannot be run).\n");
 }
 
 /* The names to check, each with the certificate it belongs to. */
@@ -73,8 +94,6 @@ struct names {
 	const char		**v;
 	const struct conf_cert	**cert;
 	size_t			  n;
-	char			**owned;	/* split copies to free */
-	size_t			  nowned;
 };
 
 static int
@@ -92,29 +111,6 @@ names_add(struct names *ns, const char *s, const struct conf_cert *cert)
 	ns->v[ns->n] = s;
 	ns->cert[ns->n] = cert;
 	ns->n++;
-	return 0;
-}
-
-/* Add every element of a comma-separated list (empty ones skipped). */
-static int
-names_add_list(struct names *ns, const char *list)
-{
-	char	*copy, *p, *tok, **o;
-
-	if ((copy = strdup(list)) == NULL)
-		return -1;
-	if ((o = reallocarray(ns->owned, ns->nowned + 1, sizeof(*o))) == NULL) {
-		free(copy);
-		return -1;
-	}
-	ns->owned = o;
-	ns->owned[ns->nowned++] = copy;
-	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
-		tok += strspn(tok, " \t");
-		tok[strcspn(tok, " \t")] = '\0';
-		if (*tok != '\0' && names_add(ns, tok, NULL) == -1)
-			return -1;
-	}
 	return 0;
 }
 
@@ -174,80 +170,21 @@ names_repeats(const struct names *ns)
 static void
 names_free(struct names *ns)
 {
-	size_t	 i;
-
-	for (i = 0; i < ns->nowned; i++)
-		free(ns->owned[i]);
-	free(ns->owned);
 	free(ns->v);
 	free(ns->cert);
 }
 
-/*
- * SPEC 2.2: the wrapped command's -d NAME, -d A,B, --domain(s) NAME,
- * and the =VALUE and attached (-dNAME) forms, as certbot and lego take.
- */
+/* The names of certificates first to c->ncerts, not checked when the
+ * certificate could not be read (its report line says why). */
 static int
-names_from_command(struct names *ns, char **cmd)
-{
-	size_t	 i;
-	char	*a;
-
-	for (i = 1; cmd[i] != NULL; i++) {
-		a = cmd[i];
-		if (strcmp(a, "--") == 0)
-			break;
-		if (strcmp(a, "-d") == 0 || strcmp(a, "--domain") == 0 ||
-		    strcmp(a, "--domains") == 0) {
-			if (cmd[i + 1] == NULL)
-				break;
-			if (names_add_list(ns, cmd[++i]) == -1)
-				return -1;
-		} else if (strncmp(a, "--domain=", 9) == 0) {
-			if (names_add_list(ns, a + 9) == -1)
-				return -1;
-		} else if (strncmp(a, "--domains=", 10) == 0) {
-			if (names_add_list(ns, a + 10) == -1)
-				return -1;
-		} else if (strncmp(a, "-d", 2) == 0 && a[2] != '\0') {
-			if (names_add_list(ns, a + (a[2] == '=' ? 3 : 2)) == -1)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* SPEC 2.3: acme.sh's pre-hook environment, then lego v5's. */
-static int
-names_from_env(struct names *ns)
-{
-	const char	*main_name, *alt, *lego;
-
-	main_name = getenv("Le_Domain");
-	if (main_name != NULL && *main_name != '\0') {
-		if (names_add_list(ns, main_name) == -1)
-			return -1;
-		/* acme.sh writes "no" for "no alternative names". */
-		alt = getenv("Le_Alt");
-		if (alt != NULL && strcmp(alt, "no") != 0 &&
-		    names_add_list(ns, alt) == -1)
-			return -1;
-		return 0;
-	}
-	lego = getenv("LEGO_HOOK_CERT_DOMAINS");
-	if (lego != NULL && *lego != '\0')
-		return names_add_list(ns, lego);
-	return 0;
-}
-
-static int
-names_from_conf(struct names *ns, const struct conf *c)
+names_from_certs(struct names *ns, const struct conf *c, size_t first)
 {
 	size_t	 i, j;
 
-	for (i = 0; i < c->ncerts; i++)
+	for (i = first; i < c->ncerts; i++)
 		for (j = 0; j < c->certs[i].ndomains; j++)
-			if (names_add(ns, c->certs[i].domains[j],
+			if (c->certs[i].problem == NULL &&
+			    names_add(ns, c->certs[i].domains[j],
 			    &c->certs[i]) == -1)
 				return -1;
 	return 0;
@@ -260,6 +197,12 @@ enum {
 	OPT_METHOD,
 	OPT_TIMEOUT,
 	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_CERTBOT,
+	OPT_ACMESH,
+	OPT_CERT_NAME,
+	OPT_ALL,
+	OPT_HOOK,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -275,6 +218,12 @@ static const struct option longopts[] = {
 	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "certbot", optional_argument, NULL, OPT_CERTBOT },
+	{ "acme-sh", optional_argument, NULL, OPT_ACMESH },
+	{ "cert-name", required_argument, NULL, OPT_CERT_NAME },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "hook", no_argument, NULL, OPT_HOOK },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -290,6 +239,14 @@ struct cli {
 	const char	*method;
 	int		 timeout;
 	int		 checkonly;
+	const char	*output;	/* --output FILE (JSON) */
+	const char	*client;	/* --certbot, --acme-sh */
+	const char	*state;		/* its folder */
+	const char	*cert_name;	/* --cert-name */
+	int		 all;
+	int		 hook;
+	const char	*nothing;	/* a client's state without any
+					   certificate: this folder */
 	struct report_opts ro;
 	int		 nargs;		/* argv up to the first "--" */
 	char		**cmd;		/* the wrapped command, or NULL */
@@ -420,9 +377,33 @@ option(struct cli *cl, int ch)
 			cl->ro.format = REPORT_TEXT;
 		else if (strcmp(optarg, "json") == 0)
 			cl->ro.format = REPORT_JSON;
+		else if (strcmp(optarg, "certificates") == 0)
+			cl->ro.format = REPORT_CERTS;
 		else
-			bad_value(cl, "--format", optarg, "must be text or "
-			    "json");
+			bad_value(cl, "--format", optarg, "must be text, json "
+			    "or certificates");
+		break;
+	case OPT_OUTPUT:
+		cl->output = optarg;
+		break;
+	case OPT_CERTBOT:
+	case OPT_ACMESH:
+		if (cl->client != NULL) {
+			report_msg(stderr, "--certbot and --acme-sh exclude "
+			    "each other");
+			cl->bad++;
+		}
+		cl->client = ch == OPT_CERTBOT ? "certbot" : "acme.sh";
+		cl->state = optarg;
+		break;
+	case OPT_CERT_NAME:
+		cl->cert_name = optarg;
+		break;
+	case OPT_ALL:
+		cl->all = 1;
+		break;
+	case OPT_HOOK:
+		cl->hook = 1;
 		break;
 	case OPT_HELP:
 		help();
@@ -467,6 +448,33 @@ parse_args(int argc, char *argv[], struct cli *cl)
 		report_msg(stderr, "--ca and --issuer exclude each other");
 		cl->bad++;
 	}
+	if (cl->client != NULL && (optind < cl->nargs || cl->cmd != NULL)) {
+		report_msg(stderr, "--%s reads the names from the client's "
+		    "state: give no names and no command", cl->client[0] ==
+		    'c' ? "certbot" : "acme-sh");
+		cl->bad++;
+	}
+	if ((cl->cert_name != NULL || cl->all) && cl->client == NULL) {
+		report_msg(stderr, "%s needs --certbot or --acme-sh",
+		    cl->all ? "--all" : "--cert-name");
+		cl->bad++;
+	}
+	/* SPEC 5.6: never on the wrapped command's standard output. */
+	if (cl->cmd != NULL && cl->ro.format != REPORT_TEXT &&
+	    cl->output == NULL) {
+		report_msg(stderr, "--format %s writes to standard output, "
+		    "which in wrapper mode is the command's: use --output "
+		    "FILE (JSON)", cl->ro.format == REPORT_JSON ? "json" :
+		    "certificates");
+		cl->bad++;
+	}
+	if (cl->output != NULL && cl->ro.format == REPORT_CERTS) {
+		report_msg(stderr, "--output writes JSON; --format "
+		    "certificates goes to standard output");
+		cl->bad++;
+	}
+	if (cl->output != NULL)
+		cl->ro.format = REPORT_JSON;
 	return -1;
 }
 
@@ -516,24 +524,70 @@ settings(const struct conf *c, struct cli *cl)
 	return n != 0 ? -1 : 0;
 }
 
+/*
+ * SPEC 8: the certificates of --certbot or --acme-sh.  How many, or -1
+ * when memory ran out; a state that cannot be read at all is an error.
+ */
+static int
+client_state(struct cli *cl, struct conf *c)
+{
+	const char	*dir = cl->state, *home;
+	char		 why[PATH_MAX + 128], buf[PATH_MAX];
+	int		 n;
+
+	if (strcmp(cl->client, "certbot") == 0) {
+		if (dir == NULL)
+			dir = "/etc/letsencrypt";
+		n = state_certbot(c, dir, cl->cert_name, time(NULL), why,
+		    sizeof(why));
+	} else {
+		if (dir == NULL && (dir = getenv("LE_WORKING_DIR")) == NULL) {
+			if ((home = getenv("HOME")) == NULL)
+				home = "";
+			(void)snprintf(buf, sizeof(buf), "%s/.acme.sh", home);
+			dir = buf;
+		}
+		n = state_acmesh(c, dir, cl->cert_name, time(NULL), why,
+		    sizeof(why));
+	}
+	if (n == -2) {
+		report_msg(stderr, "%s", why);
+		cl->bad++;
+		return 0;
+	}
+	if (n == 0 && cl->cert_name != NULL) {
+		report_msg(stderr, "%s: %s has no certificate named %s", dir,
+		    cl->client, cl->cert_name);
+		cl->bad++;
+	} else if (n == 0)
+		cl->nothing = dir;
+	return n;
+}
+
 /* SPEC 2: the first source that gives any names.  0, or -1 (memory). */
 static int
-gather_names(struct names *ns, const struct cli *cl, char *argv[],
-    const struct conf *c)
+gather_names(struct names *ns, struct cli *cl, char *argv[], struct conf *c)
 {
-	int	 i;
+	size_t	 first = c->ncerts;
+	int	 i, rc = 0;
 
 	for (i = optind; i < cl->nargs; i++)
 		if (names_add(ns, argv[i], NULL) == -1)
 			return -1;
-	if (ns->n == 0 && cl->cmd != NULL &&
-	    names_from_command(ns, cl->cmd) == -1)
+	if (ns->n > 0)
+		return 0;
+	if (cl->client != NULL)
+		rc = client_state(cl, c);
+	else if (cl->cmd != NULL)
+		rc = client_from_command(c, cl->cmd);
+	if (rc == 0 && cl->client == NULL)
+		rc = client_from_env(c);
+	if (rc == -1)
 		return -1;
-	if (ns->n == 0 && names_from_env(ns) == -1)
-		return -1;
-	if (ns->n == 0 && names_from_conf(ns, c) == -1)
-		return -1;
-	return 0;
+	/* SPEC 5.6: names from an ACME client: not checked is not a no. */
+	if (rc > 0 || cl->client != NULL)
+		c->gate = 1;
+	return names_from_certs(ns, c, rc > 0 || cl->client ? first : 0);
 }
 
 /*
@@ -619,9 +673,56 @@ report(const struct cli *cl, const struct result_run *run)
 {
 	if (cl->ro.verbose && !cl->ro.quiet)
 		report_trace(stderr, run);
-	if (cl->ro.format == REPORT_JSON)
+	if (cl->ro.format == REPORT_JSON && cl->output == NULL)
 		report_json(stdout, run);
+	else if (cl->ro.format == REPORT_CERTS)
+		report_certs(stdout, run);
 	report_text(stderr, run, &cl->ro);
+}
+
+/*
+ * --output FILE: the JSON report, written whole beside FILE and renamed
+ * over it, so that a reader never sees half of one.  0, or -1 said.
+ */
+static int
+write_output(const char *path, const struct result_run *run)
+{
+	char	 tmp[PATH_MAX];
+	FILE	*f = NULL;
+	int	 fd = -1, saved, made = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		goto fail;
+	made = 1;
+	if ((f = fdopen(fd, "w")) == NULL)
+		goto fail;
+	fd = -1;
+	report_json(f, run);
+	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1)
+		goto fail;
+	if (fclose(f) == EOF) {
+		f = NULL;
+		goto fail;
+	}
+	f = NULL;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	return 0;
+fail:
+	saved = errno;
+	if (f != NULL)
+		fclose(f);
+	if (fd != -1)
+		close(fd);
+	if (made)
+		(void)unlink(tmp);
+	report_msg(stderr, "cannot write the JSON report to %s: %s", path,
+	    strerror(saved));
+	return -1;
 }
 
 int
@@ -660,6 +761,8 @@ main(int argc, char *argv[])
 	    (rc = find_command(cl.cmd[0])) != 0)
 		goto out;
 	rc = EXIT_SETUP;
+	c->all = cl.all;
+	c->gate = cl.hook;
 	if (apply_cli(c, &cl) == -1 || gather_names(&ns, &cl, argv, c) == -1 ||
 	    (k = check_new(c)) == NULL || add_names(k, &ns, &cl) == -1)
 		goto nomem;
@@ -673,11 +776,19 @@ main(int argc, char *argv[])
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (ns.n == 0) {
+	if (ns.n == 0 && cl.nothing != NULL) {
+		/* Nothing will be ordered, so nothing can be blocked. */
+		report_msg(stderr, "%s: %s manages no certificate: nothing to "
+		    "check", cl.nothing, cl.client);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (ns.n == 0 && c->ncerts == 0) {
 		report_msg(stderr, "no names to check: give them as arguments, "
-		    "as -d/--domain(s) of a command after --, in Le_Domain/"
-		    "Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in "
-		    "the configuration's certificates or domains");
+		    "with --certbot or --acme-sh, as -d/--domain(s) of a "
+		    "command after --, in Le_Domain/Le_Alt (acme.sh) or "
+		    "LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's "
+		    "certificates or domains");
 		goto out;
 	}
 	if ((run = check_run(k, why, sizeof(why))) == NULL) {
@@ -686,11 +797,16 @@ main(int argc, char *argv[])
 	}
 	rc = run->exit;
 	report(&cl, run);
+	if (cl.output != NULL && write_output(cl.output, run) == -1) {
+		rc = EXIT_SETUP;
+		goto out;
+	}
 	/* A report that could not be written is not a result: say so. */
-	if (cl.ro.format == REPORT_JSON &&
+	if (cl.ro.format != REPORT_TEXT && cl.output == NULL &&
 	    (fflush(stdout) == EOF || ferror(stdout))) {
-		report_msg(stderr, "cannot write the JSON report to standard "
-		    "output: %s", strerror(errno));
+		report_msg(stderr, "cannot write the %s report to standard "
+		    "output: %s", cl.ro.format == REPORT_JSON ? "JSON" :
+		    "certificates", strerror(errno));
 		rc = EXIT_SETUP;
 		goto out;
 	}

@@ -695,6 +695,26 @@ jname(FILE *f, const struct result_name *n)
 	fputc('}', f);
 }
 
+void
+report_certs(FILE *f, const struct result_run *run)
+{
+	const struct result_cert	*c;
+	const unsigned char		*p;
+	size_t				 i;
+
+	for (i = 0; i < run->ncerts; i++) {
+		c = &run->certs[i];
+		for (p = (const unsigned char *)c->label; *p != '\0'; p++)
+			if (*p < 0x20 || *p == 0x7f || *p == '\\')
+				fprintf(f, "\\%03o", *p);
+			else
+				fputc(*p, f);
+		fprintf(f, "\t%s\t%s\t%s\n", verdict_name(c->verdict),
+		    c->share > 0 ? "hold" : "go", c->due < 0 ? "-" : c->due ?
+		    "due" : "later");
+	}
+}
+
 /* SPEC 5.5 rev. 2: a certificate and what was assumed for it. */
 static void
 jcert(FILE *f, const struct result_cert *c)
@@ -720,9 +740,9 @@ jcert(FILE *f, const struct result_cert *c)
 	fputs(c->due < 0 ? "null" : c->due ? "true" : "false", f);
 	if (c->due == 0)
 		fprintf(f, ",\"due_in_days\":%ld", c->due_days);
-	fprintf(f, ",\"decides\":%s,\"verdict\":\"%s\",\"names\":%zu,"
-	    "\"failing\":%zu,\"not_checked\":%zu,\"problem\":",
-	    c->decides ? "true" : "false", verdict_name(c->verdict),
+	fprintf(f, ",\"decides\":%s,\"verdict\":\"%s\",\"exit_share\":%d,"
+	    "\"names\":%zu,\"failing\":%zu,\"not_checked\":%zu,\"problem\":",
+	    c->decides ? "true" : "false", verdict_name(c->verdict), c->share,
 	    c->nnames, c->nfailing, c->nunchecked);
 	js(f, c->problem);
 	fputc('}', f);

@@ -12,7 +12,8 @@ struct result_run;
 
 enum report_format {
 	REPORT_TEXT,
-	REPORT_JSON
+	REPORT_JSON,
+	REPORT_CERTS	/* a line per certificate, for scripts */
 };
 
 struct report_opts {
@@ -28,6 +29,13 @@ void	 report_text(FILE *, const struct result_run *,
 void	 report_trace(FILE *, const struct result_run *);
 /* The JSON document (schema in caa-preflight(1)). */
 void	 report_json(FILE *, const struct result_run *);
+/*
+ * --format certificates: a line per certificate, "LABEL<TAB>VERDICT<TAB>
+ * hold|go<TAB>due|later|-", control characters in the label escaped as
+ * \ooo: hold when its order would fail (or could not be checked, with
+ * on_unknown: block), for scripts such as hooks/certbot-renew.
+ */
+void	 report_certs(FILE *, const struct result_run *);
 /* One "caa-preflight: message" line, control characters escaped. */
 void	 report_msg(FILE *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -87,6 +87,8 @@ struct result_cert {
 						   state, 1 due, 0 not yet */
 	long			  due_days;	/* not yet: in so many days */
 	int			  decides;	/* counts for the exit */
+	int			  share;	/* of the exit status: its
+						   order would fail (> 0) */
 	const char		 *problem;	/* not checked: why */
 	enum verdict		  verdict;	/* the worst of its names */
 	size_t			  nnames;

@@ -74,7 +74,7 @@ run bad-method 3 "$BIN" --method http 192.0.2.1 &&
 run bad-timeout 3 "$BIN" --timeout 0 192.0.2.1 &&
     has err "caa-preflight: --timeout 0: must be a whole number of seconds from 1 to 3600" && ok
 run bad-format 3 "$BIN" --format xml 192.0.2.1 &&
-    has err "caa-preflight: --format xml: must be text or json" && ok
+    has err "caa-preflight: --format xml: must be text, json or certificates" && ok
 run bad-uri 3 "$BIN" --account-uri ftp://x/1 192.0.2.1 &&
     has err "caa-preflight: --account-uri ftp://x/1: account URI must start with https://" && ok
 run ca-and-issuer 3 "$BIN" --ca letsencrypt --issuer pki.goog 192.0.2.1 &&
@@ -85,7 +85,7 @@ run no-names 3 "$BIN" -c /dev/null &&
     has err "/dev/null:1:1: not a regular file" && ok
 printf '' >"$T/empty.yaml"
 run no-names-anywhere 3 "$BIN" -c "$T/empty.yaml" &&
-    has err "caa-preflight: no names to check: give them as arguments, as -d/--domain(s) of a command after --, in Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's certificates or domains" && ok
+    has err "caa-preflight: no names to check: give them as arguments, with --certbot or --acme-sh, as -d/--domain(s) of a command after --, in Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's certificates or domains" && ok
 run invalid-names 3 "$BIN" 'a..b' '*.x.*.y' "$(printf 'l%.0s' $(seq 64)).example" &&
     has err "caa-preflight: a..b: invalid name: empty label (two dots in a row, or a leading dot)" &&
     has err "caa-preflight: *.x.*.y: invalid name: label \"*\": \"*\" is only allowed as the whole leftmost label" &&
@@ -191,9 +191,27 @@ run wrapper-blocked 3 env RECORD_FILE="$T/ran" "$BIN" -- "$RECORD" --domain 192.
     has err "caa-preflight: ok..no: invalid name: empty label (two dots in a row, or a leading dot)" &&
     [ ! -f "$T/ran" ] && ok
 rm -f "$T/ran"
-run wrapper-no-network 3 env RECORD_FILE="$T/ran" unshare -n "$BIN" -- "$RECORD" -d example.org &&
+# SPEC 5.6: not checked is not a refusal: the order goes on, loudly
+# (even with -q), unless on_unknown: block.
+run wrapper-no-network 0 env RECORD_FILE="$T/ran" unshare -n "$BIN" -q -- "$RECORD" -d example.org &&
+    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor): 1 name not checked" &&
+    has err "caa-preflight: certificate example.org: not-checked, 0 of 1 name fail, 1 not checked; CA letsencrypt.org, method http-01, account none" &&
+    has err "caa-preflight: 1 certificate not checked: on_unknown: allow lets the order go on" &&
+    [ -f "$T/ran" ] && ok
+rm -f "$T/ran"
+printf 'on_unknown: block\n' > "$T/block.yaml"
+run wrapper-no-network-block 3 env RECORD_FILE="$T/ran" unshare -n "$BIN" -c "$T/block.yaml" -- "$RECORD" -d example.org &&
     has err "caa-preflight: not running $RECORD: the check failed" &&
     [ ! -f "$T/ran" ] && ok
+rm -f "$T/ran"
+# Names on the command line are not a hook's: no network is exit 3 ...
+run no-network-plain 3 unshare -n "$BIN" -q example.org &&
+    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor): 1 name not checked" && ok
+# ... unless --hook says they are.
+run no-network-hook 0 unshare -n "$BIN" -q --hook example.org &&
+    has err "caa-preflight: 1 name not checked: on_unknown: allow lets the order go on" && ok
+run no-network-hook-block 3 unshare -n "$BIN" -c "$T/block.yaml" --hook example.org &&
+    ! grep -q 'on_unknown: allow' "$T/err" && ok
 # SPEC 5.6: 127 and 126 as env(1) says them, before any query.
 run wrapper-missing 127 "$BIN" -- /nonexistent/certbot -d 192.0.2.1 &&
     has err "caa-preflight: /nonexistent/certbot: command not found" &&
@@ -311,6 +329,51 @@ assert n["levels"][0]["status"] == "SERVFAIL", n
 assert n["method"] == "dns-01" and n["dns01"]["name"] == "_acme-challenge.xn--bcher-kva.example", n
 assert n["dns01"]["ok"] is False, n
 PY
+
+# SPEC 8: the ACME clients' state.  No network here: names are not
+# checked, which a client-state run lets through (on_unknown: allow).
+run certbot-missing 3 "$BIN" --certbot="$T/nocertbot" &&
+    has err "caa-preflight: $T/nocertbot/renewal: cannot read certbot's renewal configurations: No such file or directory" && ok
+mkdir -p "$T/cb/renewal"
+run certbot-empty 0 "$BIN" --certbot="$T/cb" &&
+    has err "caa-preflight: $T/cb: certbot manages no certificate: nothing to check" && ok
+run certbot-and-names 3 "$BIN" --certbot="$T/cb" example.com &&
+    has err "caa-preflight: --certbot reads the names from the client's state: give no names and no command" && ok
+run all-alone 3 "$BIN" --all example.com &&
+    has err "caa-preflight: --all needs --certbot or --acme-sh" && ok
+run certbot-no-such-cert 3 "$BIN" --certbot="$T/cb" --cert-name web &&
+    has err "caa-preflight: $T/cb: certbot has no certificate named web" && ok
+mkdir -p "$T/acme/a.example" "$T/acme/b.example_ecc"
+now=$(date +%s)
+printf "Le_Domain='a.example'\nLe_Alt='*.a.example'\nLe_Webroot='dns_cf'\nLe_API='https://acme.zerossl.com/v2/DV90'\nLe_NextRenewTime='%s'\n" \
+    $((now - 60)) > "$T/acme/a.example/a.example.conf"
+printf "Le_Domain='b.example'\nLe_Alt='no'\nLe_API='https://ca.example.net/dir'\nLe_NextRenewTime='%s'\n" \
+    $((now + 864000)) > "$T/acme/b.example_ecc/b.example.conf"
+run acmesh-check-config 0 env LE_WORKING_DIR="$T/acme" "$BIN" -n --acme-sh &&
+    has err "caa-preflight: (no file): configuration ok, 2 names" && ok
+# A line per certificate for scripts: due, and whether to hold it back.
+run acmesh-lines 0 unshare -n env LE_WORKING_DIR="$T/acme" "$BIN" -q --acme-sh --format certificates &&
+    printf 'a.example\tnot-checked\tgo\tdue\nb.example_ecc\tnot-checked\tgo\tlater\n' | cmp -s - "$T/out" &&
+    has err "caa-preflight: certificate a.example: not-checked, 0 of 2 names fail, 2 not checked; CA sectigo.com (https://acme.zerossl.com/v2/DV90), method dns-01, account none; due" &&
+    has err "caa-preflight: 1 certificate not checked: on_unknown: allow lets the order go on" && ok
+# on_unknown: block holds back the due certificate not checked; the
+# one not yet due (whose CA is not known) decides nothing.
+run acmesh-block 3 unshare -n "$BIN" -c "$T/block.yaml" --acme-sh="$T/acme" --format certificates &&
+    printf 'a.example\tnot-checked\thold\tdue\nb.example_ecc\tnot-checked\tgo\tlater\n' | cmp -s - "$T/out" &&
+    has err "caa-preflight: certificate b.example_ecc: not checked: its ACME directory https://ca.example.net/dir is not a known CA; add it to the configuration as directories: {\"https://ca.example.net/dir\": <the CA's CAA issuer domain>}" && ok
+# --output: the JSON report in a file, never on standard output.
+run output 0 "$BIN" -q --output "$T/report.json" 192.0.2.1 &&
+    [ ! -s "$T/out" ] &&
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["exit"] == 0 and d["names"][0]["verdict"] == "not-subject", d' "$T/report.json" &&
+    [ "$(ls "$T" | grep -c '^report.json.')" -eq 0 ] && ok
+run output-unwritable 3 "$BIN" -q --output "$T/nodir/report.json" 192.0.2.1 &&
+    has err "caa-preflight: cannot write the JSON report to $T/nodir/report.json: No such file or directory" && ok
+run output-certificates 3 "$BIN" --output "$T/r.json" --format certificates 192.0.2.1 &&
+    has err "caa-preflight: --output writes JSON; --format certificates goes to standard output" && ok
+run wrapper-output 0 env RECORD_FILE="$T/ran" "$BIN" -q --output "$T/w.json" -- "$RECORD" -d 192.0.2.1 &&
+    [ -f "$T/ran" ] && [ ! -s "$T/out" ] &&
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["certificates"][0]["label"] == "192.0.2.1", d' "$T/w.json" && ok
+rm -f "$T/ran"
 
 settle
 echo "cli: $pass passed, $fail failed"
