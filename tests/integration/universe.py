@@ -207,6 +207,11 @@ ZONES = [
     Zone("vm", "nsd", "yes", [
         '@ CAA 0 issue "letsencrypt.org; validationmethods=dns-account-01"',
     ]),
+    # SPEC 2 rev. 2: only dns-01 may validate; what the client says of
+    # its method decides.
+    Zone("dnsonly", "nsd", "yes", [
+        '@ CAA 0 issue "letsencrypt.org; validationmethods=dns-01"',
+    ]),
     Zone("persist", "nsd", "yes", [
         '@ CAA 0 issue ' + LE,
         '_validation-persist.good TXT "letsencrypt.org; accounturi=%s; '
@@ -633,6 +638,23 @@ class Universe:
 
 P = "caa-preflight: "
 FIX = P + "  fix: "
+
+
+PEBBLE_DIR = "https://127.0.0.1:14000/dir"
+LE_DIRECTORY = "https://acme-v02.api.letsencrypt.org/directory"
+ZEROSSL_DIR = "https://acme.zerossl.com/v2/DV90"
+
+
+def cert_line(label, verdict, failing, n, method="http-01",
+              issuer="letsencrypt.org", directory=PEBBLE_DIR, account="none",
+              due=""):
+    """The report's line for a certificate (SPEC 5.5 rev. 2); directory
+    None: the CA is the configuration's."""
+    return P + "certificate %s: %s, %d of %d name%s fail%s; CA %s%s, " \
+        "method %s, account %s%s" % (
+            label, verdict, failing, n, "" if n == 1 else "s",
+            "s" if failing == 1 else "", issuer,
+            " (%s)" % directory if directory else "", method, account, due)
 
 
 def summary(n, ok=0, refused=0, fail=0, cut=0):
@@ -1565,20 +1587,47 @@ SCENARIOS = [
           summary(1, fail=1)],
       check=j_finding("slow.caatest", "error", "ns-slow.caatest",
                       "127.53.4.18", "answers only after 3.")),
+    # SPEC 2 rev. 2: a hook's certificate says what was assumed for it;
+    # outside its folder acme.sh's hook has only the configuration's CA.
     S("acme.sh pre-hook environment, wildcard in Le_Alt", [], 0,
-      [summary(3, ok=3)], env={"Le_Domain": "ok.caatest",
+      [cert_line("ok.caatest", "ok", 0, 3, directory=None),
+       summary(3, ok=3)], env={"Le_Domain": "ok.caatest",
                                "Le_Alt": "*.ok.caatest,www.ok.caatest"}),
     S("acme.sh pre-hook environment, empty Le_Alt", [], 1,
       refused_other("other.caatest", "other.caatest") +
-      [summary(1, refused=1)], env={"Le_Domain": "other.caatest",
+      [cert_line("other.caatest", "refused", 1, 1, directory=None),
+       summary(1, refused=1)], env={"Le_Domain": "other.caatest",
                                     "Le_Alt": ""}),
     S("acme.sh: a name in both Le_Domain and Le_Alt is checked once", [], 0,
-      [summary(1, ok=1)], env={"Le_Domain": "ok.caatest",
+      [cert_line("ok.caatest", "ok", 0, 1, directory=None),
+       summary(1, ok=1)], env={"Le_Domain": "ok.caatest",
                                "Le_Alt": "ok.caatest"}),
     S("lego v5 pre-hook environment", [], 1,
       refused_other("*.wild.caatest", "wild.caatest", tag="issuewild") +
-      [summary(2, ok=1, refused=1)],
+      [cert_line("ok.caatest", "refused", 1, 2, directory=None),
+       summary(2, ok=1, refused=1)],
       env={"LEGO_HOOK_CERT_DOMAINS": "ok.caatest,*.wild.caatest"}),
+    # lego v5 exports its account's server: ZeroSSL's CA may issue.
+    S("lego v5 pre-hook environment, the account's server", [], 0,
+      [cert_line("other", "ok", 0, 1, issuer="sectigo.com",
+                 directory=ZEROSSL_DIR), summary(1, ok=1)],
+      env={"LEGO_HOOK_CERT_DOMAINS": "other.caatest",
+           "LEGO_HOOK_CERT_NAME": "other",
+           "LEGO_HOOK_ACCOUNT_SERVER": ZEROSSL_DIR}),
+    # ... and a server caa-preflight does not know is not checked: the
+    # hook lets the order go on, loudly.
+    S("lego v5 pre-hook environment, a CA not known", [], 0,
+      [P + "certificate other.caatest: not checked: its ACME directory "
+       "https://ca.example.net/dir is not a known CA; add it to the "
+       'configuration as directories: {"https://ca.example.net/dir": '
+       "<the CA's CAA issuer domain>}",
+       P + "1 certificate not checked: on_unknown: allow lets the order go "
+       "on",
+       FIX + "set on_unknown: block to stop an order that could not be "
+       "checked",
+       summary(0)],
+      env={"LEGO_HOOK_CERT_DOMAINS": "other.caatest",
+           "LEGO_HOOK_ACCOUNT_SERVER": "https://ca.example.net/dir"}),
     # Hostile answers: never a crash, never past the deadline, never a
     # false "ok".
     S("CAA tag length runs past the record", ["malformed.caatest"], 2, [
@@ -1710,7 +1759,8 @@ def invoke(binary, u, s, fmt):
         cmd += ["--format", "json"]
     cmd += s.names
     env = {k: v for k, v in os.environ.items()
-           if k not in ("Le_Domain", "Le_Alt", "LEGO_HOOK_CERT_DOMAINS")}
+           if k not in ("Le_Domain", "Le_Alt", "LEGO_HOOK_CERT_DOMAINS",
+                        "LEGO_HOOK_CERT_NAME", "LEGO_HOOK_ACCOUNT_SERVER")}
     env.update(s.env or {})
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
@@ -1837,6 +1887,19 @@ def certonly(names):
     return args
 
 
+
+
+def set_renewal(path, key, value, top=False):
+    """Set key in a certbot renewal conf, as certbot writes it."""
+    with open(path) as f:
+        lines = [ln for ln in f.read().splitlines()
+                 if not ln.startswith(key + " =")]
+    at = 0 if top else lines.index("[renewalparams]") + 1
+    lines.insert(at, "%s = %s" % (key, value))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def acme_tests(binary, u):
     """Returns (passed, failed)."""
     for tool in ("pebble", "certbot", "dehydrated", "openssl"):
@@ -1847,6 +1910,11 @@ def acme_tests(binary, u):
             print("acme: SKIPPED: %s is not installed (make deps)" % tool)
             return 0, 0
     pb = Pebble(u)
+    # SPEC 3 rev. 2: pebble is a CA of our own: its directory is mapped.
+    aconf = os.path.join(u.work, "acme.yaml")
+    with open(u.conf) as f, open(aconf, "w") as g:
+        g.write(f.read() + 'directories:\n  "%s": letsencrypt.org\n'
+                % PEBBLE_DIR)
     d = os.path.join(u.work, "certbot")
     env = dict(os.environ, REQUESTS_CA_BUNDLE=pb.cert,
                CAA_PREFLIGHT=binary)
@@ -1872,20 +1940,88 @@ def acme_tests(binary, u):
 
     def wrapper_forbids():
         before = pb.orders()
-        p = call([binary, "-c", u.conf, "--"] + base +
+        p = call([binary, "-c", aconf, "--"] + base +
                  certonly(["ok.caatest", "other.caatest"]))
         assert p.returncode == 1, (p.returncode, p.stderr)
         lines = p.stderr.splitlines()
         want = refused_other("other.caatest", "other.caatest") + [
+            cert_line("ok.caatest", "refused", 1, 2, "dns-01"),
             summary(2, ok=1, refused=1),
             P + "not running certbot: the check failed"]
         assert lines == want, "\n".join(lines)
         assert pb.orders() == before, (pb.orders(), before)
         assert not os.path.exists(live), os.listdir(live)
 
+    def wrapper_unknown_ca():
+        # The same names for a CA caa-preflight does not know: not
+        # checked, said so with the way to add it, and certbot runs (its
+        # order fails at pebble's CAA-less CA only if certbot fails).
+        p = call([binary, "-c", u.conf, "--format", "json", "--"] + base +
+                 certonly(["other.caatest"]))
+        assert p.returncode == 3, (p.returncode, p.stderr)
+        assert p.stderr.splitlines() == [
+            P + "--format json writes to standard output, which in "
+            "wrapper mode is the command's: use --output FILE (JSON)"], \
+            p.stderr
+        out = os.path.join(u.work, "unknown.json")
+        before = pb.orders()
+        p = call([binary, "-c", u.conf, "--output", out, "--"] + base +
+                 certonly(["other.caatest"]) + ["--dry-run"])
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        lines = p.stderr.splitlines()
+        assert lines[:3] == [
+            P + "certificate other.caatest: not checked: its ACME "
+            "directory %s is not a known CA; add it to the configuration "
+            "as directories: {\"%s\": <the CA's CAA issuer domain>}"
+            % (PEBBLE_DIR, PEBBLE_DIR),
+            P + "1 certificate not checked: on_unknown: allow lets the "
+            "order go on",
+            FIX + "set on_unknown: block to stop an order that could not "
+            "be checked"], "\n".join(lines)
+        assert "The dry run was successful." in p.stdout, p.stdout
+        with open(out) as f:
+            doc = json.load(f)
+        assert doc["exit"] == 0 and doc["names"] == [], doc
+        c = doc["certificates"][0]
+        assert (c["client"], c["directory"], c["verdict"]) == (
+            "certbot", PEBBLE_DIR, "not-checked"), c
+        assert pb.orders()[0] > before[0], (pb.orders(), before)
+
+    def wrapper_method():
+        # dnsonly.caatest allows dns-01 only: certbot's own challenge
+        # preference decides, as the CA will see it.
+        before = pb.orders()
+        args = ["certonly", "--manual", "--manual-auth-hook", "/bin/true",
+                "-d", "dnsonly.caatest", "--cert-name", "dnsonly"]
+        p = call([binary, "-c", aconf, "--"] + base + args +
+                 ["--preferred-challenges", "http"])
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        lines = p.stderr.splitlines()
+        assert lines[0] == P + 'dnsonly.caatest: CAA issue at ' \
+            'dnsonly.caatest allows "letsencrypt.org" only with ' \
+            'validationmethods=dns-01, not http-01', "\n".join(lines)
+        assert any(re.fullmatch(re.escape(cert_line(
+            "dnsonly", "refused", 1, 1, "http-01", account="@")).replace(
+                "@", r"https://127\.0\.0\.1:14000/my-account/\S+"), ln)
+            for ln in lines), "\n".join(lines)
+        assert pb.orders() == before, (pb.orders(), before)
+        p = call([binary, "-c", aconf, "--"] + base + args +
+                 ["--preferred-challenges", "dns"])
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        lines = p.stderr.splitlines()
+        acct = [ln for ln in lines if ln.startswith(P + "certificate")]
+        assert len(acct) == 1 and re.fullmatch(
+            re.escape(cert_line("dnsonly", "ok", 0, 1, "dns-01",
+                                account="@")).replace("@", "https://"
+                                                      r"127\.0\.0\.1:"
+                                                      r"14000/\S+"),
+            acct[0]), "\n".join(lines)
+        o, i = pb.orders()
+        assert (o, i) == (before[0] + 1, before[1] + 1), ((o, i), before)
+
     def wrapper_allows():
         before = pb.orders()
-        p = call([binary, "-c", u.conf, "--"] + base +
+        p = call([binary, "-c", aconf, "--"] + base +
                  certonly(["ok.caatest", "*.ok.caatest"]))
         assert p.returncode == 0, (p.returncode, p.stderr)
         assert summary(2, ok=2) in p.stderr.splitlines(), p.stderr
@@ -1899,22 +2035,179 @@ def acme_tests(binary, u):
         p = call(base + certonly(["other.caatest"]))
         assert p.returncode == 0, p.stderr
         before = pb.orders()
-        p = call([os.path.join(HOOKS, "certbot-renew"), "-c", u.conf] +
+        p = call([os.path.join(HOOKS, "certbot-renew"), "-c", aconf] +
                  base[1:] + ["--force-renewal", "--no-random-sleep-on-renew"],
                  env=dict(env, CERTBOT="certbot"))
         assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
         err = p.stderr.splitlines()
         assert P + 'other.caatest: CAA issue at other.caatest allows only ' \
             '"sectigo.com", not "letsencrypt.org"' in err, p.stderr
-        assert "certbot-renew: holding back other.caatest (caa-preflight " \
-            "exit 1): its order would fail" in err, p.stderr
+        assert "certbot-renew: holding back other.caatest (refused): its " \
+            "order would fail" in err, p.stderr
         assert err[-1] == "certbot-renew: held back: other.caatest", err
+        # --force-renewal: every lineage checked as due (--all); the two
+        # good ones (ok.caatest, dnsonly) renewed.
         o, i = pb.orders()
-        assert (o, i) == (before[0] + 1, before[1] + 1), ((o, i), before)
+        assert (o, i) == (before[0] + 2, before[1] + 2), ((o, i), before)
         assert os.path.exists(os.path.join(archive, "ok.caatest",
                                            "cert2.pem"))
         assert not os.path.exists(os.path.join(archive, "other.caatest",
                                                "cert2.pem"))
+
+    renewal = os.path.join(d, "etc", "renewal")
+
+    def dropin():
+        # The drop-in's own command line, with a configuration that
+        # names no certificate: it holds back only the due lineage that
+        # would fail, and blocks nothing when none is due.
+        with open(os.path.join(HOOKS, "systemd", "certbot.service.d",
+                               "caa-preflight.conf")) as f:
+            starts = [ln.split("=", 1)[1] for ln in f.read().splitlines()
+                      if ln.startswith("ExecStart=")]
+        assert starts[0] == "" and starts[1].startswith(
+            "/usr/local/share/caa-preflight/hooks/certbot-renew "), starts
+        args = starts[1].split()[1:]
+        empty = os.path.join(u.work, "empty.yaml")
+        with open(aconf) as f, open(empty, "w") as g:
+            g.write(f.read() + "certificates: []\n")
+        cmd = [os.path.join(HOOKS, "certbot-renew"), "-c", empty] + args + \
+            base[1:]
+        before = pb.orders()
+        p = call(cmd, env=dict(env, CERTBOT="certbot"))
+        assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
+        assert "held back" not in p.stderr, p.stderr
+        assert pb.orders() == before, (pb.orders(), before)
+        # Make other.caatest due: certbot's renew_before_expiry.
+        set_renewal(os.path.join(renewal, "other.caatest.conf"),
+                    "renew_before_expiry", "3650 days", top=True)
+        p = call(cmd, env=dict(env, CERTBOT="certbot"))
+        assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+        err = p.stderr.splitlines()
+        assert err[-1] == "certbot-renew: held back: other.caatest", err
+        assert pb.orders() == before, (pb.orders(), before)
+
+    def certbot_state():
+        acct = r"https://127\.0\.0\.1:14000/my-account/\S+"
+        other = os.path.join(renewal, "other.caatest.conf")
+
+        def lines(*extra, status):
+            p = call([binary, "-c", aconf, "--certbot=" + os.path.join(
+                d, "etc")] + list(extra))
+            assert p.returncode == status, (p.returncode, p.stderr)
+            return p.stderr.splitlines()
+
+        def has(got, want):
+            rx = re.escape(want).replace("ACCT", acct).replace(
+                "DAYS", r"\d+")
+            assert any(re.fullmatch(rx, g) for g in got), \
+                "no %r in:\n%s" % (want, "\n".join(got))
+
+        # other.caatest is due (the drop-in test made it so): refused.
+        got = lines(status=1)
+        has(got, refused_other("other.caatest", "other.caatest")[0])
+        has(got, cert_line("other.caatest", "refused", 1, 1, "dns-01",
+                           account="ACCT", due="; due"))
+        has(got, cert_line("ok.caatest", "ok", 0, 2, "dns-01",
+                           account="ACCT", due="; due in DAYS days"))
+        has(got, cert_line("dnsonly", "ok", 0, 1, "dns-01", account="ACCT",
+                           due="; due in DAYS days"))
+        # Its renewal server rewritten to ZeroSSL, where certbot has no
+        # such account: that file is named, the lineage not checked ...
+        set_renewal(other, "server", ZEROSSL_DIR)
+        with open(other) as f:
+            acct_id = re.search(r"^account = (\S+)$", f.read(), re.M)[1]
+        zacct = os.path.join(d, "etc", "accounts", "acme.zerossl.com", "v2",
+                             "DV90", acct_id)
+        got = lines(status=0)
+        has(got, P + "certificate other.caatest: not checked: %s: cannot "
+            "open: No such file or directory"
+            % os.path.join(zacct, "regr.json"))
+        # ... and with its account there, sectigo.com may issue.
+        os.makedirs(zacct)
+        with open(os.path.join(zacct, "regr.json"), "w") as f:
+            json.dump({"body": {}, "uri": ZEROSSL_DIR + "/account/zz"}, f)
+        got = lines(status=0)
+        has(got, cert_line("other.caatest", "ok", 0, 1, "dns-01",
+                           issuer="sectigo.com", directory=ZEROSSL_DIR,
+                           account=ZEROSSL_DIR + "/account/zz", due="; due"))
+        # Back on pebble, and not yet due: a warning, never a block ...
+        set_renewal(other, "server", PEBBLE_DIR)
+        set_renewal(other, "renew_before_expiry", "30 days", top=True)
+        got = lines(status=0)
+        has(got, P + 'other.caatest: warning: renewal in DAYS days will '
+            'fail: CAA issue at other.caatest allows only "sectigo.com", '
+            'not "letsencrypt.org"')
+        # ... unless --all; and -q keeps only what blocks.
+        got = lines("--all", "-q", status=1)
+        assert len(got) == 3, "\n".join(got)
+        has(got, cert_line("other.caatest", "refused", 1, 1, "dns-01",
+                           account="ACCT", due="; due in DAYS days"))
+        # One lineage alone; a broken one is named, the rest unaffected.
+        got = lines("--cert-name", "ok.caatest", status=0)
+        assert sum(g.startswith(P + "certificate ") for g in got) == 1, got
+        with open(os.path.join(renewal, "broken.conf"), "w") as f:
+            f.write("[renewalparams]\nauthenticator = webroot\n")
+        got = lines("--all", status=1)
+        has(got, P + "certificate broken: not checked: %s: no server in "
+            "[renewalparams]: the CA of its next order is not known"
+            % os.path.join(renewal, "broken.conf"))
+        has(got, cert_line("ok.caatest", "ok", 0, 2, "dns-01",
+                           account="ACCT", due="; due in DAYS days"))
+        os.unlink(os.path.join(renewal, "broken.conf"))
+
+    def acmesh_state():
+        # acme.sh's state as _savedomainconf writes it: ZeroSSL (its
+        # default CA) and Let's Encrypt, due and not due.
+        home = os.path.join(u.work, "acme.sh")
+        now = int(time.time())
+        certs = {
+            "other.caatest": ("other.caatest", "no", "dns_cf", ZEROSSL_DIR,
+                              now - 60),
+            "ok.caatest_ecc": ("ok.caatest", "*.ok.caatest", "/var/www",
+                               LE_DIRECTORY, now + 20 * 86400),
+            "deny.caatest": ("deny.caatest", "no", "no", LE_DIRECTORY,
+                             now - 60)}
+        for folder, (dom, alt, webroot, api, nxt) in certs.items():
+            os.makedirs(os.path.join(home, folder))
+            with open(os.path.join(home, folder, dom + ".conf"), "w") as f:
+                f.write("Le_Domain='%s'\nLe_Alt='%s'\nLe_Webroot='%s'\n"
+                        "Le_PreHook=''\nLe_API='%s'\n"
+                        "Le_NextRenewTime='%d'\n" % (dom, alt, webroot, api,
+                                                    nxt))
+        zs = os.path.join(home, "ca", "acme.zerossl.com", "v2", "DV90")
+        os.makedirs(zs)
+        with open(os.path.join(zs, "ca.conf"), "w") as f:
+            f.write("ACCOUNT_URL='%s/account/abc'\n" % ZEROSSL_DIR)
+        p = call([binary, "-c", aconf, "--acme-sh=" + home])
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        got = p.stderr.splitlines()
+        for want in [
+                P + 'deny.caatest: CAA issue at deny.caatest forbids '
+                'issuance by any CA (empty issuer, as in ";")',
+                cert_line("deny.caatest", "refused", 1, 1, "http-01",
+                          directory=LE_DIRECTORY, due="; due"),
+                cert_line("ok.caatest_ecc", "ok", 0, 2, "http-01",
+                          directory=LE_DIRECTORY, due="; due in 20 days"),
+                cert_line("other.caatest", "ok", 0, 1, "dns-01",
+                          issuer="sectigo.com", directory=ZEROSSL_DIR,
+                          account=ZEROSSL_DIR + "/account/abc",
+                          due="; due")]:
+            assert want in got, "no %r in:\n%s" % (want, "\n".join(got))
+        # The pre-hook, run as acme.sh runs it: in the certificate's
+        # folder, with Le_Domain set.  ZeroSSL may issue for it ...
+        henv = dict(env, Le_Domain="other.caatest", Le_Alt="no")
+        p = subprocess.run([binary, "-c", aconf], env=henv, text=True,
+                           capture_output=True, timeout=120,
+                           cwd=os.path.join(home, "other.caatest"))
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        assert cert_line("other.caatest", "ok", 0, 1, "dns-01",
+                         issuer="sectigo.com", directory=ZEROSSL_DIR,
+                         account=ZEROSSL_DIR + "/account/abc") in \
+            p.stderr.splitlines(), p.stderr
+        # ... which the configuration's Let's Encrypt would refuse.
+        p = subprocess.run([binary, "-c", aconf], env=henv, text=True,
+                           capture_output=True, timeout=120, cwd=u.work)
+        assert p.returncode == 1, (p.returncode, p.stderr)
 
     def pre_hook_does_not_stop_certbot():
         # certbot only warns when a pre-hook fails and orders anyway:
@@ -1966,10 +2259,20 @@ def acme_tests(binary, u):
         assert not os.path.exists(os.path.join(certs, "ok.caatest"))
 
     test("wrapper: CAA forbids a name, certbot never runs", wrapper_forbids)
+    test("wrapper: a CA not known is not checked, certbot runs, JSON to "
+         "--output", wrapper_unknown_ca)
+    test("wrapper: certbot's --preferred-challenges decides the method",
+         wrapper_method)
     test("wrapper: all names allowed, certbot obtains the certificate",
          wrapper_allows)
-    test("certbot-renew: the good lineage renews, the bad one is held "
+    test("certbot-renew: the good lineages renew, the bad one is held "
          "back", renew_script)
+    test("systemd drop-in: only a due lineage that would fail is held "
+         "back", dropin)
+    test("--certbot: each lineage's CA, method, account and due date",
+         certbot_state)
+    test("--acme-sh and its pre-hook: ZeroSSL and Let's Encrypt, due and "
+         "not", acmesh_state)
     test("plain certbot --pre-hook: certbot orders anyway",
          pre_hook_does_not_stop_certbot)
     test("dehydrated hook: the forbidden certificate is not ordered",
