@@ -227,6 +227,9 @@ run json-closed-stdout 3 sh -c 'exec "$0" --format json 192.0.2.1 >&-' "$BIN" &&
     has err "caa-preflight: cannot write the JSON report to standard output: Bad file descriptor" && ok
 run json-full-disk 3 sh -c 'exec "$0" --format json 192.0.2.1 >/dev/full' "$BIN" &&
     has err "caa-preflight: cannot write the JSON report to standard output: No space left on device" && ok
+printf 'domains: [192.0.2.1]\n' > "$T/onecert.yaml"
+run certificates-full-disk 3 sh -c 'exec "$0" --format certificates -c "$1" >/dev/full' "$BIN" "$T/onecert.yaml" &&
+    has err "caa-preflight: cannot write the certificates report to standard output: No space left on device" && ok
 run wrapper-no-command 3 "$BIN" 192.0.2.1 -- &&
     has err "caa-preflight: no command after \"--\"" && ok
 run wrapper-no-names 3 "$BIN" -c "$T/empty.yaml" -- "$RECORD" renew &&
