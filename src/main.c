@@ -40,8 +40,8 @@ usage(FILE *f)
 "                     [--account-uri uri] [--method method] [--timeout s]\n"
 "                     [--format text|json|certificates] [--output file]\n"
 "                     [--hook] [name ...]\n"
-"       caa-preflight [options] --certbot[=dir] | --acme-sh[=dir]\n"
-"                     [--cert-name name] [--all]\n"
+"       caa-preflight [options] --certbot[=dir] | --acme-sh[=dir] |\n"
+"                     --lego[=dir] [--cert-name name] [--all]\n"
 "       caa-preflight [options] -- command [argument ...]\n");
 }
 
@@ -53,10 +53,11 @@ help(void)
 "\n"
 "Check, before an ACME order, that the CA's CAA check will pass for every\n"
 "name.  Names come from the arguments, else from the ACME client's state\n"
-"(--certbot, --acme-sh), else from the wrapped command's -d/--domain(s),\n"
-"else from Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego),\n"
-"else from the configuration file.  What the client says of a certificate\n"
-"(CA, method, account) wins over the configuration's defaults.\n"
+"(--certbot, --acme-sh, --lego), else from the wrapped command's\n"
+"-d/--domain(s), else from Le_Domain/Le_Alt (acme.sh) or\n"
+"LEGO_HOOK_CERT_DOMAINS (lego), else from the configuration file.  What\n"
+"the client says of a certificate (CA, method, account) wins over the\n"
+"configuration's defaults.\n"
 "\n"
 "  -c, --config FILE     configuration (default " DEFAULT_CONF ",\n"
 "                        if it exists)\n"
@@ -73,6 +74,8 @@ help(void)
 "                        /etc/letsencrypt)\n"
 "      --acme-sh[=DIR]   check acme.sh's certificates (default\n"
 "                        $LE_WORKING_DIR, else ~/.acme.sh)\n"
+"      --lego[=DIR]      check lego's certificates (default $LEGO_PATH,\n"
+"                        else ./.lego)\n"
 "      --cert-name NAME  only the client's certificate NAME\n"
 "      --all             every certificate decides, not only those due\n"
 "      --hook            the names come from an ACME client's hook: one\n"
@@ -200,6 +203,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_CERTBOT,
 	OPT_ACMESH,
+	OPT_LEGO,
 	OPT_CERT_NAME,
 	OPT_ALL,
 	OPT_HOOK,
@@ -221,12 +225,32 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "certbot", optional_argument, NULL, OPT_CERTBOT },
 	{ "acme-sh", optional_argument, NULL, OPT_ACMESH },
+	{ "lego", optional_argument, NULL, OPT_LEGO },
 	{ "cert-name", required_argument, NULL, OPT_CERT_NAME },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "hook", no_argument, NULL, OPT_HOOK },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* SPEC 8: the clients whose own state is read, and where it is. */
+static const struct state_client {
+	int		 opt;
+	const char	*option;	/* without "--" */
+	const char	*name;		/* as reports say it */
+	const char	*env;		/* the folder, else */
+	const char	*home;		/* this under $HOME, else */
+	const char	*dir;		/* this */
+	int		(*read)(struct conf *, const char *, const char *,
+			    time_t, char *, size_t);
+} state_clients[] = {
+	{ OPT_CERTBOT, "certbot", "certbot", NULL, NULL, "/etc/letsencrypt",
+	    state_certbot },
+	{ OPT_ACMESH, "acme-sh", "acme.sh", "LE_WORKING_DIR", ".acme.sh",
+	    NULL, state_acmesh },
+	{ OPT_LEGO, "lego", "lego", "LEGO_PATH", NULL, "./.lego",
+	    state_lego }
 };
 
 /* Command-line settings, applied over the configuration file. */
@@ -240,7 +264,7 @@ struct cli {
 	int		 timeout;
 	int		 checkonly;
 	const char	*output;	/* --output FILE (JSON) */
-	const char	*client;	/* --certbot, --acme-sh */
+	const struct state_client *client; /* --certbot, ... */
 	const char	*state;		/* its folder */
 	const char	*cert_name;	/* --cert-name */
 	int		 all;
@@ -320,6 +344,7 @@ option(struct cli *cl, int ch)
 	const char	*msg, **iv;
 	char		*end;
 	long		 t;
+	size_t		 i;
 
 	switch (ch) {
 	case 'c':
@@ -388,12 +413,15 @@ option(struct cli *cl, int ch)
 		break;
 	case OPT_CERTBOT:
 	case OPT_ACMESH:
+	case OPT_LEGO:
 		if (cl->client != NULL) {
-			report_msg(stderr, "--certbot and --acme-sh exclude "
-			    "each other");
+			report_msg(stderr, "--certbot, --acme-sh and --lego "
+			    "exclude each other");
 			cl->bad++;
 		}
-		cl->client = ch == OPT_CERTBOT ? "certbot" : "acme.sh";
+		for (i = 0; state_clients[i].opt != ch; i++)
+			continue;
+		cl->client = &state_clients[i];
 		cl->state = optarg;
 		break;
 	case OPT_CERT_NAME:
@@ -450,12 +478,11 @@ parse_args(int argc, char *argv[], struct cli *cl)
 	}
 	if (cl->client != NULL && (optind < cl->nargs || cl->cmd != NULL)) {
 		report_msg(stderr, "--%s reads the names from the client's "
-		    "state: give no names and no command", cl->client[0] ==
-		    'c' ? "certbot" : "acme-sh");
+		    "state: give no names and no command", cl->client->option);
 		cl->bad++;
 	}
 	if ((cl->cert_name != NULL || cl->all) && cl->client == NULL) {
-		report_msg(stderr, "%s needs --certbot or --acme-sh",
+		report_msg(stderr, "%s needs --certbot, --acme-sh or --lego",
 		    cl->all ? "--all" : "--cert-name");
 		cl->bad++;
 	}
@@ -525,31 +552,32 @@ settings(const struct conf *c, struct cli *cl)
 }
 
 /*
- * SPEC 8: the certificates of --certbot or --acme-sh.  How many, or -1
- * when memory ran out; a state that cannot be read at all is an error.
+ * SPEC 8: the certificates of --certbot, --acme-sh or --lego.  How
+ * many, or -1 when memory ran out; a state that cannot be read at all
+ * is an error.
  */
 static int
 client_state(struct cli *cl, struct conf *c)
 {
-	const char	*dir = cl->state, *home;
-	char		 why[PATH_MAX + 128], buf[PATH_MAX];
+	static char	 buf[PATH_MAX];
+	const char	*dir = cl->state, *env;
+	char		 why[PATH_MAX + 128];
 	int		 n;
 
-	if (strcmp(cl->client, "certbot") == 0) {
-		if (dir == NULL)
-			dir = "/etc/letsencrypt";
-		n = state_certbot(c, dir, cl->cert_name, time(NULL), why,
-		    sizeof(why));
-	} else {
-		if (dir == NULL && (dir = getenv("LE_WORKING_DIR")) == NULL) {
-			if ((home = getenv("HOME")) == NULL)
-				home = "";
-			(void)snprintf(buf, sizeof(buf), "%s/.acme.sh", home);
-			dir = buf;
-		}
-		n = state_acmesh(c, dir, cl->cert_name, time(NULL), why,
-		    sizeof(why));
+	if (dir == NULL && cl->client->env != NULL &&
+	    (env = getenv(cl->client->env)) != NULL && *env != '\0')
+		dir = env;
+	if (dir == NULL && cl->client->home != NULL) {
+		if ((env = getenv("HOME")) == NULL)
+			env = "";
+		(void)snprintf(buf, sizeof(buf), "%s/%s", env,
+		    cl->client->home);
+		dir = buf;
 	}
+	if (dir == NULL)
+		dir = cl->client->dir;
+	n = cl->client->read(c, dir, cl->cert_name, time(NULL), why,
+	    sizeof(why));
 	if (n == -2) {
 		report_msg(stderr, "%s", why);
 		cl->bad++;
@@ -557,7 +585,7 @@ client_state(struct cli *cl, struct conf *c)
 	}
 	if (n == 0 && cl->cert_name != NULL) {
 		report_msg(stderr, "%s: %s has no certificate named %s", dir,
-		    cl->client, cl->cert_name);
+		    cl->client->name, cl->cert_name);
 		cl->bad++;
 	} else if (n == 0)
 		cl->nothing = dir;
@@ -779,13 +807,13 @@ main(int argc, char *argv[])
 	if (ns.n == 0 && cl.nothing != NULL) {
 		/* Nothing will be ordered, so nothing can be blocked. */
 		report_msg(stderr, "%s: %s manages no certificate: nothing to "
-		    "check", cl.nothing, cl.client);
+		    "check", cl.nothing, cl.client->name);
 		rc = EXIT_OK;
 		goto out;
 	}
 	if (ns.n == 0 && c->ncerts == 0) {
 		report_msg(stderr, "no names to check: give them as arguments, "
-		    "with --certbot or --acme-sh, as -d/--domain(s) of a "
+		    "with --certbot, --acme-sh or --lego, as -d/--domain(s) of a "
 		    "command after --, in Le_Domain/Le_Alt (acme.sh) or "
 		    "LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's "
 		    "certificates or domains");

@@ -69,6 +69,29 @@ policy_directory_ca(const char *url)
 	return NULL;
 }
 
+int
+policy_directory_host_is(const char *url, const char *host)
+{
+	size_t	 n;
+
+	if (strncasecmp(url, "https://", 8) != 0)
+		return 0;
+	url += 8;
+	n = strcspn(url, "/");
+	return strlen(host) == n && strncasecmp(url, host, n) == 0;
+}
+
+const char *
+policy_directory_on(const char *host)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(directories) / sizeof(directories[0]); i++)
+		if (policy_directory_host_is(directories[i].url, host))
+			return directories[i].url;
+	return NULL;
+}
+
 const char *
 policy_check_directory(const char *url)
 {

@@ -32,6 +32,13 @@ int		 policy_set_issuers(struct policy *, const char *const *,
  * NULL for a directory that is not built in.
  */
 const char	*policy_directory_ca(const char *);
+/*
+ * The built-in directory URL on host ("host" or "host:port", any letter
+ * case), or NULL: for clients that record the CA's host alone.
+ */
+const char	*policy_directory_on(const char *);
+/* Whether directory URL url is on host. */
+int		 policy_directory_host_is(const char *, const char *);
 /* Whether two directory URLs are the same one, in that sense. */
 int		 policy_same_directory(const char *, const char *);
 /* Free what a policy holds and empty it (not the struct itself). */

@@ -23,6 +23,7 @@
 #include "client.h"
 #include "conf.h"
 #include "file.h"
+#include "policy.h"
 #include "state.h"
 
 /* No state file of a client comes near this. */
@@ -235,16 +236,51 @@ set_due(struct conf_cert *cert, time_t when, time_t now)
 		cert->due_days = 1;
 }
 
-/* The "uri" of certbot's regr.json (a real JSON parser: jansson). */
+/*
+ * A JSON file's string at key (inside object outer, when not NULL),
+ * through a real JSON parser (jansson): a copy, or NULL with the
+ * certificate's problem set (or *nomem).
+ */
+static char *
+json_string_at(struct conf_cert *cert, const char *path, const char *what,
+    const char *outer, const char *key, int *nomem)
+{
+	char		*buf, *s = NULL, why[256];
+	json_t		*root, *v;
+	json_error_t	 jerr;
+	size_t		 len;
+
+	if ((buf = slurp(cert, path, what, &len, nomem)) == NULL)
+		return NULL;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (root == NULL) {
+		(void)snprintf(why, sizeof(why), "not JSON: %s (line %d)",
+		    jerr.text, jerr.line);
+		if (problem(cert, path, why) == -1)
+			*nomem = 1;
+		return NULL;
+	}
+	v = outer != NULL ? json_object_get(root, outer) : root;
+	v = json_object_get(v, key);
+	if (!json_is_string(v)) {
+		(void)snprintf(why, sizeof(why), "no \"%s%s%s\" string",
+		    outer ? outer : "", outer ? "." : "", key);
+		if (problem(cert, path, why) == -1)
+			*nomem = 1;
+	} else if ((s = strdup(json_string_value(v))) == NULL)
+		*nomem = 1;
+	json_decref(root);
+	return s;
+}
+
+/* The "uri" of certbot's regr.json. */
 static int
 certbot_account(struct conf_cert *cert, const char *dir, const char *server,
     const char *id)
 {
-	char		 path[PATH_MAX], *buf;
+	char		 path[PATH_MAX], *uri;
 	const char	*host;
-	json_t		*root, *uri;
-	json_error_t	 jerr;
-	size_t		 len;
 	int		 nomem = 0;
 
 	/* accounts/<netloc><path>/<id>/regr.json, as certbot names it. */
@@ -253,26 +289,12 @@ certbot_account(struct conf_cert *cert, const char *dir, const char *server,
 	if (pathf(path, sizeof(path), "%s/accounts/%s/%s/regr.json", dir,
 	    host, id) == -1)
 		return problem(cert, dir, "the account's path is too long");
-	if ((buf = slurp(cert, path, "an account", &len, &nomem)) == NULL)
+	if ((uri = json_string_at(cert, path, "an account", NULL, "uri",
+	    &nomem)) == NULL)
 		return nomem ? -1 : 0;
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(buf);
-	if (root == NULL) {
-		char	 why[256];
-
-		(void)snprintf(why, sizeof(why), "not JSON: %s (line %d)",
-		    jerr.text, jerr.line);
-		return problem(cert, path, why);
-	}
-	uri = json_object_get(root, "uri");
-	if (!json_is_string(uri)) {
-		json_decref(root);
-		return problem(cert, path, "no \"uri\" string");
-	}
 	free(cert->pol.account_uri);
-	cert->pol.account_uri = strdup(json_string_value(uri));
-	json_decref(root);
-	return cert->pol.account_uri == NULL ? -1 : 0;
+	cert->pol.account_uri = uri;
+	return 0;
 }
 
 /* The certificate file: its names and when it is due. */
@@ -456,6 +478,139 @@ state_certbot(struct conf *c, const char *dir, const char *only,
 		    strncmp(v[i], only, len - 5) != 0)))
 			continue;
 		if (certbot_lineage(c, dir, v[i], now) == -1) {
+			entries_free(v, n);
+			return -1;
+		}
+		added++;
+	}
+	entries_free(v, n);
+	return added;
+}
+
+/*
+ * lego's CA from its host: one of the configuration's directories on
+ * it, else a built-in one; NULL when neither.
+ */
+static const char *
+lego_directory(const struct conf *c, const char *host)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ndirectories; i++)
+		if (policy_directory_host_is(c->directories[i].url, host))
+			return c->directories[i].url;
+	return policy_directory_on(host);
+}
+
+/*
+ * lego's account on host, accounts/<host, ':' as '_'>/<email>/
+ * account.json's registration.uri, when there is exactly one.
+ */
+static int
+lego_account(struct conf_cert *cert, const char *dir, const char *host)
+{
+	char	 path[PATH_MAX], folder[256], **v, *uri, *p;
+	size_t	 n;
+	int	 nomem = 0;
+
+	(void)snprintf(folder, sizeof(folder), "%s", host);
+	for (p = folder; (p = strchr(p, ':')) != NULL; p++)
+		*p = '_';
+	if (pathf(path, sizeof(path), "%s/accounts/%s", dir, folder) == -1)
+		return 0;
+	if ((v = entries(path, &n)) == NULL)
+		return errno == ENOMEM ? -1 : 0;
+	if (n == 1 && pathf(path, sizeof(path), "%s/accounts/%s/%s/"
+	    "account.json", dir, folder, v[0]) == 0 &&
+	    (uri = json_string_at(cert, path, "an account", "registration",
+	    "uri", &nomem)) != NULL) {
+		free(cert->pol.account_uri);
+		cert->pol.account_uri = uri;
+	}
+	entries_free(v, n);
+	return nomem ? -1 : 0;
+}
+
+/* One lego certificate: certificates/<label>.crt and <label>.json. */
+static int
+lego_cert(struct conf *c, const char *dir, const char *file, time_t now)
+{
+	struct conf_cert	*cert;
+	char			 path[PATH_MAX], host[256], why[512], *url, *buf;
+	const char		*h, *directory;
+	size_t			 len;
+	time_t			 not_after;
+	int			 nomem = 0, rc;
+
+	if ((cert = client_add_cert(c)) == NULL)
+		return -1;
+	cert->client = "lego";
+	if ((cert->label = strndup(file, strlen(file) - 4)) == NULL)
+		return -1;
+	if (pathf(path, sizeof(path), "%s/certificates/%s.json", dir,
+	    cert->label) == -1)
+		return problem(cert, dir, "a certificate's path is too long");
+	/* lego 4 keeps no directory: the CA is the host of certUrl. */
+	if ((url = json_string_at(cert, path, "a certificate resource", NULL,
+	    "certUrl", &nomem)) == NULL)
+		return nomem ? -1 : 0;
+	h = strstr(url, "://");
+	(void)snprintf(host, sizeof(host), "%.*s", h ? (int)strcspn(h + 3,
+	    "/") : 0, h ? h + 3 : "");
+	free(url);
+	if (host[0] == '\0')
+		return problem(cert, path, "certUrl is not a URL");
+	if ((directory = lego_directory(c, host)) == NULL) {
+		(void)snprintf(why, sizeof(why), "its CA at %s is not known; "
+		    "add its ACME directory URL to the configuration's "
+		    "directories:", host);
+		return problem(cert, path, why);
+	}
+	if ((rc = client_set_directory(c, cert, directory)) != 0 ||
+	    (rc = lego_account(cert, dir, host)) != 0)
+		return rc == -1 ? -1 : 0;
+	if (pathf(path, sizeof(path), "%s/certificates/%s", dir, file) == -1)
+		return problem(cert, dir, "a certificate's path is too long");
+	if ((buf = slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
+		return nomem ? -1 : 0;
+	rc = state_cert_names(buf, len, cert, &not_after, why, sizeof(why));
+	free(buf);
+	if (rc == -1)
+		return why[0] == '\0' ? -1 : problem(cert, path, why);
+	/* lego renew's --days: 30 by default. */
+	set_due(cert, not_after - 30 * DAY, now);
+	return 0;
+}
+
+int
+state_lego(struct conf *c, const char *dir, const char *only, time_t now,
+    char *why, size_t whylen)
+{
+	char	 path[PATH_MAX], **v;
+	size_t	 n, i, len;
+	int	 added = 0;
+
+	v = NULL;
+	if (pathf(path, sizeof(path), "%s/certificates", dir) == -1)
+		errno = ENAMETOOLONG;
+	else
+		v = entries(path, &n);
+	if (v == NULL) {
+		if (errno == ENOMEM)
+			return -1;
+		(void)snprintf(why, whylen, "%s: cannot read lego's "
+		    "certificates: %s", path, strerror(errno));
+		return -2;
+	}
+	for (i = 0; i < n; i++) {
+		len = strlen(v[i]);
+		/* <label>.crt; not the issuer's <label>.issuer.crt. */
+		if (len <= 4 || strcmp(v[i] + len - 4, ".crt") != 0 ||
+		    (len > 11 && strcmp(v[i] + len - 11, ".issuer.crt") == 0) ||
+		    (only != NULL && (strlen(only) != len - 4 ||
+		    strncmp(v[i], only, len - 4) != 0)))
+			continue;
+		if (lego_cert(c, dir, v[i], now) == -1) {
 			entries_free(v, n);
 			return -1;
 		}

@@ -1,7 +1,8 @@
 /*
  * state: what an ACME client keeps about the certificates it manages
  * (SPEC 8), read and never written: certbot's renewal configurations,
- * certificates and accounts, and acme.sh's certificate folders.  Each
+ * certificates and accounts, acme.sh's certificate folders, lego's
+ * certificates and accounts.  Each
  * certificate becomes a certificate of the configuration with its
  * names, CA, method, account and whether it is due; one whose files
  * cannot be read or parsed gets a problem naming the file, and nothing
@@ -27,6 +28,15 @@ int	 state_certbot(struct conf *, const char *dir, const char *only,
 
 /* The same for acme.sh's home (LE_WORKING_DIR). */
 int	 state_acmesh(struct conf *, const char *home, const char *only,
+	    time_t now, char *why, size_t);
+
+/*
+ * The same for lego's --path (4.x: certificates/<name>.crt and .json,
+ * accounts/<host>/<email>/account.json).  lego keeps the CA's host, not
+ * its directory: a built-in directory on that host, else one of the
+ * configuration's directories on it.
+ */
+int	 state_lego(struct conf *, const char *dir, const char *only,
 	    time_t now, char *why, size_t);
 
 /*

@@ -1,7 +1,8 @@
 /*
  * Fuzz target: the ACME clients' state files.  The input is cut at
  * "\n--\n" into certbot's renewal configuration, its regr.json, the
- * lineage's cert.pem, acme.sh's <domain>.conf and its ca.conf, each
+ * lineage's cert.pem, acme.sh's <domain>.conf and its ca.conf, lego's
+ * certificate resource, account.json and certificate, each
  * written into a folder laid out as the client lays it out; then both
  * readers run over it, and the PEM reader over the whole input.
  */
@@ -26,7 +27,10 @@ static const char *const files[] = {
 	"cb/accounts/h/d/id/regr.json",
 	"cb/live/x/cert.pem",
 	"acme/x.example/x.example.conf",
-	"acme/ca/acme.zerossl.com/v2/DV90/ca.conf"
+	"acme/ca/acme.zerossl.com/v2/DV90/ca.conf",
+	"lego/certificates/x.json",
+	"lego/accounts/acme-v02.api.letsencrypt.org/e/account.json",
+	"lego/certificates/x.crt"
 };
 
 static void
@@ -85,6 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)state_certbot(c, dir, NULL, 1765000000, why, sizeof(why));
 	snprintf(dir, sizeof(dir), "%s/acme", root);
 	(void)state_acmesh(c, dir, NULL, 1765000000, why, sizeof(why));
+	snprintf(dir, sizeof(dir), "%s/lego", root);
+	(void)state_lego(c, dir, NULL, 1765000000, why, sizeof(why));
 	conf_free(c);
 	memset(&cert, 0, sizeof(cert));
 	(void)state_cert_names((const char *)data, size, &cert, &na, why,

@@ -1902,7 +1902,7 @@ def set_renewal(path, key, value, top=False):
 
 def acme_tests(binary, u):
     """Returns (passed, failed)."""
-    for tool in ("pebble", "certbot", "dehydrated", "openssl"):
+    for tool in ("pebble", "certbot", "dehydrated", "lego", "openssl"):
         if shutil.which(tool) is None:
             if os.environ.get("CI"):
                 print("FAIL acme: %s is not installed (make deps)" % tool)
@@ -2209,6 +2209,52 @@ def acme_tests(binary, u):
                            capture_output=True, timeout=120, cwd=u.work)
         assert p.returncode == 1, (p.returncode, p.stderr)
 
+    def lego():
+        # Debian's lego 4.9, wrapped (it has no pre-hook), then its own
+        # state read with --lego.
+        path = os.path.join(u.work, "lego")
+        lenv = dict(env, LEGO_CA_CERTIFICATES=pb.cert)
+        lbase = ["lego", "--server", PEBBLE_DIR, "--accept-tos", "--email",
+                 "ops@ok.caatest", "--path", path, "--http", "--http.port",
+                 "127.0.0.1:5002"]
+        before = pb.orders()
+        p = call([binary, "-c", aconf, "--"] + lbase +
+                 ["-d", "other.caatest", "run"], env=lenv)
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        assert cert_line("other.caatest", "refused", 1, 1) in \
+            p.stderr.splitlines(), p.stderr
+        assert pb.orders() == before, (pb.orders(), before)
+        p = call([binary, "-c", aconf, "--"] + lbase +
+                 ["-d", "ok.caatest", "run"], env=lenv)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        assert pb.orders()[1] == before[1] + 1, (pb.orders(), before)
+        # other.caatest obtained directly: pebble does not check CAA.
+        p = call(lbase + ["-d", "other.caatest", "run"], env=lenv)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        acct = r"https://127\.0\.0\.1:14000/my-account/\S+"
+
+        def has(got, want):
+            rx = re.escape(want).replace("ACCT", acct).replace(
+                "DAYS", r"\d+")
+            assert any(re.fullmatch(rx, g) for g in got), \
+                "no %r in:\n%s" % (want, "\n".join(got))
+
+        # Not due (lego renews 30 days ahead): a warning, exit 0 ...
+        p = call([binary, "-c", aconf, "--lego=" + path])
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        got = p.stderr.splitlines()
+        has(got, P + 'other.caatest: warning: renewal in DAYS days will '
+            'fail: CAA issue at other.caatest allows only "sectigo.com", '
+            'not "letsencrypt.org"')
+        has(got, cert_line("ok.caatest", "ok", 0, 1, account="ACCT",
+                           due="; due in DAYS days"))
+        # ... and with --all, the refusal.
+        p = call([binary, "-c", aconf, "--lego=" + path, "--all", "-q"])
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        has(p.stderr.splitlines(), cert_line(
+            "other.caatest", "refused", 1, 1, account="ACCT",
+            due="; due in DAYS days"))
+
     def pre_hook_does_not_stop_certbot():
         # certbot only warns when a pre-hook fails and orders anyway:
         # if this changes, certbot's own pre-hook becomes a real gate.
@@ -2273,6 +2319,7 @@ def acme_tests(binary, u):
          certbot_state)
     test("--acme-sh and its pre-hook: ZeroSSL and Let's Encrypt, due and "
          "not", acmesh_state)
+    test("lego 4.9: wrapped, then its own state with --lego", lego)
     test("plain certbot --pre-hook: certbot orders anyway",
          pre_hook_does_not_stop_certbot)
     test("dehydrated hook: the forbidden certificate is not ordered",

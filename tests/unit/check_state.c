@@ -332,6 +332,65 @@ START_TEST(test_acmesh)
 }
 END_TEST
 
+/* lego 4's --path, as lego run writes it. */
+START_TEST(test_lego)
+{
+	struct conf		*c = conf_new();
+	const struct conf_cert	*t;
+	char			 why[256], want[512];
+
+	put_cert("certificates/a.example.crt", "DNS:a.example", 20);
+	put("certificates/a.example.json", "{\n\t\"domain\": \"a.example\",\n"
+	    "\t\"certUrl\": \"https://acme-v02.api.letsencrypt.org/acme/cert/"
+	    "fa\",\n\t\"certStableUrl\": \"\"\n}");
+	put("certificates/a.example.issuer.crt", "not read\n");
+	put("certificates/a.example.key", "not read\n");
+	put("accounts/acme-v02.api.letsencrypt.org/me@a.example/account.json",
+	    "{\"email\": \"me@a.example\", \"registration\": {\"body\": {}, "
+	    "\"uri\": \"https://acme-v02.api.letsencrypt.org/acme/acct/7\"}}");
+	put_cert("certificates/_.b.example.crt", "DNS:*.b.example", 90);
+	put("certificates/_.b.example.json", "{\"domain\": \"*.b.example\", "
+	    "\"certUrl\": \"https://127.0.0.1:14000/certZ/1\"}");
+	put_cert("certificates/c.example.crt", "DNS:c.example", 90);
+	put("certificates/c.example.json", "{\"domain\": ");
+	ck_assert_int_eq(state_lego(c, dir, NULL, now, why, sizeof(why)), 3);
+	t = cert_named(c, "a.example");
+	ck_assert_ptr_null(t->problem);
+	ck_assert_str_eq(t->client, "lego");
+	ck_assert_str_eq(t->domains[0], "a.example");
+	ck_assert_str_eq(t->directory, LE);
+	ck_assert_str_eq(t->pol.account_uri,
+	    "https://acme-v02.api.letsencrypt.org/acme/acct/7");
+	ck_assert_ptr_null(t->pol.method);
+	ck_assert_int_eq(t->due, CONF_DUE_YES);
+	snprintf(want, sizeof(want), "%s/certificates/_.b.example.json: its "
+	    "CA at 127.0.0.1:14000 is not known; add its ACME directory URL "
+	    "to the configuration's directories:", dir);
+	ck_assert_str_eq(cert_named(c, "_.b.example")->problem, want);
+	snprintf(want, sizeof(want), "%s/certificates/c.example.json: not "
+	    "JSON: unexpected token near end of file (line 1)", dir);
+	ck_assert_str_eq(cert_named(c, "c.example")->problem, want);
+	conf_free(c);
+
+	/* The CA's directory in the configuration: known by its host. */
+	c = conf_new();
+	c->directories = calloc(1, sizeof(*c->directories));
+	c->directories[0].url = strdup("https://127.0.0.1:14000/dir");
+	c->directories[0].issuer = strdup("ca.example.net");
+	c->ndirectories = 1;
+	ck_assert_int_eq(state_lego(c, dir, "_.b.example", now, why,
+	    sizeof(why)), 1);
+	t = &c->certs[0];
+	ck_assert_ptr_null(t->problem);
+	ck_assert_str_eq(t->domains[0], "*.b.example");
+	ck_assert_str_eq(t->pol.issuers[0], "ca.example.net");
+	ck_assert_ptr_null(t->pol.account_uri);
+	ck_assert_int_eq(t->due, CONF_DUE_NO);
+	ck_assert_int_eq(t->due_days, 60);
+	conf_free(c);
+}
+END_TEST
+
 /* The pre-hook, run in the certificate's folder. */
 START_TEST(test_acmesh_here)
 {
@@ -388,6 +447,7 @@ main(void)
 	tcase_add_test(tc, test_certbot_only_account);
 	tcase_add_test(tc, test_acmesh);
 	tcase_add_test(tc, test_acmesh_here);
+	tcase_add_test(tc, test_lego);
 	tcase_add_test(tc, test_cert_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
