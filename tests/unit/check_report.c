@@ -114,8 +114,10 @@ render(int which, const struct report_opts *o)
 		report_text(f, &run, o);
 	else if (which == 1)
 		report_trace(f, &run);
-	else
+	else if (which == 2)
 		report_json(f, &run);
+	else
+		report_certs(f, &run);
 	fclose(f);
 	return buf;
 }
@@ -357,6 +359,7 @@ build_certs(void)
 	certs[0].verdict = VERDICT_REFUSED;
 	certs[0].nnames = 1;
 	certs[0].nfailing = 1;
+	certs[0].share = 1;
 	certs[1] = certs[0];
 	certs[1].label = "main";
 	certs[1].account_uri = NULL;
@@ -364,6 +367,7 @@ build_certs(void)
 	certs[1].due = 0;
 	certs[1].due_days = 12;
 	certs[1].decides = 0;
+	certs[1].share = 0;
 	certs[1].verdict = VERDICT_DNS_FAILURE;
 	certs[2].label = "broken";
 	certs[2].decides = 1;
@@ -432,12 +436,23 @@ START_TEST(test_certs)
 	    "[\"letsencrypt.org\"],\"account_uri\":\"https://acme-v02.api."
 	    "letsencrypt.org/acme/acct/42\",\"method\":\"http-01\","
 	    "\"due\":true,\"decides\":true,\"verdict\":\"refused\","
-	    "\"names\":1,\"failing\":1,\"not_checked\":0,\"problem\":null}"));
+	    "\"exit_share\":1,\"names\":1,\"failing\":1,\"not_checked\":0,"
+	    "\"problem\":null}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"due\":false,\"due_in_days\":12,"
 	    "\"decides\":false,"));
 	ck_assert_ptr_nonnull(strstr(out, "\"verdict\":\"refused\","
 	    "\"exit_share\":1,"));
 	ck_assert_ptr_nonnull(strstr(out, "],\"on_unknown_allows\":true,"));
+	free(out);
+	/*
+	 * --format certificates: hold only what would fail; a control
+	 * character in a label cannot start a line of its own.
+	 */
+	certs[2].label = "bro\nken";
+	out = render(3, NULL);
+	ck_assert_str_eq(out, "web\trefused\thold\tdue\n"
+	    "main\tdns-failure\tgo\tlater\n"
+	    "bro\\012ken\tnot-checked\tgo\t-\n");
 	free(out);
 }
 END_TEST
