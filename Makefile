@@ -21,12 +21,12 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
             -DCAA_PREFLIGHT_VERSION=\"$(VERSION)\" $(WARN) $(WERROR) \
             $(DEPCFLAGS) $(CFLAGS) $(SAN)
 
-OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/client.o src/state.o \
+OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/client.o src/state.o src/dehydrated.o \
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
        src/challenge.o src/answer.o src/resolve.o src/probe.o \
        src/lookups.o src/servers.o src/parents.o src/check.o \
        src/checktree.o src/report.o
-HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h \
+HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h src/state_priv.h src/dehydrated.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
        src/challenge.h src/answer.h src/resolve.h src/probe.h \
        src/lookups.h src/servers.h src/servers_priv.h src/check.h \
@@ -37,7 +37,8 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_answer tests/unit/check_report \
         tests/unit/check_challenge tests/unit/check_agree \
         tests/unit/check_resolve tests/unit/check_file \
-        tests/unit/check_client tests/unit/check_state
+        tests/unit/check_client tests/unit/check_state \
+        tests/unit/check_dehydrated
 
 all: caa-preflight
 
@@ -71,7 +72,9 @@ tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c
 tests/unit/check_file: tests/unit/check_file.c
 tests/unit/check_client: tests/unit/check_client.c
-tests/unit/check_state: tests/unit/check_state.c
+tests/unit/check_state: tests/unit/check_state.c tests/unit/statefix.h
+tests/unit/check_dehydrated: tests/unit/check_dehydrated.c \
+    tests/unit/statefix.h
 $(UNITS): libcaapf.a $(HDRS)
 	$(CC) $(ALLCFLAGS) -iquote src `pkg-config --cflags check` -o $@ \
 	    $@.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
@@ -166,10 +169,11 @@ tests/fuzz/fuzz_persist: tests/fuzz/fuzz_persist.c src/challenge.c \
 	    src/challenge.c src/name.c src/caa.c \
 	    `pkg-config --libs ldns libidn2`
 tests/fuzz/fuzz_state: tests/fuzz/fuzz_state.c src/state.c src/client.c \
-    src/file.c $(HDRS)
+    src/dehydrated.c src/file.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_state.c src/state.c \
-	    src/client.c src/file.c src/conf.c src/policy.c src/caa.c \
-	    src/name.c `pkg-config --libs yaml-0.1 libidn2 jansson libcrypto`
+	    src/dehydrated.c src/client.c src/file.c src/conf.c src/policy.c \
+	    src/caa.c src/name.c \
+	    `pkg-config --libs yaml-0.1 libidn2 jansson libcrypto`
 tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
     src/dnssec.c src/zone.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \

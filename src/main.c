@@ -19,6 +19,7 @@
 #include "check.h"
 #include "client.h"
 #include "conf.h"
+#include "dehydrated.h"
 #include "name.h"
 #include "report.h"
 #include "result.h"
@@ -41,7 +42,8 @@ usage(FILE *f)
 "                     [--format text|json|certificates] [--output file]\n"
 "                     [--hook] [name ...]\n"
 "       caa-preflight [options] --certbot[=dir] | --acme-sh[=dir] |\n"
-"                     --lego[=dir] [--cert-name name] [--all]\n"
+"                     --lego[=dir] | --dehydrated[=config]\n"
+"                     [--cert-name name] [--all]\n"
 "       caa-preflight [options] -- command [argument ...]\n");
 }
 
@@ -53,8 +55,8 @@ help(void)
 "\n"
 "Check, before an ACME order, that the CA's CAA check will pass for every\n"
 "name.  Names come from the arguments, else from the ACME client's state\n"
-"(--certbot, --acme-sh, --lego), else from the wrapped command's\n"
-"-d/--domain(s), else from Le_Domain/Le_Alt (acme.sh) or\n"
+"(--certbot, --acme-sh, --lego, --dehydrated), else from the wrapped\n"
+"command's -d/--domain(s), else from Le_Domain/Le_Alt (acme.sh) or\n"
 "LEGO_HOOK_CERT_DOMAINS (lego), else from the configuration file.  What\n"
 "the client says of a certificate (CA, method, account) wins over the\n"
 "configuration's defaults.\n"
@@ -76,6 +78,8 @@ help(void)
 "                        $LE_WORKING_DIR, else ~/.acme.sh)\n"
 "      --lego[=DIR]      check lego's certificates (default $LEGO_PATH,\n"
 "                        else ./.lego)\n"
+"      --dehydrated[=CONFIG] check dehydrated's certificates (default\n"
+"                        /etc/dehydrated/config)\n"
 "      --cert-name NAME  only the client's certificate NAME\n"
 "      --all             every certificate decides, not only those due\n"
 "      --hook            the names come from an ACME client's hook: one\n"
@@ -204,6 +208,7 @@ enum {
 	OPT_CERTBOT,
 	OPT_ACMESH,
 	OPT_LEGO,
+	OPT_DEHYDRATED,
 	OPT_CERT_NAME,
 	OPT_ALL,
 	OPT_HOOK,
@@ -226,6 +231,7 @@ static const struct option longopts[] = {
 	{ "certbot", optional_argument, NULL, OPT_CERTBOT },
 	{ "acme-sh", optional_argument, NULL, OPT_ACMESH },
 	{ "lego", optional_argument, NULL, OPT_LEGO },
+	{ "dehydrated", optional_argument, NULL, OPT_DEHYDRATED },
 	{ "cert-name", required_argument, NULL, OPT_CERT_NAME },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "hook", no_argument, NULL, OPT_HOOK },
@@ -250,7 +256,9 @@ static const struct state_client {
 	{ OPT_ACMESH, "acme-sh", "acme.sh", "LE_WORKING_DIR", ".acme.sh",
 	    NULL, state_acmesh },
 	{ OPT_LEGO, "lego", "lego", "LEGO_PATH", NULL, "./.lego",
-	    state_lego }
+	    state_lego },
+	{ OPT_DEHYDRATED, "dehydrated", "dehydrated", NULL, NULL,
+	    "/etc/dehydrated/config", dehydrated_state }
 };
 
 /* Command-line settings, applied over the configuration file. */
@@ -414,9 +422,10 @@ option(struct cli *cl, int ch)
 	case OPT_CERTBOT:
 	case OPT_ACMESH:
 	case OPT_LEGO:
+	case OPT_DEHYDRATED:
 		if (cl->client != NULL) {
-			report_msg(stderr, "--certbot, --acme-sh and --lego "
-			    "exclude each other");
+			report_msg(stderr, "--certbot, --acme-sh, --lego and "
+			    "--dehydrated exclude each other");
 			cl->bad++;
 		}
 		for (i = 0; state_clients[i].opt != ch; i++)
@@ -482,7 +491,8 @@ parse_args(int argc, char *argv[], struct cli *cl)
 		cl->bad++;
 	}
 	if ((cl->cert_name != NULL || cl->all) && cl->client == NULL) {
-		report_msg(stderr, "%s needs --certbot, --acme-sh or --lego",
+		report_msg(stderr, "%s needs --certbot, --acme-sh, --lego or "
+		    "--dehydrated",
 		    cl->all ? "--all" : "--cert-name");
 		cl->bad++;
 	}
@@ -813,7 +823,8 @@ main(int argc, char *argv[])
 	}
 	if (ns.n == 0 && c->ncerts == 0) {
 		report_msg(stderr, "no names to check: give them as arguments, "
-		    "with --certbot, --acme-sh or --lego, as -d/--domain(s) of a "
+		    "with --certbot, --acme-sh, --lego or --dehydrated, as "
+		    "-d/--domain(s) of a "
 		    "command after --, in Le_Domain/Le_Alt (acme.sh) or "
 		    "LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's "
 		    "certificates or domains");

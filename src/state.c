@@ -25,18 +25,12 @@
 #include "file.h"
 #include "policy.h"
 #include "state.h"
+#include "state_priv.h"
 
-/* No state file of a client comes near this. */
-#define STATE_MAXSIZE	(256 * 1024)
-#define DAY		86400
+#define DAY		STATE_DAY
 
-/* A path built from parts: 0, or -1 when it does not fit. */
-static int
-pathf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-pathf(char *buf, size_t size, const char *fmt, ...)
+int
+state_pathf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list	 ap;
 	int	 n;
@@ -48,8 +42,8 @@ pathf(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* Set a certificate's problem to "path: why" (first one wins). */
-static int
-problem(struct conf_cert *cert, const char *path, const char *why)
+int
+state_problem(struct conf_cert *cert, const char *path, const char *why)
 {
 	if (cert->problem != NULL)
 		return 0;
@@ -60,16 +54,24 @@ problem(struct conf_cert *cert, const char *path, const char *why)
 	return 0;
 }
 
+int
+state_problem_text(struct conf_cert *cert, const char *text)
+{
+	if (cert->problem != NULL)
+		return 0;
+	return (cert->problem = strdup(text)) == NULL ? -1 : 0;
+}
+
 /* A whole state file, or NULL with the certificate's problem set. */
-static char *
-slurp(struct conf_cert *cert, const char *path, const char *what,
+char *
+state_slurp(struct conf_cert *cert, const char *path, const char *what,
     size_t *len, int *nomem)
 {
 	char	*buf, why[256];
 
 	if ((buf = file_read(path, STATE_MAXSIZE, what, len, why,
 	    sizeof(why))) == NULL && (why[0] == '\0' ||
-	    problem(cert, path, why) == -1))
+	    state_problem(cert, path, why) == -1))
 		*nomem = 1;
 	return buf;
 }
@@ -121,8 +123,8 @@ ini_get(const char *text, const char *section, const char *key, char *out,
  * acme.sh's KEY='value' lines, as _save_conf writes them: 1 found,
  * 0 not.
  */
-static int
-sh_get(const char *text, const char *key, char *out, size_t size)
+int
+state_sh_get(const char *text, const char *key, char *out, size_t size)
 {
 	const char	*p, *e, *v;
 	size_t		 klen = strlen(key), n;
@@ -222,8 +224,8 @@ interval_of(const char *s)
 }
 
 /* Due at when, as of now: the certificate's due fields. */
-static void
-set_due(struct conf_cert *cert, time_t when, time_t now)
+void
+state_due(struct conf_cert *cert, time_t when, time_t now)
 {
 	if (when <= now) {
 		cert->due = CONF_DUE_YES;
@@ -241,8 +243,8 @@ set_due(struct conf_cert *cert, time_t when, time_t now)
  * through a real JSON parser (jansson): a copy, or NULL with the
  * certificate's problem set (or *nomem).
  */
-static char *
-json_string_at(struct conf_cert *cert, const char *path, const char *what,
+char *
+state_json_string(struct conf_cert *cert, const char *path, const char *what,
     const char *outer, const char *key, int *nomem)
 {
 	char		*buf, *s = NULL, why[256];
@@ -250,14 +252,14 @@ json_string_at(struct conf_cert *cert, const char *path, const char *what,
 	json_error_t	 jerr;
 	size_t		 len;
 
-	if ((buf = slurp(cert, path, what, &len, nomem)) == NULL)
+	if ((buf = state_slurp(cert, path, what, &len, nomem)) == NULL)
 		return NULL;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	if (root == NULL) {
 		(void)snprintf(why, sizeof(why), "not JSON: %s (line %d)",
 		    jerr.text, jerr.line);
-		if (problem(cert, path, why) == -1)
+		if (state_problem(cert, path, why) == -1)
 			*nomem = 1;
 		return NULL;
 	}
@@ -266,7 +268,7 @@ json_string_at(struct conf_cert *cert, const char *path, const char *what,
 	if (!json_is_string(v)) {
 		(void)snprintf(why, sizeof(why), "no \"%s%s%s\" string",
 		    outer ? outer : "", outer ? "." : "", key);
-		if (problem(cert, path, why) == -1)
+		if (state_problem(cert, path, why) == -1)
 			*nomem = 1;
 	} else if ((s = strdup(json_string_value(v))) == NULL)
 		*nomem = 1;
@@ -286,10 +288,10 @@ certbot_account(struct conf_cert *cert, const char *dir, const char *server,
 	/* accounts/<netloc><path>/<id>/regr.json, as certbot names it. */
 	host = strstr(server, "://");
 	host = host != NULL ? host + 3 : server;
-	if (pathf(path, sizeof(path), "%s/accounts/%s/%s/regr.json", dir,
+	if (state_pathf(path, sizeof(path), "%s/accounts/%s/%s/regr.json", dir,
 	    host, id) == -1)
-		return problem(cert, dir, "the account's path is too long");
-	if ((uri = json_string_at(cert, path, "an account", NULL, "uri",
+		return state_problem(cert, dir, "the account's path is too long");
+	if ((uri = state_json_string(cert, path, "an account", NULL, "uri",
 	    &nomem)) == NULL)
 		return nomem ? -1 : 0;
 	free(cert->pol.account_uri);
@@ -313,17 +315,17 @@ certbot_cert(struct conf_cert *cert, const char *path, const char *text,
 	if ((ahead = interval_of(before)) == -1) {
 		(void)snprintf(why, sizeof(why), "renew_before_expiry \"%s\" "
 		    "is not a number of days, weeks or hours", before);
-		return problem(cert, path, why);
+		return state_problem(cert, path, why);
 	}
-	if ((buf = slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
+	if ((buf = state_slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
 		return nomem ? -1 : 0;
 	if (state_cert_names(buf, len, cert, &not_after, why,
 	    sizeof(why)) == -1) {
 		free(buf);
-		return why[0] == '\0' ? -1 : problem(cert, path, why);
+		return why[0] == '\0' ? -1 : state_problem(cert, path, why);
 	}
 	free(buf);
-	set_due(cert, not_after - ahead, now);
+	state_due(cert, not_after - ahead, now);
 	return 0;
 }
 
@@ -343,14 +345,14 @@ certbot_lineage(struct conf *c, const char *dir, const char *file,
 	cert->client = "certbot";
 	if ((cert->label = strndup(file, strlen(file) - 5)) == NULL)
 		return -1;
-	if (pathf(path, sizeof(path), "%s/renewal/%s", dir, file) == -1)
-		return problem(cert, dir, "a renewal path is too long");
-	if ((text = slurp(cert, path, "a renewal configuration", &len,
+	if (state_pathf(path, sizeof(path), "%s/renewal/%s", dir, file) == -1)
+		return state_problem(cert, dir, "a renewal path is too long");
+	if ((text = state_slurp(cert, path, "a renewal configuration", &len,
 	    &nomem)) == NULL)
 		return nomem ? -1 : 0;
 	if (!ini_get(text, "renewalparams", "server", server, sizeof(server))) {
 		free(text);
-		return problem(cert, path, "no server in [renewalparams]: "
+		return state_problem(cert, path, "no server in [renewalparams]: "
 		    "the CA of its next order is not known");
 	}
 	rc = client_set_directory(c, cert, server);
@@ -366,9 +368,9 @@ certbot_lineage(struct conf *c, const char *dir, const char *file,
 		rc = certbot_account(cert, dir, server, val);
 	if (rc != -1) {
 		if (!ini_get(text, NULL, "cert", val, sizeof(val)) &&
-		    pathf(val, sizeof(val), "%s/live/%s/cert.pem", dir,
+		    state_pathf(val, sizeof(val), "%s/live/%s/cert.pem", dir,
 		    cert->label) == -1)
-			rc = problem(cert, path, "the certificate's path is "
+			rc = state_problem(cert, path, "the certificate's path is "
 			    "too long");
 		else
 			rc = certbot_cert(cert, val, text, now);
@@ -387,8 +389,8 @@ strcmp_p(const void *a, const void *b)
  * The entries of dir (not "." or ".."), sorted; *n of them.  NULL with
  * errno set when it cannot be read.
  */
-static char **
-entries(const char *dir, size_t *n)
+char **
+state_entries(const char *dir, size_t *n)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -422,8 +424,8 @@ nomem:
 	return NULL;
 }
 
-static void
-entries_free(char **v, size_t n)
+void
+state_entries_free(char **v, size_t n)
 {
 	while (n > 0)
 		free(v[--n]);
@@ -441,13 +443,13 @@ state_certbot_only_account(struct conf_cert *cert, const char *dir,
 
 	host = strstr(server, "://");
 	host = host != NULL ? host + 3 : server;
-	if (pathf(path, sizeof(path), "%s/accounts/%s", dir, host) == -1)
+	if (state_pathf(path, sizeof(path), "%s/accounts/%s", dir, host) == -1)
 		return 0;
-	if ((v = entries(path, &n)) == NULL)
+	if ((v = state_entries(path, &n)) == NULL)
 		return errno == ENOMEM ? -1 : 0;
 	if (n == 1)
 		rc = certbot_account(cert, dir, server, v[0]);
-	entries_free(v, n);
+	state_entries_free(v, n);
 	return rc;
 }
 
@@ -460,10 +462,10 @@ state_certbot(struct conf *c, const char *dir, const char *only,
 	int	 added = 0;
 
 	v = NULL;
-	if (pathf(path, sizeof(path), "%s/renewal", dir) == -1)
+	if (state_pathf(path, sizeof(path), "%s/renewal", dir) == -1)
 		errno = ENAMETOOLONG;
 	else
-		v = entries(path, &n);
+		v = state_entries(path, &n);
 	if (v == NULL) {
 		if (errno == ENOMEM)
 			return -1;
@@ -478,12 +480,12 @@ state_certbot(struct conf *c, const char *dir, const char *only,
 		    strncmp(v[i], only, len - 5) != 0)))
 			continue;
 		if (certbot_lineage(c, dir, v[i], now) == -1) {
-			entries_free(v, n);
+			state_entries_free(v, n);
 			return -1;
 		}
 		added++;
 	}
-	entries_free(v, n);
+	state_entries_free(v, n);
 	return added;
 }
 
@@ -516,18 +518,18 @@ lego_account(struct conf_cert *cert, const char *dir, const char *host)
 	(void)snprintf(folder, sizeof(folder), "%s", host);
 	for (p = folder; (p = strchr(p, ':')) != NULL; p++)
 		*p = '_';
-	if (pathf(path, sizeof(path), "%s/accounts/%s", dir, folder) == -1)
+	if (state_pathf(path, sizeof(path), "%s/accounts/%s", dir, folder) == -1)
 		return 0;
-	if ((v = entries(path, &n)) == NULL)
+	if ((v = state_entries(path, &n)) == NULL)
 		return errno == ENOMEM ? -1 : 0;
-	if (n == 1 && pathf(path, sizeof(path), "%s/accounts/%s/%s/"
+	if (n == 1 && state_pathf(path, sizeof(path), "%s/accounts/%s/%s/"
 	    "account.json", dir, folder, v[0]) == 0 &&
-	    (uri = json_string_at(cert, path, "an account", "registration",
+	    (uri = state_json_string(cert, path, "an account", "registration",
 	    "uri", &nomem)) != NULL) {
 		free(cert->pol.account_uri);
 		cert->pol.account_uri = uri;
 	}
-	entries_free(v, n);
+	state_entries_free(v, n);
 	return nomem ? -1 : 0;
 }
 
@@ -547,11 +549,11 @@ lego_cert(struct conf *c, const char *dir, const char *file, time_t now)
 	cert->client = "lego";
 	if ((cert->label = strndup(file, strlen(file) - 4)) == NULL)
 		return -1;
-	if (pathf(path, sizeof(path), "%s/certificates/%s.json", dir,
+	if (state_pathf(path, sizeof(path), "%s/certificates/%s.json", dir,
 	    cert->label) == -1)
-		return problem(cert, dir, "a certificate's path is too long");
+		return state_problem(cert, dir, "a certificate's path is too long");
 	/* lego 4 keeps no directory: the CA is the host of certUrl. */
-	if ((url = json_string_at(cert, path, "a certificate resource", NULL,
+	if ((url = state_json_string(cert, path, "a certificate resource", NULL,
 	    "certUrl", &nomem)) == NULL)
 		return nomem ? -1 : 0;
 	h = strstr(url, "://");
@@ -559,26 +561,26 @@ lego_cert(struct conf *c, const char *dir, const char *file, time_t now)
 	    "/") : 0, h ? h + 3 : "");
 	free(url);
 	if (host[0] == '\0')
-		return problem(cert, path, "certUrl is not a URL");
+		return state_problem(cert, path, "certUrl is not a URL");
 	if ((directory = lego_directory(c, host)) == NULL) {
 		(void)snprintf(why, sizeof(why), "its CA at %s is not known; "
 		    "add its ACME directory URL to the configuration's "
 		    "directories:", host);
-		return problem(cert, path, why);
+		return state_problem(cert, path, why);
 	}
 	if ((rc = client_set_directory(c, cert, directory)) != 0 ||
 	    (rc = lego_account(cert, dir, host)) != 0)
 		return rc == -1 ? -1 : 0;
-	if (pathf(path, sizeof(path), "%s/certificates/%s", dir, file) == -1)
-		return problem(cert, dir, "a certificate's path is too long");
-	if ((buf = slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
+	if (state_pathf(path, sizeof(path), "%s/certificates/%s", dir, file) == -1)
+		return state_problem(cert, dir, "a certificate's path is too long");
+	if ((buf = state_slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
 		return nomem ? -1 : 0;
 	rc = state_cert_names(buf, len, cert, &not_after, why, sizeof(why));
 	free(buf);
 	if (rc == -1)
-		return why[0] == '\0' ? -1 : problem(cert, path, why);
+		return why[0] == '\0' ? -1 : state_problem(cert, path, why);
 	/* lego renew's --days: 30 by default. */
-	set_due(cert, not_after - 30 * DAY, now);
+	state_due(cert, not_after - 30 * DAY, now);
 	return 0;
 }
 
@@ -591,10 +593,10 @@ state_lego(struct conf *c, const char *dir, const char *only, time_t now,
 	int	 added = 0;
 
 	v = NULL;
-	if (pathf(path, sizeof(path), "%s/certificates", dir) == -1)
+	if (state_pathf(path, sizeof(path), "%s/certificates", dir) == -1)
 		errno = ENAMETOOLONG;
 	else
-		v = entries(path, &n);
+		v = state_entries(path, &n);
 	if (v == NULL) {
 		if (errno == ENOMEM)
 			return -1;
@@ -611,12 +613,12 @@ state_lego(struct conf *c, const char *dir, const char *only, time_t now,
 		    strncmp(v[i], only, len - 4) != 0)))
 			continue;
 		if (lego_cert(c, dir, v[i], now) == -1) {
-			entries_free(v, n);
+			state_entries_free(v, n);
 			return -1;
 		}
 		added++;
 	}
-	entries_free(v, n);
+	state_entries_free(v, n);
 	return added;
 }
 
@@ -631,15 +633,15 @@ acmesh_account(struct conf_cert *cert, const char *home, const char *api)
 
 	host = strstr(api, "://");
 	host = host != NULL ? host + 3 : api;
-	if (pathf(path, sizeof(path), "%s/ca/%s/ca.conf", home, host) == -1)
-		return problem(cert, home, "the account's path is too long");
+	if (state_pathf(path, sizeof(path), "%s/ca/%s/ca.conf", home, host) == -1)
+		return state_problem(cert, home, "the account's path is too long");
 	/* No account yet: acme.sh registers one at its order. */
 	if (access(path, F_OK) == -1)
 		return 0;
-	if ((text = slurp(cert, path, "a CA configuration", &len,
+	if ((text = state_slurp(cert, path, "a CA configuration", &len,
 	    &nomem)) == NULL)
 		return nomem ? -1 : 0;
-	if (sh_get(text, "ACCOUNT_URL", url, sizeof(url)) && url[0] != '\0') {
+	if (state_sh_get(text, "ACCOUNT_URL", url, sizeof(url)) && url[0] != '\0') {
 		free(cert->pol.account_uri);
 		if ((cert->pol.account_uri = strdup(url)) == NULL) {
 			free(text);
@@ -664,33 +666,33 @@ acmesh_folder(const struct conf *c, struct conf_cert *cert,
 	long long next;
 	int	 nomem = 0, rc = 0;
 
-	if (pathf(path, sizeof(path), "%s/%s.conf", folder, domain) == -1)
-		return problem(cert, folder, "its path is too long");
-	if ((text = slurp(cert, path, "a certificate configuration", &len,
+	if (state_pathf(path, sizeof(path), "%s/%s.conf", folder, domain) == -1)
+		return state_problem(cert, folder, "its path is too long");
+	if ((text = state_slurp(cert, path, "a certificate configuration", &len,
 	    &nomem)) == NULL)
 		return nomem ? -1 : 0;
 	if (names) {
-		if (!sh_get(text, "Le_Domain", val, sizeof(val)) ||
+		if (!state_sh_get(text, "Le_Domain", val, sizeof(val)) ||
 		    val[0] == '\0')
-			rc = problem(cert, path, "no Le_Domain");
+			rc = state_problem(cert, path, "no Le_Domain");
 		else if ((rc = client_add_names(cert, val)) != -1 &&
-		    sh_get(text, "Le_Alt", val, sizeof(val)) &&
+		    state_sh_get(text, "Le_Alt", val, sizeof(val)) &&
 		    strcmp(val, "no") != 0)
 			rc = client_add_names(cert, val);
-		if (rc != -1 && sh_get(text, "Le_NextRenewTime", val,
+		if (rc != -1 && state_sh_get(text, "Le_NextRenewTime", val,
 		    sizeof(val))) {
 			next = strtoll(val, &end, 10);
 			if (end == val || *end != '\0')
-				rc = problem(cert, path, "Le_NextRenewTime is "
+				rc = state_problem(cert, path, "Le_NextRenewTime is "
 				    "not a time");
 			else
-				set_due(cert, (time_t)next, now);
+				state_due(cert, (time_t)next, now);
 		}
 	}
-	if (rc != -1 && sh_get(text, "Le_Webroot", val, sizeof(val)) &&
+	if (rc != -1 && state_sh_get(text, "Le_Webroot", val, sizeof(val)) &&
 	    val[0] != '\0')
 		rc = client_set_method(cert, client_acmesh_method(val));
-	if (rc != -1 && sh_get(text, "Le_API", val, sizeof(val)) &&
+	if (rc != -1 && state_sh_get(text, "Le_API", val, sizeof(val)) &&
 	    val[0] != '\0' && (rc = client_set_directory(c, cert, val)) == 0)
 		rc = acmesh_account(cert, home, val);
 	free(text);
@@ -703,7 +705,7 @@ state_acmesh_here(const struct conf *c, struct conf_cert *cert,
 {
 	char	 path[PATH_MAX];
 
-	if (pathf(path, sizeof(path), "./%s.conf", domain) == -1 ||
+	if (state_pathf(path, sizeof(path), "./%s.conf", domain) == -1 ||
 	    access(path, F_OK) == -1)
 		return 0;
 	return acmesh_folder(c, cert, "..", ".", domain, 0, 0);
@@ -719,7 +721,7 @@ state_acmesh(struct conf *c, const char *home, const char *only,
 	size_t			 n, i, len;
 	int			 added = 0;
 
-	if ((v = entries(home, &n)) == NULL) {
+	if ((v = state_entries(home, &n)) == NULL) {
 		if (errno == ENOMEM)
 			return -1;
 		(void)snprintf(why, whylen, "%s: cannot read acme.sh's home: "
@@ -735,20 +737,20 @@ state_acmesh(struct conf *c, const char *home, const char *only,
 		    (only != NULL && strcmp(only, v[i]) != 0))
 			continue;
 		(void)snprintf(domain, sizeof(domain), "%.*s", (int)len, v[i]);
-		if (pathf(folder, sizeof(folder), "%s/%s", home, v[i]) == -1 ||
-		    pathf(conf, sizeof(conf), "%s/%s.conf", folder,
+		if (state_pathf(folder, sizeof(folder), "%s/%s", home, v[i]) == -1 ||
+		    state_pathf(conf, sizeof(conf), "%s/%s.conf", folder,
 		    domain) == -1 || access(conf, F_OK) == -1)
 			continue;
 		if ((cert = client_add_cert(c)) == NULL ||
 		    (cert->label = strdup(v[i])) == NULL ||
 		    acmesh_folder(c, cert, home, folder, domain, 1,
 		    now) == -1) {
-			entries_free(v, n);
+			state_entries_free(v, n);
 			return -1;
 		}
 		cert->client = "acme.sh";
 		added++;
 	}
-	entries_free(v, n);
+	state_entries_free(v, n);
 	return added;
 }

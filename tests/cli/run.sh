@@ -85,7 +85,7 @@ run no-names 3 "$BIN" -c /dev/null &&
     has err "/dev/null:1:1: not a regular file" && ok
 printf '' >"$T/empty.yaml"
 run no-names-anywhere 3 "$BIN" -c "$T/empty.yaml" &&
-    has err "caa-preflight: no names to check: give them as arguments, with --certbot, --acme-sh or --lego, as -d/--domain(s) of a command after --, in Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's certificates or domains" && ok
+    has err "caa-preflight: no names to check: give them as arguments, with --certbot, --acme-sh, --lego or --dehydrated, as -d/--domain(s) of a command after --, in Le_Domain/Le_Alt (acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's certificates or domains" && ok
 run invalid-names 3 "$BIN" 'a..b' '*.x.*.y' "$(printf 'l%.0s' $(seq 64)).example" &&
     has err "caa-preflight: a..b: invalid name: empty label (two dots in a row, or a leading dot)" &&
     has err "caa-preflight: *.x.*.y: invalid name: label \"*\": \"*\" is only allowed as the whole leftmost label" &&
@@ -343,7 +343,7 @@ run certbot-empty 0 "$BIN" --certbot="$T/cb" &&
 run certbot-and-names 3 "$BIN" --certbot="$T/cb" example.com &&
     has err "caa-preflight: --certbot reads the names from the client's state: give no names and no command" && ok
 run all-alone 3 "$BIN" --all example.com &&
-    has err "caa-preflight: --all needs --certbot, --acme-sh or --lego" && ok
+    has err "caa-preflight: --all needs --certbot, --acme-sh, --lego or --dehydrated" && ok
 run certbot-no-such-cert 3 "$BIN" --certbot="$T/cb" --cert-name web &&
     has err "caa-preflight: $T/cb: certbot has no certificate named web" && ok
 mkdir -p "$T/acme/a.example" "$T/acme/b.example_ecc"

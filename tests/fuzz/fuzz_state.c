@@ -2,7 +2,8 @@
  * Fuzz target: the ACME clients' state files.  The input is cut at
  * "\n--\n" into certbot's renewal configuration, its regr.json, the
  * lineage's cert.pem, acme.sh's <domain>.conf and its ca.conf, lego's
- * certificate resource, account.json and certificate, each
+ * certificate resource, account.json and certificate, dehydrated's
+ * config, domains.txt and a cert.pem, each
  * written into a folder laid out as the client lays it out; then both
  * readers run over it, and the PEM reader over the whole input.
  */
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "dehydrated.h"
 #include "state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -30,7 +32,10 @@ static const char *const files[] = {
 	"acme/ca/acme.zerossl.com/v2/DV90/ca.conf",
 	"lego/certificates/x.json",
 	"lego/accounts/acme-v02.api.letsencrypt.org/e/account.json",
-	"lego/certificates/x.crt"
+	"lego/certificates/x.crt",
+	"dh/config",
+	"dh/domains.txt",
+	"dh/certs/x.example/cert.pem"
 };
 
 static void
@@ -91,6 +96,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)state_acmesh(c, dir, NULL, 1765000000, why, sizeof(why));
 	snprintf(dir, sizeof(dir), "%s/lego", root);
 	(void)state_lego(c, dir, NULL, 1765000000, why, sizeof(why));
+	snprintf(dir, sizeof(dir), "%s/dh/config", root);
+	(void)dehydrated_state(c, dir, NULL, 1765000000, why, sizeof(why));
 	conf_free(c);
 	memset(&cert, 0, sizeof(cert));
 	(void)state_cert_names((const char *)data, size, &cert, &na, why,

@@ -2303,6 +2303,24 @@ def acme_tests(binary, u):
         assert not os.path.exists(os.path.join(certs, "other.caatest",
                                                "cert.pem"))
         assert not os.path.exists(os.path.join(certs, "ok.caatest"))
+        # Its own state, read with --dehydrated: what the next run will
+        # order (other.caatest and ok.caatest, with no certificate yet,
+        # are due), for dehydrated's CA and CHALLENGETYPE.
+        p = call([binary, "-c", aconf, "--dehydrated=" + conf])
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        got = p.stderr.splitlines()
+        acct = r"https://127\.0\.0\.1:14000/my-account/\S+"
+        for want in [
+                cert_line("wild.caatest", "ok", 0, 1, "dns-01",
+                          account="ACCT", due="; due in DAYS days"),
+                cert_line("other.caatest", "refused", 1, 1, "dns-01",
+                          account="ACCT", due="; due"),
+                cert_line("ok.caatest", "ok", 0, 1, "dns-01",
+                          account="ACCT", due="; due")]:
+            rx = re.escape(want).replace("ACCT", acct).replace(
+                "DAYS", r"\d+")
+            assert any(re.fullmatch(rx, g) for g in got), \
+                "no %r in:\n%s" % (want, "\n".join(got))
 
     test("wrapper: CAA forbids a name, certbot never runs", wrapper_forbids)
     test("wrapper: a CA not known is not checked, certbot runs, JSON to "
