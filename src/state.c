@@ -453,33 +453,53 @@ state_certbot_only_account(struct conf_cert *cert, const char *dir,
 	return rc;
 }
 
-int
-state_certbot(struct conf *c, const char *dir, const char *only,
+/* Whether file (a label and its suffix) is one to read. */
+static int
+wanted(const char *file, const char *suffix, const char *skip,
+    const char *only)
+{
+	size_t	 len = strlen(file), sl = strlen(suffix);
+
+	if (len <= sl || strcmp(file + len - sl, suffix) != 0)
+		return 0;
+	if (skip != NULL && len > strlen(skip) &&
+	    strcmp(file + len - strlen(skip), skip) == 0)
+		return 0;
+	return only == NULL || (strlen(only) == len - sl &&
+	    strncmp(file, only, len - sl) == 0);
+}
+
+/*
+ * Each file of dir/sub named <label><suffix> (not <label><skip>; only
+ * the label only, when not NULL) through one, a certificate each.
+ * Returns how many; -1 when memory ran out; -2 when the folder cannot
+ * be read (why says so, with what it should hold).
+ */
+static int
+each_file(struct conf *c, const char *dir, const char *sub,
+    const char *suffix, const char *skip, const char *only, const char *what,
+    int (*one)(struct conf *, const char *, const char *, time_t),
     time_t now, char *why, size_t whylen)
 {
-	char	 path[PATH_MAX], **v;
-	size_t	 n, i, len;
+	char	 path[PATH_MAX], **v = NULL;
+	size_t	 n, i;
 	int	 added = 0;
 
-	v = NULL;
-	if (state_pathf(path, sizeof(path), "%s/renewal", dir) == -1)
+	if (state_pathf(path, sizeof(path), "%s/%s", dir, sub) == -1)
 		errno = ENAMETOOLONG;
 	else
 		v = state_entries(path, &n);
 	if (v == NULL) {
 		if (errno == ENOMEM)
 			return -1;
-		(void)snprintf(why, whylen, "%s: cannot read certbot's "
-		    "renewal configurations: %s", path, strerror(errno));
+		(void)snprintf(why, whylen, "%s: cannot read %s: %s", path,
+		    what, strerror(errno));
 		return -2;
 	}
 	for (i = 0; i < n; i++) {
-		len = strlen(v[i]);
-		if (len <= 5 || strcmp(v[i] + len - 5, ".conf") != 0 ||
-		    (only != NULL && (strlen(only) != len - 5 ||
-		    strncmp(v[i], only, len - 5) != 0)))
+		if (!wanted(v[i], suffix, skip, only))
 			continue;
-		if (certbot_lineage(c, dir, v[i], now) == -1) {
+		if (one(c, dir, v[i], now) == -1) {
 			state_entries_free(v, n);
 			return -1;
 		}
@@ -487,6 +507,15 @@ state_certbot(struct conf *c, const char *dir, const char *only,
 	}
 	state_entries_free(v, n);
 	return added;
+}
+
+int
+state_certbot(struct conf *c, const char *dir, const char *only,
+    time_t now, char *why, size_t whylen)
+{
+	return each_file(c, dir, "renewal", ".conf", NULL, only,
+	    "certbot's renewal configurations", certbot_lineage, now, why,
+	    whylen);
 }
 
 /*
@@ -588,38 +617,9 @@ int
 state_lego(struct conf *c, const char *dir, const char *only, time_t now,
     char *why, size_t whylen)
 {
-	char	 path[PATH_MAX], **v;
-	size_t	 n, i, len;
-	int	 added = 0;
-
-	v = NULL;
-	if (state_pathf(path, sizeof(path), "%s/certificates", dir) == -1)
-		errno = ENAMETOOLONG;
-	else
-		v = state_entries(path, &n);
-	if (v == NULL) {
-		if (errno == ENOMEM)
-			return -1;
-		(void)snprintf(why, whylen, "%s: cannot read lego's "
-		    "certificates: %s", path, strerror(errno));
-		return -2;
-	}
-	for (i = 0; i < n; i++) {
-		len = strlen(v[i]);
-		/* <label>.crt; not the issuer's <label>.issuer.crt. */
-		if (len <= 4 || strcmp(v[i] + len - 4, ".crt") != 0 ||
-		    (len > 11 && strcmp(v[i] + len - 11, ".issuer.crt") == 0) ||
-		    (only != NULL && (strlen(only) != len - 4 ||
-		    strncmp(v[i], only, len - 4) != 0)))
-			continue;
-		if (lego_cert(c, dir, v[i], now) == -1) {
-			state_entries_free(v, n);
-			return -1;
-		}
-		added++;
-	}
-	state_entries_free(v, n);
-	return added;
+	/* <label>.crt; not the issuer's <label>.issuer.crt. */
+	return each_file(c, dir, "certificates", ".crt", ".issuer.crt", only,
+	    "lego's certificates", lego_cert, now, why, whylen);
 }
 
 /* acme.sh's account: <home>/ca/<host>/<path>/ca.conf's ACCOUNT_URL. */
