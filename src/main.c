@@ -800,7 +800,8 @@ main(int argc, char *argv[])
 		goto out;
 	rc = EXIT_SETUP;
 	c->all = cl.all;
-	c->gate = cl.hook;
+	/* SPEC 5.6: so is wrapper mode, whatever gave the names. */
+	c->gate = cl.hook || cl.cmd != NULL;
 	if (apply_cli(c, &cl) == -1 || gather_names(&ns, &cl, argv, c) == -1 ||
 	    (k = check_new(c)) == NULL || add_names(k, &ns, &cl) == -1)
 		goto nomem;

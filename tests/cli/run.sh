@@ -199,6 +199,11 @@ run wrapper-no-network 0 env RECORD_FILE="$T/ran" unshare -n "$BIN" -q -- "$RECO
     has err "caa-preflight: 1 certificate not checked: on_unknown: allow lets the order go on" &&
     [ -f "$T/ran" ] && ok
 rm -f "$T/ran"
+# The same with the names given before "--": wrapper mode all the same.
+run wrapper-no-network-args 0 env RECORD_FILE="$T/ran" unshare -n "$BIN" -q example.org -- "$RECORD" renew &&
+    has err "caa-preflight: 1 name not checked: on_unknown: allow lets the order go on" &&
+    [ -f "$T/ran" ] && ok
+rm -f "$T/ran"
 printf 'on_unknown: block\n' > "$T/block.yaml"
 run wrapper-no-network-block 3 env RECORD_FILE="$T/ran" unshare -n "$BIN" -c "$T/block.yaml" -- "$RECORD" -d example.org &&
     has err "caa-preflight: not running $RECORD: the check failed" &&
