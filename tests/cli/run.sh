@@ -383,6 +383,21 @@ run wrapper-output 0 env RECORD_FILE="$T/ran" "$BIN" -q --output "$T/w.json" -- 
     python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["certificates"][0]["label"] == "192.0.2.1", d' "$T/w.json" && ok
 rm -f "$T/ran"
 
+# hooks/dehydrated-hook: the names checked for dehydrated's CHALLENGETYPE,
+# with --hook; its other events go to the next hook untouched.
+HOOKS=$(cd "$HERE/../../hooks" && pwd)
+run dehydrated-hook-args 0 env CHALLENGETYPE=dns-01 CAA_PREFLIGHT="$RECORD" RECORD_FILE="$T/ran" CAA_PREFLIGHT_CONFIG="$T/x.yaml" "$HOOKS/dehydrated-hook" generate_csr a.example "$T/nocert" "a.example *.a.example" &&
+    [ "$(cat "$T/ran")" = "-c $T/x.yaml --method dns-01 --hook a.example *.a.example" ] && ok
+run dehydrated-hook-blocks 1 env CHALLENGETYPE=http-01 CAA_PREFLIGHT="$RECORD" RECORD_FILE="$T/ran" RECORD_STATUS=1 "$HOOKS/dehydrated-hook" generate_csr a.example "$T/nocert" "a.example" &&
+    [ "$(cat "$T/ran")" = "--method http-01 --hook a.example" ] &&
+    has err "dehydrated-hook: not ordering a.example: caa-preflight exit 1" && ok
+run dehydrated-hook-next 0 env CAA_PREFLIGHT_NEXT_HOOK="$RECORD" RECORD_FILE="$T/ran" "$HOOKS/dehydrated-hook" deploy_challenge a.example tok "v a l" &&
+    [ "$(cat "$T/ran")" = "deploy_challenge a.example tok v a l" ] && ok
+# ... and after a check that passed, generate_csr itself, as it came.
+run dehydrated-hook-then-next 0 env CAA_PREFLIGHT="$RECORD" CAA_PREFLIGHT_NEXT_HOOK="$RECORD" RECORD_FILE="$T/ran" "$HOOKS/dehydrated-hook" generate_csr a.example "$T/nocert" "a.example" &&
+    [ "$(cat "$T/ran")" = "generate_csr a.example $T/nocert a.example" ] && ok
+rm -f "$T/ran"
+
 settle
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
