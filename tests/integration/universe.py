@@ -2102,8 +2102,15 @@ def acme_tests(binary, u):
             assert any(re.fullmatch(rx, g) for g in got), \
                 "no %r in:\n%s" % (want, "\n".join(got))
 
+        # A lineage of the manual authenticator with http challenges.
+        p = call(base + ["certonly", "--manual", "--manual-auth-hook",
+                         "/bin/true", "--preferred-challenges", "http",
+                         "-d", "www.none.caatest"])
+        assert p.returncode == 0, p.stderr
         # other.caatest is due (the drop-in test made it so): refused.
         got = lines(status=1)
+        has(got, cert_line("www.none.caatest", "ok", 0, 1, "http-01",
+                           account="ACCT", due="; due in DAYS days"))
         has(got, refused_other("other.caatest", "other.caatest")[0])
         has(got, cert_line("other.caatest", "refused", 1, 1, "dns-01",
                            account="ACCT", due="; due"))
