@@ -25,12 +25,12 @@ OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/c
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
        src/challenge.o src/answer.o src/resolve.o src/probe.o \
        src/lookups.o src/servers.o src/parents.o src/check.o \
-       src/checktree.o src/report.o
+       src/checktree.o src/report.o src/monitor.o
 HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h src/state_priv.h src/dehydrated.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
        src/challenge.h src/answer.h src/resolve.h src/probe.h \
        src/lookups.h src/servers.h src/servers_priv.h src/check.h \
-       src/check_priv.h src/report.h
+       src/check_priv.h src/report.h src/monitor.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_conf tests/unit/check_verdict tests/unit/check_zone \
         tests/unit/check_result tests/unit/check_wire tests/unit/check_dnssec \
@@ -38,7 +38,7 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_challenge tests/unit/check_agree \
         tests/unit/check_resolve tests/unit/check_file \
         tests/unit/check_client tests/unit/check_state \
-        tests/unit/check_dehydrated
+        tests/unit/check_dehydrated tests/unit/check_monitor
 
 all: caa-preflight
 
@@ -73,6 +73,7 @@ tests/unit/check_resolve: tests/unit/check_resolve.c
 tests/unit/check_file: tests/unit/check_file.c
 tests/unit/check_client: tests/unit/check_client.c
 tests/unit/check_state: tests/unit/check_state.c tests/unit/statefix.h
+tests/unit/check_monitor: tests/unit/check_monitor.c
 tests/unit/check_dehydrated: tests/unit/check_dehydrated.c \
     tests/unit/statefix.h
 $(UNITS): libcaapf.a $(HDRS)
@@ -84,7 +85,8 @@ DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \
        libidn2-dev libjansson-dev libssl-dev check mandoc nsd knot \
        knot-dnsutils ldnsutils \
        dns-root-data util-linux iproute2 python3 valgrind clang \
-       certbot pebble dehydrated lego openssl unbound dnsutils
+       certbot pebble dehydrated lego openssl unbound dnsutils \
+       prometheus systemd
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)
@@ -108,8 +110,9 @@ tests/integration/responder: tests/integration/responder.c
 integration-check: caa-preflight tests/integration/responder
 	tests/integration/run.sh ./caa-preflight
 
-lint-check:
+lint-check: caa-preflight
 	mandoc -Tlint -W warning man/caa-preflight.1 man/caa-preflight.yaml.5
+	tests/lint/units.sh ./caa-preflight
 	tests/lint/shape.sh "$(CC)" "$(ALLCFLAGS)"
 	sh -n hooks/certbot-renew
 	sh -n hooks/dehydrated-hook
@@ -124,7 +127,11 @@ install-check: caa-preflight
 	    share/doc/caa-preflight/caa-preflight.yaml.example \
 	    share/caa-preflight/hooks/certbot-renew \
 	    share/caa-preflight/hooks/dehydrated-hook \
-	    share/caa-preflight/hooks/systemd/certbot.service.d/caa-preflight.conf; \
+	    share/caa-preflight/hooks/systemd/certbot.service.d/caa-preflight.conf \
+	    share/caa-preflight/hooks/systemd/caa-preflight.service \
+	    share/caa-preflight/hooks/systemd/caa-preflight.timer \
+	    share/caa-preflight/hooks/nagios/caa-preflight.cfg \
+	    share/caa-preflight/hooks/prometheus/caa-preflight.rules.yml; \
 	do [ -f "$$d/opt/cp/$$f" ] || { echo "install-check: $$f missing"; \
 	    exit 1; }; done && \
 	"$$d/opt/cp/bin/caa-preflight" --version >/dev/null && \
@@ -222,9 +229,15 @@ install: caa-preflight
 	    $(DESTDIR)$(DOCDIR)/caa-preflight.yaml.example
 	install -m 755 hooks/certbot-renew hooks/dehydrated-hook \
 	    $(DESTDIR)$(HOOKDIR)/
-	mkdir -p $(DESTDIR)$(HOOKDIR)/systemd/certbot.service.d
+	mkdir -p $(DESTDIR)$(HOOKDIR)/systemd/certbot.service.d \
+	    $(DESTDIR)$(HOOKDIR)/nagios $(DESTDIR)$(HOOKDIR)/prometheus
 	install -m 644 hooks/systemd/certbot.service.d/caa-preflight.conf \
 	    $(DESTDIR)$(HOOKDIR)/systemd/certbot.service.d/
+	install -m 644 hooks/systemd/caa-preflight.service \
+	    hooks/systemd/caa-preflight.timer $(DESTDIR)$(HOOKDIR)/systemd/
+	install -m 644 hooks/nagios/caa-preflight.cfg $(DESTDIR)$(HOOKDIR)/nagios/
+	install -m 644 hooks/prometheus/caa-preflight.rules.yml \
+	    $(DESTDIR)$(HOOKDIR)/prometheus/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/caa-preflight \

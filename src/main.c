@@ -20,6 +20,7 @@
 #include "client.h"
 #include "conf.h"
 #include "dehydrated.h"
+#include "monitor.h"
 #include "name.h"
 #include "report.h"
 #include "result.h"
@@ -39,8 +40,9 @@ usage(FILE *f)
 	fprintf(f,
 "usage: caa-preflight [-nqv] [-c file] [--ca name] [--issuer domain]\n"
 "                     [--account-uri uri] [--method method] [--timeout s]\n"
-"                     [--format text|json|certificates] [--output file]\n"
-"                     [--hook] [name ...]\n"
+"                     [--format text|json|certificates|nagios]\n"
+"                     [--output file] [--prometheus file] [--hook]\n"
+"                     [name ...]\n"
 "       caa-preflight [options] --certbot[=dir] | --acme-sh[=dir] |\n"
 "                     --lego[=dir] | --dehydrated[=config]\n"
 "                     [--cert-name name] [--all]\n"
@@ -69,9 +71,12 @@ help(void)
 "      --method METHOD   http-01, dns-01, tls-alpn-01, dns-account-01 or\n"
 "                        dns-persist-01 (wildcards: a DNS-based one)\n"
 "      --timeout SECONDS deadline for the whole run (default 15)\n"
-"      --format FORMAT   text (default, on standard error), json or\n"
+"      --format FORMAT   text (default, on standard error), json,\n"
 "                        certificates (a line each, for scripts; stdout)\n"
+"                        or nagios (a plugin's output and exit status)\n"
 "      --output FILE     write the JSON report to FILE (replaced whole)\n"
+"      --prometheus FILE write Prometheus metrics to FILE (replaced whole;\n"
+"                        node_exporter's textfile collector)\n"
 "      --certbot[=DIR]   check certbot's certificates (default\n"
 "                        /etc/letsencrypt)\n"
 "      --acme-sh[=DIR]   check acme.sh's certificates (default\n"
@@ -205,6 +210,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_FORMAT,
 	OPT_OUTPUT,
+	OPT_PROMETHEUS,
 	OPT_CERTBOT,
 	OPT_ACMESH,
 	OPT_LEGO,
@@ -228,6 +234,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
 	{ "certbot", optional_argument, NULL, OPT_CERTBOT },
 	{ "acme-sh", optional_argument, NULL, OPT_ACMESH },
 	{ "lego", optional_argument, NULL, OPT_LEGO },
@@ -272,6 +279,7 @@ struct cli {
 	int		 timeout;
 	int		 checkonly;
 	const char	*output;	/* --output FILE (JSON) */
+	const char	*prometheus;	/* --prometheus FILE */
 	const struct state_client *client; /* --certbot, ... */
 	const char	*state;		/* its folder */
 	const char	*cert_name;	/* --cert-name */
@@ -412,12 +420,17 @@ option(struct cli *cl, int ch)
 			cl->ro.format = REPORT_JSON;
 		else if (strcmp(optarg, "certificates") == 0)
 			cl->ro.format = REPORT_CERTS;
+		else if (strcmp(optarg, "nagios") == 0)
+			cl->ro.format = REPORT_NAGIOS;
 		else
-			bad_value(cl, "--format", optarg, "must be text, json "
-			    "or certificates");
+			bad_value(cl, "--format", optarg, "must be text, json, "
+			    "certificates or nagios");
 		break;
 	case OPT_OUTPUT:
 		cl->output = optarg;
+		break;
+	case OPT_PROMETHEUS:
+		cl->prometheus = optarg;
 		break;
 	case OPT_CERTBOT:
 	case OPT_ACMESH:
@@ -502,12 +515,14 @@ parse_args(int argc, char *argv[], struct cli *cl)
 		report_msg(stderr, "--format %s writes to standard output, "
 		    "which in wrapper mode is the command's: use --output "
 		    "FILE (JSON)", cl->ro.format == REPORT_JSON ? "json" :
-		    "certificates");
+		    cl->ro.format == REPORT_CERTS ? "certificates" : "nagios");
 		cl->bad++;
 	}
-	if (cl->output != NULL && cl->ro.format == REPORT_CERTS) {
-		report_msg(stderr, "--output writes JSON; --format "
-		    "certificates goes to standard output");
+	if (cl->output != NULL && cl->ro.format != REPORT_TEXT &&
+	    cl->ro.format != REPORT_JSON) {
+		report_msg(stderr, "--output writes JSON; --format %s goes to "
+		    "standard output", cl->ro.format == REPORT_CERTS ?
+		    "certificates" : "nagios");
 		cl->bad++;
 	}
 	if (cl->output != NULL)
@@ -715,19 +730,38 @@ report(const struct cli *cl, const struct result_run *run)
 		report_json(stdout, run);
 	else if (cl->ro.format == REPORT_CERTS)
 		report_certs(stdout, run);
-	report_text(stderr, run, &cl->ro);
+	/* A plugin's output is its standard output: the report follows. */
+	if (cl->ro.format == REPORT_NAGIOS) {
+		monitor_nagios(stdout, run);
+		report_text(stdout, run, &cl->ro);
+	} else
+		report_text(stderr, run, &cl->ro);
+}
+
+/* The writers of write_file(). */
+typedef void (*writer)(FILE *, const struct result_run *, time_t);
+
+static void
+json_writer(FILE *f, const struct result_run *run, time_t when)
+{
+	(void)when;
+	report_json(f, run);
 }
 
 /*
- * --output FILE: the JSON report, written whole beside FILE and renamed
- * over it, so that a reader never sees half of one.  0, or -1 said.
+ * --output FILE (JSON) and --prometheus FILE: the report, written whole
+ * beside FILE and renamed over it, so that a reader never sees half of
+ * one; readable by all, as the umask allows (node_exporter runs as its
+ * own user).  0, or -1 said.
  */
 static int
-write_output(const char *path, const struct result_run *run)
+write_file(const char *path, const char *what, writer fn,
+    const struct result_run *run)
 {
 	char	 tmp[PATH_MAX];
 	FILE	*f = NULL;
 	int	 fd = -1, saved, made = 0;
+	mode_t	 mask;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
@@ -736,10 +770,12 @@ write_output(const char *path, const struct result_run *run)
 	if ((fd = mkstemp(tmp)) == -1)
 		goto fail;
 	made = 1;
-	if ((f = fdopen(fd, "w")) == NULL)
+	mask = umask(0);
+	(void)umask(mask);
+	if (fchmod(fd, 0644 & ~mask) == -1 || (f = fdopen(fd, "w")) == NULL)
 		goto fail;
 	fd = -1;
-	report_json(f, run);
+	fn(f, run, time(NULL));
 	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1)
 		goto fail;
 	if (fclose(f) == EOF) {
@@ -758,9 +794,35 @@ fail:
 		close(fd);
 	if (made)
 		(void)unlink(tmp);
-	report_msg(stderr, "cannot write the JSON report to %s: %s", path,
+	report_msg(stderr, "cannot write the %s to %s: %s", what, path,
 	    strerror(saved));
 	return -1;
+}
+
+/*
+ * The run's reports, each where it was asked for, and the exit status:
+ * the run's, or the plugin's state (SPEC 5.7); -1 when a report could
+ * not be written (said on standard error: it is not a result).
+ */
+static int
+deliver(const struct cli *cl, const struct result_run *run)
+{
+	report(cl, run);
+	if ((cl->output != NULL && write_file(cl->output, "JSON report",
+	    json_writer, run) == -1) || (cl->prometheus != NULL &&
+	    write_file(cl->prometheus, "Prometheus metrics",
+	    monitor_prometheus, run) == -1))
+		return -1;
+	if (cl->ro.format != REPORT_TEXT && cl->output == NULL &&
+	    (fflush(stdout) == EOF || ferror(stdout))) {
+		report_msg(stderr, "cannot write the %s report to standard "
+		    "output: %s", cl->ro.format == REPORT_JSON ? "JSON" :
+		    cl->ro.format == REPORT_CERTS ? "certificates" : "nagios",
+		    strerror(errno));
+		return -1;
+	}
+	return cl->ro.format == REPORT_NAGIOS ? (int)monitor_state(run) :
+	    run->exit;
 }
 
 int
@@ -770,7 +832,7 @@ main(int argc, char *argv[])
 	struct conf		*c = NULL;
 	struct check		*k = NULL;
 	struct names		 ns;
-	const struct result_run	*run;
+	const struct result_run	*run = NULL;
 	char			 why[512];
 	int			 rc;
 
@@ -825,28 +887,16 @@ main(int argc, char *argv[])
 	if (ns.n == 0 && c->ncerts == 0) {
 		report_msg(stderr, "no names to check: give them as arguments, "
 		    "with --certbot, --acme-sh, --lego or --dehydrated, as "
-		    "-d/--domain(s) of a "
-		    "command after --, in Le_Domain/Le_Alt (acme.sh) or "
-		    "LEGO_HOOK_CERT_DOMAINS (lego), or in the configuration's "
-		    "certificates or domains");
+		    "-d/--domain(s) of a command after --, in Le_Domain/Le_Alt "
+		    "(acme.sh) or LEGO_HOOK_CERT_DOMAINS (lego), or in the "
+		    "configuration's certificates or domains");
 		goto out;
 	}
 	if ((run = check_run(k, why, sizeof(why))) == NULL) {
 		report_msg(stderr, "%s", why);
 		goto out;
 	}
-	rc = run->exit;
-	report(&cl, run);
-	if (cl.output != NULL && write_output(cl.output, run) == -1) {
-		rc = EXIT_SETUP;
-		goto out;
-	}
-	/* A report that could not be written is not a result: say so. */
-	if (cl.ro.format != REPORT_TEXT && cl.output == NULL &&
-	    (fflush(stdout) == EOF || ferror(stdout))) {
-		report_msg(stderr, "cannot write the %s report to standard "
-		    "output: %s", cl.ro.format == REPORT_JSON ? "JSON" :
-		    "certificates", strerror(errno));
+	if ((rc = deliver(&cl, run)) == -1) {
 		rc = EXIT_SETUP;
 		goto out;
 	}
@@ -872,6 +922,10 @@ nomem:
 	report_msg(stderr, "out of memory");
 	rc = EXIT_SETUP;
 out:
+	/* A plugin that could not check says so where Nagios reads. */
+	if (cl.ro.format == REPORT_NAGIOS && rc == EXIT_SETUP && run == NULL)
+		printf("CAA-PREFLIGHT UNKNOWN - the check could not be done: "
+		    "the reason is on standard error\n");
 	check_free(k);
 	conf_free(c);
 	names_free(&ns);

@@ -13,7 +13,8 @@ struct result_run;
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
-	REPORT_CERTS	/* a line per certificate, for scripts */
+	REPORT_CERTS,	/* a line per certificate, for scripts */
+	REPORT_NAGIOS	/* a plugin's status line, then the text */
 };
 
 struct report_opts {

@@ -74,7 +74,7 @@ run bad-method 3 "$BIN" --method http 192.0.2.1 &&
 run bad-timeout 3 "$BIN" --timeout 0 192.0.2.1 &&
     has err "caa-preflight: --timeout 0: must be a whole number of seconds from 1 to 3600" && ok
 run bad-format 3 "$BIN" --format xml 192.0.2.1 &&
-    has err "caa-preflight: --format xml: must be text, json or certificates" && ok
+    has err "caa-preflight: --format xml: must be text, json, certificates or nagios" && ok
 run bad-uri 3 "$BIN" --account-uri ftp://x/1 192.0.2.1 &&
     has err "caa-preflight: --account-uri ftp://x/1: account URI must start with https://" && ok
 run ca-and-issuer 3 "$BIN" --ca letsencrypt --issuer pki.goog 192.0.2.1 &&
@@ -397,6 +397,19 @@ run dehydrated-hook-next 0 env CAA_PREFLIGHT_NEXT_HOOK="$RECORD" RECORD_FILE="$T
 run dehydrated-hook-then-next 0 env CAA_PREFLIGHT="$RECORD" CAA_PREFLIGHT_NEXT_HOOK="$RECORD" RECORD_FILE="$T/ran" "$HOOKS/dehydrated-hook" generate_csr a.example "$T/nocert" "a.example" &&
     [ "$(cat "$T/ran")" = "generate_csr a.example $T/nocert a.example" ] && ok
 rm -f "$T/ran"
+
+# SPEC 5.7: a plugin says UNKNOWN where Nagios reads, even when it could
+# not start; its output is never a wrapped command's.
+run nagios-bad-config 3 "$BIN" --format nagios -c "$T/nonexistent.yaml" 192.0.2.1 &&
+    [ "$(cat "$T/out")" = "CAA-PREFLIGHT UNKNOWN - the check could not be done: the reason is on standard error" ] &&
+    has err "$T/nonexistent.yaml:1:1: cannot open: No such file or directory" && ok
+run nagios-no-network 3 unshare -n "$BIN" --format nagios example.org &&
+    head -1 "$T/out" | grep -qx "CAA-PREFLIGHT UNKNOWN - no lookup got any answer from DNS: 1 name not checked | 'names'=1 'ok'=0 'refused'=0 'failed'=0 'warnings'=0 'seconds'=[0-9.]*s" &&
+    [ ! -s "$T/err" ] && ok
+run nagios-wrapper 3 "$BIN" --format nagios -- "$RECORD" -d 192.0.2.1 &&
+    has err "caa-preflight: --format nagios writes to standard output, which in wrapper mode is the command's: use --output FILE (JSON)" && ok
+run prometheus-unwritable 3 "$BIN" -q --prometheus "$T/nodir/m.prom" 192.0.2.1 &&
+    has err "caa-preflight: cannot write the Prometheus metrics to $T/nodir/m.prom: No such file or directory" && ok
 
 settle
 echo "cli: $pass passed, $fail failed"

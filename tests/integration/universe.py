@@ -2352,6 +2352,177 @@ def acme_tests(binary, u):
     return passed, failed
 
 
+# ---- Monitoring (SPEC 5.7): Nagios plugin output and Prometheus ----
+
+NAGIOS = re.compile(
+    r"CAA-PREFLIGHT (OK|WARNING|CRITICAL|UNKNOWN) - ([^|\n]+) \| "
+    r"'names'=(\d+) 'ok'=(\d+) 'refused'=(\d+) 'failed'=(\d+) "
+    r"'warnings'=(\d+) 'seconds'=(\d+\.\d{3})s")
+
+
+def prom_samples(text):
+    """The samples of a textfile: {(name, frozenset(labels)): value}."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line:
+            continue
+        m = re.fullmatch(r'(\w+)(?:\{(.*)\})? (\S+)', line)
+        assert m, "not a sample: %r" % line
+        labels = frozenset(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"',
+                                      m.group(2) or ""))
+        key = (m.group(1), labels)
+        assert key not in out, "sample twice: %r" % line
+        out[key] = float(m.group(3))
+    return out
+
+
+def monitor_tests(binary, u):
+    """Returns (passed, failed)."""
+    passed = failed = 0
+
+    def test(title, fn):
+        nonlocal passed, failed
+        t0 = time.monotonic()
+        try:
+            fn()
+            passed += 1
+            print("ok   monitor: %s (%.1f s)" % (title,
+                                              time.monotonic() - t0))
+        except AssertionError as e:
+            failed += 1
+            print("FAIL monitor: %s\n  %s" % (title, e))
+
+    def nagios(conf, *names, status):
+        p = subprocess.run(wrap() + [binary, "-c", conf, "--format",
+                                     "nagios"] + list(names),
+                           capture_output=True, text=True, timeout=120)
+        lines = p.stdout.splitlines()
+        assert p.returncode == status, (p.returncode, p.stdout, p.stderr)
+        m = NAGIOS.fullmatch(lines[0])
+        assert m, "not a plugin status line: %r" % lines[0]
+        assert p.stderr == "", p.stderr
+        return m, lines[1:]
+
+    def states():
+        m, rest = nagios(u.conf, "ok.caatest", "www.none.caatest", status=0)
+        assert m.group(1, 2) == ("OK", "2 names will pass"), m.groups()
+        assert m.group(3, 4, 5, 6, 7) == ("2", "2", "0", "0", "0"), \
+            m.groups()
+        assert rest == [summary(2, ok=2)], rest
+        m, rest = nagios(u.conf, "ok.caatest", "other.caatest", status=2)
+        assert m.group(1, 2) == (
+            "CRITICAL", '1 of 2 names will fail; other.caatest: CAA issue '
+            'at other.caatest allows only "sectigo.com", not '
+            '"letsencrypt.org"'), m.groups()
+        assert m.group(3, 4, 5, 6) == ("2", "1", "1", "0"), m.groups()
+        # The long output is the report.
+        assert rest == refused_other("other.caatest", "other.caatest") + \
+            [summary(2, ok=1, refused=1)], rest
+        m, rest = nagios(u.conf, "expired.caatest", status=2)
+        assert m.group(1) == "CRITICAL" and m.group(6) == "1", m.groups()
+        # A warning only: WARNING, exit 1 (the text report exits 0).
+        m, rest = nagios(u.conf, "serial.caatest", "ok.caatest", status=1)
+        assert m.group(1, 2) == ("WARNING", "2 names will pass, 1 warning"), \
+            m.groups()
+        assert m.group(4, 7) == ("2", "1"), m.groups()
+        # No network: UNKNOWN.
+        m, rest = nagios(u.deadfwdconf, "--timeout", "2", "ok.caatest",
+                         status=3)
+        assert m.group(1, 2) == (
+            "UNKNOWN", "no lookup got any answer from DNS: 1 name not "
+            "checked"), m.groups()
+
+    def prometheus():
+        d = os.path.join(u.work, "textfile")
+        os.makedirs(d)
+        out = os.path.join(d, "caa.prom")
+        names = ["ok.caatest", "other.caatest", "expired.caatest",
+                 "192.0.2.1"]
+        p = subprocess.run(wrap() + [binary, "-c", u.conf, "-q",
+                                     "--prometheus", out,
+                                     "--format", "json"] + names,
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 2, (p.returncode, p.stderr)
+        doc = json.loads(p.stdout)
+        assert os.listdir(d) == ["caa.prom"], os.listdir(d)
+        assert os.stat(out).st_mode & 0o444 == 0o444, oct(os.stat(out).st_mode)
+        with open(out) as f:
+            text = f.read()
+        if shutil.which("promtool"):
+            c = subprocess.run(["promtool", "check", "metrics"], input=text,
+                               capture_output=True, text=True)
+            assert c.returncode == 0, (c.stdout, c.stderr, text)
+        elif os.environ.get("CI"):
+            raise AssertionError("promtool is not installed (make deps)")
+        s = prom_samples(text)
+        # Parsed back, it says what the JSON report says.
+        for n in doc["names"]:
+            key = ("caa_preflight_name_verdict", frozenset(
+                [("name", n["name"]), ("certificate", ""),
+                 ("verdict", n["verdict"]), ("decides", "true")]))
+            assert s.get(key) == 1, (key, text)
+        for v in ("ok", "refused", "dns-failure", "not-subject",
+                  "not-checked"):
+            want = sum(1 for n in doc["names"] if n["verdict"] == v)
+            assert s[("caa_preflight_names", frozenset(
+                [("verdict", v)]))] == want, (v, text)
+        assert s[("caa_preflight_exit_status", frozenset())] == doc["exit"]
+        assert s[("caa_preflight_nagios_state", frozenset())] == 2
+        for z in doc["nameservers"]:
+            for sev in ("error", "warning"):
+                want = sum(1 for fd in z["findings"]
+                           if fd["severity"] == sev)
+                assert s[("caa_preflight_nameserver_findings", frozenset(
+                    [("zone", z["zone"]), ("severity", sev)]))] == want, \
+                    (z["zone"], sev, text)
+        assert abs(s[("caa_preflight_last_run_timestamp_seconds",
+                      frozenset())] - time.time()) < 120, text
+
+    def never_partial():
+        # A reader in a loop while runs replace the file: it sees the
+        # whole of one file or the whole of the next, never half.
+        out = os.path.join(u.work, "textfile", "loop.prom")
+        stop = time.monotonic() + 30
+        runs = 0
+        while runs < 5 and time.monotonic() < stop:
+            w = subprocess.Popen(wrap() + [binary, "-c", u.conf, "-q",
+                                           "--prometheus", out,
+                                           "ok.caatest"],
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            reads = 0
+            while w.poll() is None or reads == 0:
+                try:
+                    with open(out) as f:
+                        text = f.read()
+                except FileNotFoundError:
+                    continue
+                reads += 1
+                assert text.endswith("\n") and \
+                    "caa_preflight_last_run_timestamp_seconds " in \
+                    text.splitlines()[-1], "partial: %r" % text[-200:]
+            assert w.wait() == 0
+            runs += 1
+        assert runs == 5, runs
+        # A folder that cannot be written: an error, exit 3.
+        p = subprocess.run(wrap() + [binary, "-c", u.conf, "-q",
+                                     "--prometheus",
+                                     "/nonexistent/caa.prom",
+                                     "ok.caatest"],
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 3, (p.returncode, p.stderr)
+        assert p.stderr.splitlines() == [
+            P + "cannot write the Prometheus metrics to "
+            "/nonexistent/caa.prom: No such file or directory"], p.stderr
+
+    test("--format nagios: OK, CRITICAL, WARNING, UNKNOWN", states)
+    test("--prometheus: promtool passes, and it says what JSON says",
+         prometheus)
+    test("--prometheus: never a partial file; an unwritable folder is "
+         "exit 3", never_partial)
+    return passed, failed
+
+
 def demo(binary, conf):
     print("A private DNS universe is up: a signed root, the TLD caatest and "
           "its zones.\n")
@@ -2420,6 +2591,10 @@ def main(argv):
             print("FAIL memory: a run used %d KiB, over 64 MiB" % rss)
         if not only or "acme" in only:
             p_, f_ = acme_tests(binary, u)
+            passed += p_
+            failed += f_
+        if not only or "monitor" in only:
+            p_, f_ = monitor_tests(binary, u)
             passed += p_
             failed += f_
         if failed:

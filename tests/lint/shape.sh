@@ -33,7 +33,7 @@ if [ -n "$long" ]; then
 	bad=1
 fi
 
-for r in src/report.c; do
+for r in src/report.c src/monitor.c; do
 	# shellcheck disable=SC2086
 	seen=$($cc $cflags -E "$r" | grep -c -E '\b(ldns_[a-z_]+|ub_ctx|ub_result)\b')
 	if [ "$seen" -ne 0 ]; then
