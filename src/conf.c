@@ -737,34 +737,6 @@ h_certificates(struct ctx *x, yaml_node_t *n, void *arg)
 	}
 }
 
-static void
-h_top_ca(struct ctx *x, yaml_node_t *n, void *arg)
-{
-	(void)arg;
-	h_ca(x, n, &x->c->pol);
-}
-
-static void
-h_top_issuer(struct ctx *x, yaml_node_t *n, void *arg)
-{
-	(void)arg;
-	h_issuer(x, n, &x->c->pol);
-}
-
-static void
-h_top_account(struct ctx *x, yaml_node_t *n, void *arg)
-{
-	(void)arg;
-	h_account(x, n, &x->c->pol);
-}
-
-static void
-h_top_method(struct ctx *x, yaml_node_t *n, void *arg)
-{
-	(void)arg;
-	h_method(x, n, &x->c->pol);
-}
-
 /* SPEC 3 rev. 2: "URL: issuer" for each CA that is not built in. */
 static void
 h_directories(struct ctx *x, yaml_node_t *n, void *arg)
@@ -829,10 +801,11 @@ h_on_unknown(struct ctx *x, yaml_node_t *n, void *arg)
 }
 
 static const struct key top_keys[] = {
-	{ "ca", h_top_ca },
-	{ "issuer", h_top_issuer },
-	{ "account_uri", h_top_account },
-	{ "method", h_top_method },
+	/* walk() hands them the global policy. */
+	{ "ca", h_ca },
+	{ "issuer", h_issuer },
+	{ "account_uri", h_account },
+	{ "method", h_method },
 	{ "timeout", h_timeout },
 	{ "checks", h_checks },
 	{ "resolver", h_resolver },
@@ -946,7 +919,7 @@ load_text(struct ctx *x, const char *buf, size_t len)
 	}
 	/* An empty file is all defaults. */
 	if ((root = yaml_document_get_root_node(&doc)) != NULL) {
-		walk(x, root, top_keys, NULL, "the configuration");
+		walk(x, root, top_keys, &x->c->pol, "the configuration");
 		exclusive(x, root, "the configuration");
 	}
 	yaml_document_delete(&doc);
