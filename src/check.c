@@ -21,6 +21,7 @@
 #include "result.h"
 #include "servers.h"
 #include "verdict.h"
+#include "wire.h"
 #include "zone.h"
 
 /* After this long, names still waiting have their servers probed. */
@@ -48,6 +49,7 @@ check_new(const struct conf *c)
 static void
 query_free(struct check_query *q)
 {
+	free(q->signer);
 	answer_level_clear(&q->lv);
 	free(q->target);
 	free(q->waiters);
@@ -89,6 +91,7 @@ check_free(struct check *k)
 	free(k->names);
 	free(k->buckets);
 	free(k->rnames);
+	free(k->rexpiring);
 	free(k->rcerts);
 	free(k->rqueries);
 	free(k->rlevels);
@@ -694,6 +697,23 @@ mark_name(struct check *k, struct check_name *n)
  * handed to the nameserver check at once, while other names still
  * resolve.
  */
+/*
+ * SPEC 5.7: when the signatures a validated answer of the CA's rests on
+ * (its records, or its denial) expire, and which zone made them.
+ */
+static int
+horizon(struct check *k, struct check_query *q)
+{
+	char	 signer[NAME_MAX_TEXT];
+
+	if (k->c->signature_days == 0 || q->ans == NULL ||
+	    q->ans->dnssec != RESOLVE_SECURE || q->ans->packet == NULL ||
+	    !wire_rrsig_expiry(q->ans->packet, q->ans->packetlen, k->now,
+	    &q->sig_expires, signer, sizeof(signer)))
+		return 0;
+	return (q->signer = strdup(signer)) == NULL ? -1 : 0;
+}
+
 static int
 take_in(struct check *k)
 {
@@ -717,6 +737,8 @@ take_in(struct check *k)
 		/* The zone that answered, for the nameserver check. */
 		if (k->srv != NULL &&
 		    servers_hint(k->srv, q->qname, q->qtype, q->ans) == -1)
+			rc = -1;
+		if (horizon(k, q) == -1)
 			rc = -1;
 		/* The decision needs the RDATA, not the whole packet. */
 		if (q->ans != NULL) {

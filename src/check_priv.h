@@ -41,6 +41,9 @@ struct check_query {
 	size_t			 kids;		/* child levels seen */
 	size_t			 rank;		/* its place among siblings */
 	struct check_query	*ready;		/* answered, to take in */
+	/* SPEC 5.7: a validated answer's earliest signature. */
+	time_t			 sig_expires;	/* 0: none */
+	char			*signer;	/* the zone that signed it */
 };
 
 /*
@@ -124,6 +127,7 @@ struct check {
 	/* The result tree, and the arrays it points into. */
 	struct result_run	  res;
 	struct result_name	 *rnames;
+	const struct result_query **rexpiring;
 	struct result_cert	 *rcerts;
 	struct result_query	 *rqueries;
 	const struct result_query **rlevels;

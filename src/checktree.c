@@ -44,6 +44,8 @@ result_lookups(struct check *k)
 		struct result_query *r = &k->rqueries[q->seq];
 
 		result_lookup_of(q->qname, q->qtype, q->ans, &r->lookup);
+		r->sig_expires = q->sig_expires;
+		r->signer = q->signer;
 		r->state = q->lv.state;
 		r->records = q->lv.recs;
 		r->nrecords = q->lv.nrecs;
@@ -220,6 +222,53 @@ result_certs(struct check *k)
 	return highest;
 }
 
+static int
+cmp_expiry(const void *a, const void *b)
+{
+	const struct result_query *x = *(const struct result_query *const *)a;
+	const struct result_query *y = *(const struct result_query *const *)b;
+
+	int	 c;
+
+	if (x->sig_expires != y->sig_expires)
+		return x->sig_expires < y->sig_expires ? -1 : 1;
+	if ((c = strcmp(x->lookup.qname, y->lookup.qname)) != 0)
+		return c;
+	return x->lookup.qtype - y->lookup.qtype;
+}
+
+/*
+ * SPEC 5.7: the signatures the CA's decisions rest on that expire
+ * within checks.signature_days, earliest first.
+ */
+static int
+result_horizon(struct check *k)
+{
+	struct result_run	*res = &k->res;
+	long long		 until;
+	size_t			 i, n = 0;
+
+	res->signature_days = k->c->signature_days;
+	res->started_at = (long long)k->now;
+	until = (long long)k->now + (long long)k->c->signature_days * 86400;
+	if ((k->rexpiring = calloc(k->nqueries + 1,
+	    sizeof(*k->rexpiring))) == NULL)
+		return -1;
+	for (i = 0; i < k->nqueries; i++) {
+		if (k->rqueries[i].sig_expires == 0)
+			continue;
+		if (res->sig_earliest == 0 ||
+		    k->rqueries[i].sig_expires < res->sig_earliest)
+			res->sig_earliest = k->rqueries[i].sig_expires;
+		if (k->rqueries[i].sig_expires < until)
+			k->rexpiring[n++] = &k->rqueries[i];
+	}
+	qsort(k->rexpiring, n, sizeof(*k->rexpiring), cmp_expiry);
+	res->expiring = k->rexpiring;
+	res->nexpiring = n;
+	return 0;
+}
+
 int
 check_build_result(struct check *k)
 {
@@ -228,7 +277,7 @@ check_build_result(struct check *k)
 	int			 highest;
 	struct result_name	*r;
 
-	if (result_lookups(k) == -1)
+	if (result_lookups(k) == -1 || result_horizon(k) == -1)
 		return -1;
 	for (i = 0; i < k->nnames; i++)
 		nlv += k->names[i].nlevels;

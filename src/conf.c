@@ -51,6 +51,7 @@ conf_new(void)
 	c->nameservers = CONF_ERROR;
 	c->dns01 = CONF_AUTO;
 	c->max_inflight = 32;
+	c->signature_days = 7;
 	if (policy_set_ca(&c->pol, "letsencrypt") == -1 ||
 	    (c->pol.method = strdup("http-01")) == NULL) {
 		conf_free(c);
@@ -458,10 +459,19 @@ h_inflight(struct ctx *x, yaml_node_t *n, void *arg)
 	    &x->c->max_inflight);
 }
 
+static void
+h_sigdays(struct ctx *x, yaml_node_t *n, void *arg)
+{
+	(void)arg;
+	(void)integer(x, n, "checks.signature_days", "of days ", 0, 365,
+	    &x->c->signature_days);
+}
+
 static const struct key checks_keys[] = {
 	{ "nameservers", h_nameservers },
 	{ "dns01", h_dns01 },
 	{ "max_inflight", h_inflight },
+	{ "signature_days", h_sigdays },
 	{ NULL, NULL }
 };
 

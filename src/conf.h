@@ -71,6 +71,9 @@ struct conf {
 	enum conf_level		 nameservers;	/* SPEC 5.3 severity */
 	enum conf_level		 dns01;		/* SPEC 5.4 severity */
 	int			 max_inflight;	/* direct queries per address */
+	int			 signature_days; /* SPEC 5.7: warn when a
+						   signature expires sooner;
+						   0: off */
 	char			*trust_anchor;	/* NULL: default search */
 	size_t			 ta_line, ta_col; /* where it is set */
 	char			*root_hints;	/* NULL: libunbound's own */

@@ -43,7 +43,7 @@ monitor_warnings(const struct result_run *run)
 			    run->nameservers != VERDICT_ERROR)
 				w++;
 	}
-	return w;
+	return w + run->nexpiring;
 }
 
 /* A name that decides: not of a certificate that is not yet due. */
@@ -268,6 +268,15 @@ monitor_prometheus(FILE *f, const struct result_run *run, time_t when)
 	prom_names(f, run);
 	prom_certs(f, run);
 	prom_zones(f, run);
+	head(f, "signatures_expiring", "Signatures the CA's decisions rest "
+	    "on that expire within checks.signature_days.");
+	fprintf(f, "caa_preflight_signatures_expiring %zu\n", run->nexpiring);
+	if (run->sig_earliest != 0) {
+		head(f, "signature_expiry_timestamp_seconds", "The earliest "
+		    "expiry of those signatures, in seconds since the epoch.");
+		fprintf(f, "caa_preflight_signature_expiry_timestamp_seconds "
+		    "%lld\n", run->sig_earliest);
+	}
 	head(f, "warnings", "Warnings of the run; a warning never blocks.");
 	fprintf(f, "caa_preflight_warnings %zu\n", monitor_warnings(run));
 	head(f, "nagios_state", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, as "

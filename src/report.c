@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "caa.h"
 #include "report.h"
@@ -145,6 +146,38 @@ deadline_text(FILE *f, const struct result_run *run)
 	report_msg(f, "the run's %d s deadline passed before %zu name%s could "
 	    "be checked%s", run->timeout, ncut, ncut == 1 ? "" : "s", unsent);
 	report_msg(f, "  fix: %s", VERDICT_FIX_DEADLINE);
+}
+
+/*
+ * SPEC 5.7: signatures the CA's decisions rest on that expire soon; a
+ * signer that stopped re-signing is a renewal failure on its way.
+ */
+static void
+horizon_text(FILE *f, const struct result_run *run)
+{
+	const struct result_query	*q;
+	struct tm			 tm;
+	time_t				 t;
+	char				 when[64];
+	size_t				 i;
+
+	for (i = 0; i < run->nexpiring; i++) {
+		q = run->expiring[i];
+		t = (time_t)q->sig_expires;
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+		    &tm) == 0)
+			(void)snprintf(when, sizeof(when), "%lld",
+			    q->sig_expires);
+		report_msg(f, "%s: warning: its signature of %s %s expires at "
+		    "%s, in %.1f days: from then the CA's lookup fails "
+		    "DNSSEC validation and it refuses", q->signer,
+		    q->lookup.qname, result_type_name(q->lookup.qtype), when,
+		    (double)(q->sig_expires - run->started_at) / 86400.0);
+		report_msg(f, "  fix: re-sign %s now, and find out why its "
+		    "signer has not (signatures are refreshed well before "
+		    "they expire)", q->signer);
+	}
 }
 
 /* "letsencrypt.org" or "a.example, b.example". */
@@ -306,6 +339,8 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 		name_text(f, run, n, label, pre, o->quiet);
 	}
 	findings_text(f, run, o->quiet);
+	if (!o->quiet)
+		horizon_text(f, run);
 	cert_text(f, run, o->quiet);
 	allowed_text(f, run);
 	if (o->quiet && run->count[VERDICT_NOT_CHECKED] > 0)
@@ -715,6 +750,32 @@ report_certs(FILE *f, const struct result_run *run)
 	}
 }
 
+/* SPEC 5.7: the signature horizon. */
+static void
+jhorizon(FILE *f, const struct result_run *run)
+{
+	const struct result_query	*q;
+	size_t				 i;
+
+	fprintf(f, ",\"signatures\":{\"days\":%d,\"earliest\":",
+	    run->signature_days);
+	if (run->sig_earliest != 0)
+		fprintf(f, "%lld", run->sig_earliest);
+	else
+		fputs("null", f);
+	fputs(",\"expiring\":[", f);
+	for (i = 0; i < run->nexpiring; i++) {
+		q = run->expiring[i];
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		js(f, q->lookup.qname);
+		fprintf(f, ",\"type\":\"%s\",\"signer\":",
+		    result_type_name(q->lookup.qtype));
+		js(f, q->signer);
+		fprintf(f, ",\"expires\":%lld}", q->sig_expires);
+	}
+	fputs("]}", f);
+}
+
 /* SPEC 5.5 rev. 2: a certificate and what was assumed for it. */
 static void
 jcert(FILE *f, const struct result_cert *c)
@@ -771,6 +832,7 @@ report_json(FILE *f, const struct result_run *run)
 	}
 	fprintf(f, "],\"on_unknown_allows\":%s",
 	    run->unknown_allowed ? "true" : "false");
+	jhorizon(f, run);
 	jnameservers(f, run);
 	fputs("}\n", f);
 }

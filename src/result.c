@@ -34,6 +34,8 @@ result_type_name(int qtype)
 		return "TXT";
 	case 28:
 		return "AAAA";
+	case 43:
+		return "DS";
 	case 48:
 		return "DNSKEY";
 	case 257:

@@ -54,6 +54,10 @@ struct result_query {
 	enum caa_level_state	  state;
 	const struct caa_record	 *records;
 	size_t			  nrecords;
+	/* SPEC 5.7: validated: its earliest signature, and who made it. */
+	long long		  sig_expires;	/* seconds since the epoch;
+						   0: none */
+	const char		 *signer;
 };
 
 /*
@@ -142,6 +146,15 @@ struct result_run {
 						/* names per verdict */
 	const struct result_query	 *queries;	/* the CA's lookups */
 	size_t				  nqueries;
+	/*
+	 * SPEC 5.7: the signatures that expire within signature_days of
+	 * the run (earliest first), and the earliest of all (0: none).
+	 */
+	int				  signature_days;
+	const struct result_query *const *expiring;
+	size_t				  nexpiring;
+	long long			  sig_earliest;
+	long long			  started_at;	/* the run's start */
 	const struct result_lookup	 *lookups;	/* the probe's */
 	size_t				  nlookups;
 	enum verdict_level		  nameservers;

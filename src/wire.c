@@ -52,6 +52,44 @@ wire_covered(const ldns_rr *sig)
 	return f != NULL ? ldns_rdf2rr_type(f) : 0;
 }
 
+int
+wire_rrsig_expiry(const uint8_t *wire, size_t len, time_t now,
+    time_t *expires, char *signer, size_t size)
+{
+	ldns_pkt		*pkt;
+	const ldns_rr_list	*secs[2];
+	const ldns_rr		*rr;
+	const ldns_rdf		*f, *by;
+	time_t			 t;
+	size_t			 s, i;
+	int			 found = 0;
+
+	if ((pkt = wire_parse(wire, len)) == NULL)
+		return 0;
+	secs[0] = ldns_pkt_answer(pkt);
+	secs[1] = ldns_pkt_authority(pkt);
+	for (s = 0; s < 2; s++)
+		for (i = 0; secs[s] != NULL && i < ldns_rr_list_rr_count(
+		    secs[s]); i++) {
+			rr = ldns_rr_list_rr(secs[s], i);
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
+			    (f = wire_field(rr, 4, LDNS_RDF_TYPE_TIME, 4)) ==
+			    NULL || (by = wire_field(rr, 7, LDNS_RDF_TYPE_DNAME,
+			    0)) == NULL)
+				continue;
+			/* Serial number arithmetic, around now. */
+			t = now + (int32_t)(ldns_rdf2native_int32(f) -
+			    (uint32_t)now);
+			if (!found || t < *expires) {
+				*expires = t;
+				wire_rdf_name(by, signer, size);
+			}
+			found = 1;
+		}
+	ldns_pkt_free(pkt);
+	return found;
+}
+
 ldns_pkt *
 wire_parse(const uint8_t *wire, size_t len)
 {

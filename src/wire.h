@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <ldns/ldns.h>
 
@@ -25,6 +26,14 @@ const ldns_rdf	*wire_field(const ldns_rr *, size_t, ldns_rdf_type, size_t);
 ldns_rr_type	 wire_covered(const ldns_rr *);
 /* A message from wire bytes, or NULL; freed with ldns_pkt_free(). */
 ldns_pkt	*wire_parse(const uint8_t *, size_t);
+/*
+ * SPEC 5.7: the earliest expiry of the RRSIGs in a message's answer and
+ * authority sections (the records or the denial the answer rests on),
+ * read as RFC 4034 3.1.5 says, near now; and the zone that signed it.
+ * 1 when there is one, else 0 (none, or not a message).
+ */
+int		 wire_rrsig_expiry(const uint8_t *, size_t, time_t, time_t *,
+		    char *, size_t);
 /*
  * Whether pkt answers the one question (id, qname, qtype): a response
  * with that ID and exactly that question.

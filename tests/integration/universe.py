@@ -26,6 +26,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TLD = "caatest"
 LE = '"letsencrypt.org"'
+SOON = 2 * 86400 + 3600	# a "soon" zone's signatures: 2 days ahead
 ACCT = "https://acme-v02.api.letsencrypt.org/acme/acct/123456"
 
 # Server addresses.  Each NSD instance serves all its zones on all its
@@ -80,7 +81,8 @@ class Zone:
     servers: NS tokens (see HOSTS); "nsd" stands for ns1 and ns2.
     deleg:   the NS tokens at the parent, when they differ from servers.
     sign:    "yes", "no" (insecure: no DS), "expired" (signatures in the
-             past), "unsigned-ds" (DS at the parent, zone served unsigned),
+             past), "soon" (expiring in two days), "unsigned-ds" (DS at
+             the parent, zone served unsigned),
              "badds" (DS at the parent does not match the key).
     records_b, sign_b: what server instance "b" serves instead (another
              version of the zone, or the same signed with past dates).
@@ -189,6 +191,7 @@ ZONES = [
     ]),
     Zone("dname", "knot", "yes", ['d DNAME other.%s.' % TLD]),
     Zone("expired", "nsd", "expired", ['@ CAA 0 issue ' + LE]),
+    Zone("soon", "nsd", "soon", ['@ CAA 0 issue ' + LE]),
     Zone("unsigned-ds", "nsd", "unsigned-ds", ['@ CAA 0 issue ' + LE]),
     Zone("badds", "nsd", "badds", ['@ CAA 0 issue ' + LE]),
     Zone("insecure", "nsd", "no", ['@ CAA 0 issue "sectigo.com"']),
@@ -404,6 +407,10 @@ class Universe:
         args = ["ldns-signzone", "-o", origin]
         if sign == "expired":
             args += ["-i", "20200101000000", "-e", "20200201000000"]
+        elif sign == "soon":
+            # SPEC 5.7: valid now, expiring within checks.signature_days.
+            args += ["-e", time.strftime(
+                "%Y%m%d%H%M%S", time.gmtime(time.time() + SOON))]
         run(args + [path, zsk, ksk])
         ds = [self.ds_of(ksk)]
         if sign == "unsigned-ds":
@@ -745,6 +752,29 @@ def persist_refused(sub, reason, wild=False):
         FIX + '_validation-persist.%s. TXT "letsencrypt.org; accounturi=%s%s"'
         % (name, ACCT, "; policy=wildcard" if wild else ""),
         summary(1, refused=1)]
+
+
+def soon_lines(zone, types):
+    """The warnings for a zone signed with SOON ahead (SPEC 5.7)."""
+    out = []
+    for t in types:
+        out += ["re:" + re.escape(P + "%s: warning: its signature of %s %s "
+                                  "expires at " % (zone, zone, t)) +
+                r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, in 2\.\d days" +
+                re.escape(": from then the CA's lookup fails DNSSEC "
+                          "validation and it refuses"),
+                FIX + "re-sign %s now, and find out why its signer has not "
+                "(signatures are refreshed well before they expire)" % zone]
+    return out
+
+
+def j_soon(doc):
+    sig = doc["signatures"]
+    assert sig["days"] == 7, sig
+    assert [(e["name"], e["type"], e["signer"]) for e in sig["expiring"]] \
+        == [("soon.caatest", "CAA", "soon.caatest")], sig
+    assert abs(sig["expiring"][0]["expires"] - time.time() - SOON) < 600, sig
+    assert sig["earliest"] == sig["expiring"][0]["expires"], sig
 
 
 def j_method(method, challenge):
@@ -1175,6 +1205,13 @@ SCENARIOS = [
       [summary(1, refused=1)]),
     S("CNAME to a permissive name under a denying parent",
       ["perm.cname.caatest"], 0, [summary(1, ok=1)]),
+    # SPEC 5.7: signatures valid today, expiring in two days: warnings
+    # naming the zone, the record and the time; never a block.
+    S("signatures that expire within checks.signature_days", ["soon.caatest"],
+      0, soon_lines("soon.caatest", ["CAA"]) + [summary(1, ok=1)],
+      check=j_soon),
+    S("expiring signatures: -q says nothing", ["soon.caatest"], 0, [],
+      args=["-q"]),
     S("signatures expired", ["expired.caatest"], 2,
       bogus("expired.caatest", "expired.caatest") + [summary(1, fail=1)],
       check=j_bogus),
@@ -2425,6 +2462,10 @@ def monitor_tests(binary, u):
         assert m.group(1, 2) == ("WARNING", "2 names will pass, 1 warning"), \
             m.groups()
         assert m.group(4, 7) == ("2", "1"), m.groups()
+        # A signature that expires within signature_days: WARNING.
+        m, rest = nagios(u.conf, "soon.caatest", status=1)
+        assert m.group(1, 2) == ("WARNING", "1 name will pass, 1 warning"), \
+            m.groups()
         # No network: UNKNOWN.
         m, rest = nagios(u.deadfwdconf, "--timeout", "2", "ok.caatest",
                          status=3)
@@ -2467,6 +2508,10 @@ def monitor_tests(binary, u):
             assert s[("caa_preflight_names", frozenset(
                 [("verdict", v)]))] == want, (v, text)
         assert s[("caa_preflight_exit_status", frozenset())] == doc["exit"]
+        assert s[("caa_preflight_signature_expiry_timestamp_seconds",
+                  frozenset())] == doc["signatures"]["earliest"], text
+        assert s[("caa_preflight_signatures_expiring", frozenset())] == \
+            len(doc["signatures"]["expiring"]), text
         assert s[("caa_preflight_nagios_state", frozenset())] == 2
         for z in doc["nameservers"]:
             for sev in ("error", "warning"):

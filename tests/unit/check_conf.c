@@ -60,6 +60,9 @@ static const struct ccase ccases[] = {
 	{ "bad checks level", "checks:\n  nameservers: maybe\n  dns01: auto\n",
 	    { "2:16: checks.nameservers must be error, warn or off, not "
 	    "\"maybe\"" } },
+	{ "bad signature_days", "checks:\n  signature_days: -1\n",
+	    { "2:19: checks.signature_days must be a whole number of days "
+	    "from 0 to 365, not \"-1\"" } },
 	{ "bad max_inflight", "checks:\n  max_inflight: 0\n",
 	    { "2:17: checks.max_inflight must be a whole number from 1 to "
 	    "1024, not \"0\"" } },
@@ -165,6 +168,7 @@ START_TEST(test_full)
 	    "method: dns-01\n"
 	    "timeout: 30\n"
 	    "checks:\n  nameservers: warn\n  dns01: off\n  max_inflight: 4\n"
+	    "  signature_days: 14\n"
 	    "resolver:\n"
 	    "  trust_anchor: /tmp/ta.key\n"
 	    "  root_hints: /tmp/hints\n"
@@ -187,6 +191,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(cf->nameservers, CONF_WARN);
 	ck_assert_int_eq(cf->dns01, CONF_OFF);
 	ck_assert_int_eq(cf->max_inflight, 4);
+	ck_assert_int_eq(cf->signature_days, 14);
 	ck_assert_str_eq(cf->trust_anchor, "/tmp/ta.key");
 	ck_assert_str_eq(cf->root_hints, "/tmp/hints");
 	ck_assert_uint_eq(cf->nforward, 2);

@@ -15,13 +15,13 @@ static struct caa_record	 rec = { 0, CAA_TAG_ISSUE, (char *)"issue", 5,
     (char *)"sectigo.com", 11 };
 static struct result_query	 q_www = { { "www.example", 257,
     RESULT_ANSWERED, 0, RESULT_DNSSEC_INSECURE, NULL, NULL, 0, 1.5 },
-    CAA_LEVEL_ANSWER, NULL, 0 };
+    CAA_LEVEL_ANSWER, NULL, 0, 0, NULL };
 static struct result_query	 q_ex = { { "example", 257, RESULT_ANSWERED,
     0, RESULT_DNSSEC_SECURE, NULL, NULL, 1, 2.0 }, CAA_LEVEL_ANSWER,
-    &rec, 1 };
+    &rec, 1, 0, NULL };
 static struct result_query	 q_txt = { { "_acme-challenge.ok.example", 16,
     RESULT_ANSWERED, 2, RESULT_DNSSEC_INSECURE, NULL, NULL, 0, 3.0 },
-    CAA_LEVEL_ANSWER, NULL, 0 };
+    CAA_LEVEL_ANSWER, NULL, 0, 0, NULL };
 static const struct result_query *lv_www[] = { &q_www, &q_ex };
 static const struct result_query *lv_ok[] = { &q_ex };
 static const char *issuers[] = { "letsencrypt.org" };
@@ -457,6 +457,44 @@ START_TEST(test_certs)
 }
 END_TEST
 
+/* SPEC 5.7: a signature that expires soon is a warning, with a fix. */
+START_TEST(test_horizon)
+{
+	static const struct result_query *exp[] = { &q_ex };
+	struct report_opts	 o = { REPORT_TEXT, 0, 0 };
+	char			*out;
+
+	build();
+	q_ex.sig_expires = 1765180800;	/* 2025-12-08 08:00:00 UTC */
+	q_ex.signer = "example";
+	run.started_at = 1765000800;	/* 50 hours before */
+	run.signature_days = 7;
+	run.expiring = exp;
+	run.nexpiring = 1;
+	run.sig_earliest = q_ex.sig_expires;
+	out = render(0, &o);
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: example: warning: "
+	    "its signature of example CAA expires at 2025-12-08 08:00:00 UTC, "
+	    "in 2.1 days: from then the CA's lookup fails DNSSEC validation "
+	    "and it refuses\ncaa-preflight:   fix: re-sign example now, and "
+	    "find out why its signer has not (signatures are refreshed well "
+	    "before they expire)\n"));
+	free(out);
+	o.quiet = 1;
+	out = render(0, &o);
+	ck_assert_ptr_null(strstr(out, "its signature"));
+	free(out);
+	out = render(2, NULL);
+	ck_assert_ptr_nonnull(strstr(out, ",\"signatures\":{\"days\":7,"
+	    "\"earliest\":1765180800,\"expiring\":[{\"name\":\"example\","
+	    "\"type\":\"CAA\",\"signer\":\"example\",\"expires\":"
+	    "1765180800}]}"));
+	free(out);
+	q_ex.sig_expires = 0;
+	q_ex.signer = NULL;
+}
+END_TEST
+
 START_TEST(test_msg_escapes)
 {
 	char	*buf = NULL;
@@ -484,6 +522,7 @@ main(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_msg_escapes);
 	tcase_add_test(tc, test_certs);
+	tcase_add_test(tc, test_horizon);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

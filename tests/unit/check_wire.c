@@ -235,6 +235,51 @@ START_TEST(test_fields)
 }
 END_TEST
 
+/* SPEC 5.7: the earliest signature of an answer, or of its denial. */
+START_TEST(test_rrsig_expiry)
+{
+	static const char *const ans[] = {
+	    "www.example. CAA 0 issue \"ca.example\"",
+	    "www.example. RRSIG CAA 13 2 300 20301231000000 20200101000000 "
+	    "1 Example. AAAA",
+	    NULL };
+	static const char *const auth[] = {
+	    "example. NSEC z.example. CAA RRSIG NSEC",
+	    "example. RRSIG NSEC 13 1 300 20300601000000 20200101000000 1 "
+	    "example. AAAA",
+	    NULL };
+	ldns_pkt	*p;
+	uint8_t		*w;
+	size_t		 len;
+	time_t		 t, now = 1893456000;	/* 2030-01-01 */
+	char		 signer[64];
+
+	p = pkt(0, ans, auth);
+	ck_assert_int_eq(ldns_pkt2wire(&w, p, &len), LDNS_STATUS_OK);
+	ck_assert_int_eq(wire_rrsig_expiry(w, len, now, &t, signer,
+	    sizeof(signer)), 1);
+	ck_assert_int_eq((long long)t, 1906502400LL);	/* 2030-06-01 */
+	ck_assert_str_eq(signer, "example");
+	/* Read as serial arithmetic near now: past 2106 too. */
+	ck_assert_int_eq(wire_rrsig_expiry(w, len, now + 4294967296LL, &t,
+	    signer, sizeof(signer)), 1);
+	ck_assert_int_eq((long long)t, 1906502400LL + 4294967296LL);
+	free(w);
+	ldns_pkt_free(p);
+	/* Unsigned, or not a message: none. */
+	p = pkt(0, ans, NULL);
+	ldns_rr_free(ldns_rr_list_pop_rr(ldns_pkt_answer(p)));
+	ldns_pkt_set_ancount(p, 1);
+	ck_assert_int_eq(ldns_pkt2wire(&w, p, &len), LDNS_STATUS_OK);
+	ck_assert_int_eq(wire_rrsig_expiry(w, len, now, &t, signer,
+	    sizeof(signer)), 0);
+	free(w);
+	ldns_pkt_free(p);
+	ck_assert_int_eq(wire_rrsig_expiry((const uint8_t *)"\1", 1, now, &t,
+	    signer, sizeof(signer)), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -250,6 +295,7 @@ main(void)
 	tcase_add_test(tc, test_is_answer);
 	tcase_add_test(tc, test_referral);
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_rrsig_expiry);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
