@@ -92,6 +92,9 @@ check_free(struct check *k)
 	free(k->buckets);
 	free(k->rnames);
 	free(k->rexpiring);
+	while (k->nrsigners > 0)
+		free(k->rsigners[--k->nrsigners]);
+	free(k->rsigners);
 	free(k->rcerts);
 	free(k->rqueries);
 	free(k->rlevels);

@@ -127,7 +127,9 @@ struct check {
 	/* The result tree, and the arrays it points into. */
 	struct result_run	  res;
 	struct result_name	 *rnames;
-	const struct result_query **rexpiring;
+	struct result_expiry	 *rexpiring;
+	char			**rsigners;	/* the probe's, to free */
+	size_t			  nrsigners;
 	struct result_cert	 *rcerts;
 	struct result_query	 *rqueries;
 	const struct result_query **rlevels;

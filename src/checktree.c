@@ -4,13 +4,18 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define TYPE_DNSKEY	48
 
 #include "check_priv.h"
+#include "name.h"
 #include "probe.h"
 #include "resolve.h"
 #include "result.h"
 #include "servers.h"
 #include "verdict.h"
+#include "wire.h"
 
 int
 check_unreachable(const struct check *k)
@@ -225,47 +230,81 @@ result_certs(struct check *k)
 static int
 cmp_expiry(const void *a, const void *b)
 {
-	const struct result_query *x = *(const struct result_query *const *)a;
-	const struct result_query *y = *(const struct result_query *const *)b;
+	const struct result_expiry	*x = a, *y = b;
+	int				 c;
 
-	int	 c;
-
-	if (x->sig_expires != y->sig_expires)
-		return x->sig_expires < y->sig_expires ? -1 : 1;
-	if ((c = strcmp(x->lookup.qname, y->lookup.qname)) != 0)
+	if (x->expires != y->expires)
+		return x->expires < y->expires ? -1 : 1;
+	if ((c = strcmp(x->qname, y->qname)) != 0)
 		return c;
-	return x->lookup.qtype - y->lookup.qtype;
+	return x->qtype - y->qtype;
+}
+
+/* One signature's expiry into the horizon (when within its days). */
+static void
+horizon_add(struct check *k, size_t *n, const char *qname, int qtype,
+    const char *signer, long long expires)
+{
+	struct result_run	*res = &k->res;
+
+	if (res->sig_earliest == 0 || expires < res->sig_earliest)
+		res->sig_earliest = expires;
+	if (expires >= (long long)k->now + (long long)res->signature_days *
+	    86400)
+		return;
+	k->rexpiring[*n].qname = qname;
+	k->rexpiring[*n].qtype = qtype;
+	k->rexpiring[*n].signer = signer;
+	k->rexpiring[*n].expires = expires;
+	(*n)++;
 }
 
 /*
  * SPEC 5.7: the signatures the CA's decisions rest on that expire
- * within checks.signature_days, earliest first.
+ * within checks.signature_days, earliest first: its own answers', and
+ * the DNSKEY sets of the zones the nameserver check looked up.
  */
 static int
 result_horizon(struct check *k)
 {
-	struct result_run	*res = &k->res;
-	long long		 until;
-	size_t			 i, n = 0;
+	const struct resolve_answer	*a;
+	const void			*it = NULL;
+	const char			*qname;
+	char				 signer[NAME_MAX_TEXT], **v;
+	time_t				 t;
+	size_t				 i, n = 0, cap;
+	int				 qtype;
 
-	res->signature_days = k->c->signature_days;
-	res->started_at = (long long)k->now;
-	until = (long long)k->now + (long long)k->c->signature_days * 86400;
-	if ((k->rexpiring = calloc(k->nqueries + 1,
-	    sizeof(*k->rexpiring))) == NULL)
+	k->res.signature_days = k->c->signature_days;
+	k->res.started_at = (long long)k->now;
+	if (k->c->signature_days == 0)
+		return 0;
+	cap = k->nqueries + k->res.nlookups + 1;
+	if ((k->rexpiring = calloc(cap, sizeof(*k->rexpiring))) == NULL ||
+	    (k->rsigners = calloc(cap, sizeof(*k->rsigners))) == NULL)
 		return -1;
-	for (i = 0; i < k->nqueries; i++) {
-		if (k->rqueries[i].sig_expires == 0)
+	for (i = 0; i < k->nqueries; i++)
+		if (k->rqueries[i].sig_expires != 0)
+			horizon_add(k, &n, k->rqueries[i].lookup.qname,
+			    k->rqueries[i].lookup.qtype,
+			    k->rqueries[i].signer,
+			    k->rqueries[i].sig_expires);
+	while (k->srv != NULL && servers_lookup(k->srv, &it, &qname, &qtype,
+	    &a)) {
+		if (qtype != TYPE_DNSKEY || a == NULL ||
+		    a->dnssec != RESOLVE_SECURE || !wire_rrsig_expiry(
+		    a->packet, a->packetlen, k->now, &t, signer,
+		    sizeof(signer)))
 			continue;
-		if (res->sig_earliest == 0 ||
-		    k->rqueries[i].sig_expires < res->sig_earliest)
-			res->sig_earliest = k->rqueries[i].sig_expires;
-		if (k->rqueries[i].sig_expires < until)
-			k->rexpiring[n++] = &k->rqueries[i];
+		v = k->rsigners + k->nrsigners;
+		if ((*v = strdup(signer)) == NULL)
+			return -1;
+		k->nrsigners++;
+		horizon_add(k, &n, qname, qtype, *v, (long long)t);
 	}
 	qsort(k->rexpiring, n, sizeof(*k->rexpiring), cmp_expiry);
-	res->expiring = k->rexpiring;
-	res->nexpiring = n;
+	k->res.expiring = k->rexpiring;
+	k->res.nexpiring = n;
 	return 0;
 }
 

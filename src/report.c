@@ -155,28 +155,27 @@ deadline_text(FILE *f, const struct result_run *run)
 static void
 horizon_text(FILE *f, const struct result_run *run)
 {
-	const struct result_query	*q;
+	const struct result_expiry	*e;
 	struct tm			 tm;
 	time_t				 t;
 	char				 when[64];
 	size_t				 i;
 
 	for (i = 0; i < run->nexpiring; i++) {
-		q = run->expiring[i];
-		t = (time_t)q->sig_expires;
+		e = &run->expiring[i];
+		t = (time_t)e->expires;
 		if (gmtime_r(&t, &tm) == NULL ||
 		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 		    &tm) == 0)
-			(void)snprintf(when, sizeof(when), "%lld",
-			    q->sig_expires);
+			(void)snprintf(when, sizeof(when), "%lld", e->expires);
 		report_msg(f, "%s: warning: its signature of %s %s expires at "
 		    "%s, in %.1f days: from then the CA's lookup fails "
-		    "DNSSEC validation and it refuses", q->signer,
-		    q->lookup.qname, result_type_name(q->lookup.qtype), when,
-		    (double)(q->sig_expires - run->started_at) / 86400.0);
+		    "DNSSEC validation and it refuses", e->signer, e->qname,
+		    result_type_name(e->qtype), when,
+		    (double)(e->expires - run->started_at) / 86400.0);
 		report_msg(f, "  fix: re-sign %s now, and find out why its "
 		    "signer has not (signatures are refreshed well before "
-		    "they expire)", q->signer);
+		    "they expire)", e->signer);
 	}
 }
 
@@ -754,7 +753,7 @@ report_certs(FILE *f, const struct result_run *run)
 static void
 jhorizon(FILE *f, const struct result_run *run)
 {
-	const struct result_query	*q;
+	const struct result_expiry	*e;
 	size_t				 i;
 
 	fprintf(f, ",\"signatures\":{\"days\":%d,\"earliest\":",
@@ -765,13 +764,13 @@ jhorizon(FILE *f, const struct result_run *run)
 		fputs("null", f);
 	fputs(",\"expiring\":[", f);
 	for (i = 0; i < run->nexpiring; i++) {
-		q = run->expiring[i];
+		e = &run->expiring[i];
 		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		js(f, q->lookup.qname);
+		js(f, e->qname);
 		fprintf(f, ",\"type\":\"%s\",\"signer\":",
-		    result_type_name(q->lookup.qtype));
-		js(f, q->signer);
-		fprintf(f, ",\"expires\":%lld}", q->sig_expires);
+		    result_type_name(e->qtype));
+		js(f, e->signer);
+		fprintf(f, ",\"expires\":%lld}", e->expires);
 	}
 	fputs("]}", f);
 }

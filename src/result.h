@@ -47,6 +47,14 @@ struct result_lookup {
 	double			 ms;
 };
 
+/* SPEC 5.7: a validated RRset's earliest signature. */
+struct result_expiry {
+	const char	*qname;
+	int		 qtype;
+	const char	*signer;	/* the zone that signed it */
+	long long	 expires;	/* seconds since the epoch */
+};
+
 /* One lookup of the CA's: a CAA level, or a dns-01 TXT name. */
 struct result_query {
 	struct result_lookup	  lookup;
@@ -148,10 +156,12 @@ struct result_run {
 	size_t				  nqueries;
 	/*
 	 * SPEC 5.7: the signatures that expire within signature_days of
-	 * the run (earliest first), and the earliest of all (0: none).
+	 * the run (earliest first): the CA's answers, and the zones' keys
+	 * (DNSKEY) that the nameserver check looked up; and the earliest
+	 * of all (0: none).
 	 */
 	int				  signature_days;
-	const struct result_query *const *expiring;
+	const struct result_expiry	 *expiring;
 	size_t				  nexpiring;
 	long long			  sig_earliest;
 	long long			  started_at;	/* the run's start */

@@ -772,7 +772,8 @@ def j_soon(doc):
     sig = doc["signatures"]
     assert sig["days"] == 7, sig
     assert [(e["name"], e["type"], e["signer"]) for e in sig["expiring"]] \
-        == [("soon.caatest", "CAA", "soon.caatest")], sig
+        == [("soon.caatest", "DNSKEY", "soon.caatest"),
+            ("soon.caatest", "CAA", "soon.caatest")], sig
     assert abs(sig["expiring"][0]["expires"] - time.time() - SOON) < 600, sig
     assert sig["earliest"] == sig["expiring"][0]["expires"], sig
 
@@ -1208,10 +1209,14 @@ SCENARIOS = [
     # SPEC 5.7: signatures valid today, expiring in two days: warnings
     # naming the zone, the record and the time; never a block.
     S("signatures that expire within checks.signature_days", ["soon.caatest"],
-      0, soon_lines("soon.caatest", ["CAA"]) + [summary(1, ok=1)],
+      0, soon_lines("soon.caatest", ["DNSKEY", "CAA"]) + [summary(1, ok=1)],
       check=j_soon),
     S("expiring signatures: -q says nothing", ["soon.caatest"], 0, [],
       args=["-q"]),
+    # The zone's keys come from the nameserver check's own lookups.
+    S("expiring signatures, nameservers: off: the CA's answers only",
+      ["soon.caatest"], 0, soon_lines("soon.caatest", ["CAA"]) +
+      [summary(1, ok=1)], conf="offconf"),
     S("signatures expired", ["expired.caatest"], 2,
       bogus("expired.caatest", "expired.caatest") + [summary(1, fail=1)],
       check=j_bogus),
@@ -2464,7 +2469,7 @@ def monitor_tests(binary, u):
         assert m.group(4, 7) == ("2", "1"), m.groups()
         # A signature that expires within signature_days: WARNING.
         m, rest = nagios(u.conf, "soon.caatest", status=1)
-        assert m.group(1, 2) == ("WARNING", "1 name will pass, 1 warning"), \
+        assert m.group(1, 2) == ("WARNING", "1 name will pass, 2 warnings"), \
             m.groups()
         # No network: UNKNOWN.
         m, rest = nagios(u.deadfwdconf, "--timeout", "2", "ok.caatest",

@@ -460,18 +460,19 @@ END_TEST
 /* SPEC 5.7: a signature that expires soon is a warning, with a fix. */
 START_TEST(test_horizon)
 {
-	static const struct result_query *exp[] = { &q_ex };
+	/* 2025-12-08 08:00:00 UTC */
+	static const struct result_expiry exp[] = {
+		{ "example", 257, "example", 1765180800 }
+	};
 	struct report_opts	 o = { REPORT_TEXT, 0, 0 };
 	char			*out;
 
 	build();
-	q_ex.sig_expires = 1765180800;	/* 2025-12-08 08:00:00 UTC */
-	q_ex.signer = "example";
 	run.started_at = 1765000800;	/* 50 hours before */
 	run.signature_days = 7;
 	run.expiring = exp;
 	run.nexpiring = 1;
-	run.sig_earliest = q_ex.sig_expires;
+	run.sig_earliest = exp[0].expires;
 	out = render(0, &o);
 	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: example: warning: "
 	    "its signature of example CAA expires at 2025-12-08 08:00:00 UTC, "
@@ -490,8 +491,6 @@ START_TEST(test_horizon)
 	    "\"type\":\"CAA\",\"signer\":\"example\",\"expires\":"
 	    "1765180800}]}"));
 	free(out);
-	q_ex.sig_expires = 0;
-	q_ex.signer = NULL;
 }
 END_TEST
 
