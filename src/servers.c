@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ldns/ldns.h>
 
@@ -355,9 +356,14 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
     size_t server, long qi, const ldns_pkt *pkt)
 {
 	struct wire_summary	 w;
+	char			 signer[256];
+	time_t			 t;
 
 	if (wire_summarise(pkt, q->qtype, &w) == -1)
 		s->nomem = 1;
+	/* SPEC 5.7: per server, for a signer that stopped. */
+	if (wire_rrsig_min(pkt, time(NULL), &t, signer, sizeof(signer)))
+		q->sig_expires = (long long)t;
 	q->rcode = w.rcode;
 	q->aa = w.aa;
 	q->soa_in_auth = w.soa_in_auth;

@@ -56,7 +56,20 @@ int
 wire_rrsig_expiry(const uint8_t *wire, size_t len, time_t now,
     time_t *expires, char *signer, size_t size)
 {
-	ldns_pkt		*pkt;
+	ldns_pkt	*pkt;
+	int		 found;
+
+	if ((pkt = wire_parse(wire, len)) == NULL)
+		return 0;
+	found = wire_rrsig_min(pkt, now, expires, signer, size);
+	ldns_pkt_free(pkt);
+	return found;
+}
+
+int
+wire_rrsig_min(const ldns_pkt *pkt, time_t now, time_t *expires,
+    char *signer, size_t size)
+{
 	const ldns_rr_list	*secs[2];
 	const ldns_rr		*rr;
 	const ldns_rdf		*f, *by;
@@ -64,8 +77,6 @@ wire_rrsig_expiry(const uint8_t *wire, size_t len, time_t now,
 	size_t			 s, i;
 	int			 found = 0;
 
-	if ((pkt = wire_parse(wire, len)) == NULL)
-		return 0;
 	secs[0] = ldns_pkt_answer(pkt);
 	secs[1] = ldns_pkt_authority(pkt);
 	for (s = 0; s < 2; s++)
@@ -86,7 +97,6 @@ wire_rrsig_expiry(const uint8_t *wire, size_t len, time_t now,
 			}
 			found = 1;
 		}
-	ldns_pkt_free(pkt);
 	return found;
 }
 

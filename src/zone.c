@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "zone.h"
 
@@ -654,6 +655,73 @@ check_serials(struct an *an)
 	free(list);
 }
 
+/* A time as the reports write it. */
+static void
+utc(long long t, char *buf, size_t size)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, size,
+	    "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		(void)snprintf(buf, size, "%lld", t);
+}
+
+/* Whether a server's signatures already failed to verify (expired). */
+static int
+sig_failed(const struct zone_server *sv)
+{
+	size_t	 i;
+
+	if (sv->soa.sig_why != NULL)
+		return 1;
+	for (i = 0; i < sv->nq; i++)
+		if (sv->q[i].sig_why != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * SPEC 5.7, per server: one whose signatures (on its SOA answer) expire
+ * more than ZONE_SIG_SPREAD before the latest server's serves a copy of
+ * the zone nobody re-signs any more, or that no longer transfers: when
+ * they expire, the CA fails whenever it asks that server.  A warning;
+ * signatures that no longer verify are an error of their own already.
+ */
+static void
+check_sig_spread(struct an *an)
+{
+	struct zone			*z = an->z;
+	const struct zone_server	*late = NULL, *sv;
+	char				 t1[40], t2[40];
+	size_t				 i;
+
+	for (i = 0; i < z->nservers; i++) {
+		sv = &z->servers[i];
+		if (sv->soa.state == ZONE_ANSWER && sv->soa.sig_expires > 0 &&
+		    (late == NULL ||
+		    sv->soa.sig_expires > late->soa.sig_expires))
+			late = sv;
+	}
+	for (i = 0; late != NULL && i < z->nservers; i++) {
+		sv = &z->servers[i];
+		if (sv->soa.state != ZONE_ANSWER || sv->soa.sig_expires == 0 ||
+		    sv->soa.sig_expires + ZONE_SIG_SPREAD >=
+		    late->soa.sig_expires || sig_failed(sv))
+			continue;
+		utc(sv->soa.sig_expires, t1, sizeof(t1));
+		utc(late->soa.sig_expires, t2, sizeof(t2));
+		finding(an, 0, sv, NULL, "check that the zone's signer still "
+		    "re-signs the copy this server gets, and its zone "
+		    "transfers; once those signatures expire the CA fails "
+		    "whenever it asks this server", "serves signatures that "
+		    "expire at %s, %.1f days before those of %s (%s, %s): its "
+		    "copy of %s is no longer re-signed", t1,
+		    (double)(late->soa.sig_expires - sv->soa.sig_expires) /
+		    86400.0, late->host, late->addr, t2, z->apex);
+	}
+}
+
 /* The delegation and the apex NS set should be the same. */
 static void
 check_ns_sets(struct an *an)
@@ -718,6 +786,7 @@ zone_analyse(struct zone *z, const struct zone_cut *cut,
 		differs |= check_agree(&an, j, judge);
 	if (!differs && serials_differ(z))
 		check_serials(&an);
+	check_sig_spread(&an);
 	check_ns_sets(&an);
 	return an.nomem ? -1 : 0;
 }

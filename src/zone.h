@@ -43,6 +43,7 @@ struct zone_seen {
 	uint8_t		**rdata;	/* the records of qtype, RDATA in */
 	size_t		 *rdlen;	/* wire form (what the CA would */
 	size_t		  nrdata;	/* decide on) */
+	long long	  sig_expires;	/* its earliest RRSIG, or 0 */
 };
 
 /* One address of one nameserver of the zone. */
@@ -116,6 +117,9 @@ struct zone_cut {
 	const char	*hosts;		/* servers whose addresses did not
 					   come, comma-separated, or NULL */
 };
+
+/* Signatures that expire this much earlier on one server: a finding. */
+#define ZONE_SIG_SPREAD	(2 * 86400LL)
 
 /* The remedy when the run's deadline cut a nameserver check short. */
 #define ZONE_FIX_DEADLINE "raise timeout so that every server can be asked"

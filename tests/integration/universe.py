@@ -257,6 +257,10 @@ ZONES = [
          records_b=['@ CAA 0 issue ' + LE], serial_b=2026112902),
     Zone("stale", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
          records_b=['@ CAA 0 issue ' + LE], sign_b="expired"),
+    # SPEC 5.7: ns-b's copy is signed to expire in two days, ns-a's in
+    # four weeks: a signer that stopped re-signing ns-b's copy.
+    Zone("resign", ["a", "b"], "yes", ['@ CAA 0 issue ' + LE],
+         records_b=['@ CAA 0 issue ' + LE], sign_b="soon"),
     Zone("lame", "nsd", "yes", ['@ CAA 0 issue ' + LE],
          deleg=["ns1", "ns2", "knot"]),
     Zone("deadns", ["ns1", "ns2", "nothing"], "yes",
@@ -752,6 +756,26 @@ def persist_refused(sub, reason, wild=False):
         FIX + '_validation-persist.%s. TXT "letsencrypt.org; accounturi=%s%s"'
         % (name, ACCT, "; policy=wildcard" if wild else ""),
         summary(1, refused=1)]
+
+
+def resign_report(got):
+    """ns-b named as the stale signer; the resolver's own answers may
+    have come from either server, so the horizon may warn as well."""
+    want = [
+        "re:" + re.escape(P + 'resign.caatest: warning: nameserver '
+                          'ns-b.caatest (127.53.5.2, NSID "%s") serves '
+                          'signatures that expire at ' % NSID_B) +
+        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC, 2\d\.\d days before those of "
+        r"ns-a\.caatest \(127\.53\.5\.1, \d{4}-\d\d-\d\d \d\d:\d\d UTC\): "
+        r"its copy of resign\.caatest is no longer re-signed",
+        FIX + "check that the zone's signer still re-signs the copy this "
+        "server gets, and its zone transfers; once those signatures expire "
+        "the CA fails whenever it asks this server"]
+    rest = [g for g in got if "its signature of resign.caatest" not in g
+            and "re-sign resign.caatest now" not in g]
+    assert len(rest) == 3, rest
+    assert match(want[0], rest[0]) and rest[1] == want[1], rest
+    assert rest[2] == summary(1, ok=1), rest
 
 
 def soon_lines(zone, types):
@@ -1482,6 +1506,11 @@ SCENARIOS = [
           "signing)", summary(1, fail=1)],
       check=j_finding("stale.caatest", "error", "ns-b.caatest", "127.53.5.2",
                       "serves CAA for stale.caatest with bad DNSSEC")),
+    S("one server's signatures expire days before the others'",
+      ["resign.caatest"], 0, [], text=resign_report,
+      check=j_finding("resign.caatest", "warning", "ns-b.caatest",
+                      "127.53.5.2", "serves signatures that expire at ",
+                      failed=False)),
     S("the parent lists a server without the zone (lame)",
       ["lame.caatest"], 2, ns_fault("lame.caatest") + [
           P + "lame.caatest: nameserver ns-knot.caatest (127.53.3.1, NSID "

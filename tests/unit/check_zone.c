@@ -354,6 +354,47 @@ START_TEST(test_slow)
 }
 END_TEST
 
+/*
+ * SPEC 5.7: a server whose signatures expire days before the others'
+ * serves a copy nobody re-signs; a day apart is a signer's rhythm.
+ */
+START_TEST(test_sig_spread)
+{
+	struct zone	*z = build(&zcases[0]);
+
+	z->servers[0].soa.sig_expires = 1767225600;	/* 2026-01-01 */
+	z->servers[1].soa.sig_expires = 1767225600 - 86400;
+	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
+	ck_assert_uint_eq(z->nfindings, 0);
+	zone_free(z);
+
+	z = build(&zcases[0]);
+	z->servers[0].soa.sig_expires = 1767225600;
+	z->servers[1].soa.sig_expires = 1767225600 - 3 * 86400 - 43200;
+	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
+	ck_assert_uint_eq(z->nfindings, 1);
+	ck_assert_int_eq(z->findings[0].error, 0);
+	ck_assert_int_eq(z->nerrors, 0);
+	/* Ordered first: the early one added second is a.ns.example. */
+	ck_assert_str_eq(z->findings[0].server, "a.ns.example");
+	ck_assert_str_eq(z->findings[0].msg, "serves signatures that expire "
+	    "at 2025-12-28 12:00 UTC, 3.5 days before those of b.ns.example "
+	    "(192.0.2.2, 2026-01-01 00:00 UTC): its copy of example is no "
+	    "longer re-signed");
+	zone_free(z);
+
+	/* Signatures that already fail: that error says it, not this. */
+	z = build(&zcases[0]);
+	z->servers[0].soa.sig_expires = 1767225600;
+	z->servers[1].soa.sig_expires = 1577836800;	/* 2020 */
+	z->servers[1].q[0].sig_why = strdup("DNSSEC signature has expired");
+	ck_assert_int_eq(zone_analyse(z, NULL, NULL), 0);
+	ck_assert_ptr_null(strstr(z->nfindings ? z->findings[0].msg : "",
+	    "re-signed"));
+	zone_free(z);
+}
+END_TEST
+
 START_TEST(test_rcode_name)
 {
 	ck_assert_str_eq(zone_rcode_name(2), "SERVFAIL");
@@ -378,6 +419,7 @@ main(void)
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_case);
 	tcase_add_test(tc, test_slow);
+	tcase_add_test(tc, test_sig_spread);
 	tcase_add_test(tc, test_judged);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
