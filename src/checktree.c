@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#define TYPE_DS		43
 #define TYPE_DNSKEY	48
 
 #include "check_priv.h"
@@ -260,9 +261,28 @@ horizon_add(struct check *k, size_t *n, const char *qname, int qtype,
 }
 
 /*
+ * The parent's signature over a probed zone's DS (the earliest of its
+ * servers' referrals) into the horizon.
+ */
+static void
+horizon_ds(struct check *k, size_t *n, const struct zone *z)
+{
+	long long	 t = 0;
+	size_t		 j;
+
+	for (j = 0; j < z->nparents; j++)
+		if (z->parents[j].ns.sig_expires > 0 &&
+		    (t == 0 || z->parents[j].ns.sig_expires < t))
+			t = z->parents[j].ns.sig_expires;
+	if (t != 0 && z->parent != NULL)
+		horizon_add(k, n, z->apex, TYPE_DS, z->parent, t);
+}
+
+/*
  * SPEC 5.7: the signatures the CA's decisions rest on that expire
  * within checks.signature_days, earliest first: its own answers', and
- * the DNSKEY sets of the zones the nameserver check looked up.
+ * for the zones the nameserver check probed, their DNSKEY sets and the
+ * parents' signatures over their DS.
  */
 static int
 result_horizon(struct check *k)
@@ -279,7 +299,8 @@ result_horizon(struct check *k)
 	k->res.started_at = (long long)k->now;
 	if (k->c->signature_days == 0)
 		return 0;
-	cap = k->nqueries + k->res.nlookups + 1;
+	cap = k->nqueries + k->res.nlookups + 1 +
+	    (k->srv != NULL ? servers_nzones(k->srv) : 0);
 	if ((k->rexpiring = calloc(cap, sizeof(*k->rexpiring))) == NULL ||
 	    (k->rsigners = calloc(cap, sizeof(*k->rsigners))) == NULL)
 		return -1;
@@ -302,6 +323,8 @@ result_horizon(struct check *k)
 		k->nrsigners++;
 		horizon_add(k, &n, qname, qtype, *v, (long long)t);
 	}
+	for (i = 0; k->srv != NULL && i < servers_nzones(k->srv); i++)
+		horizon_ds(k, &n, servers_zone(k->srv, i));
 	qsort(k->rexpiring, n, sizeof(*k->rexpiring), cmp_expiry);
 	k->res.expiring = k->rexpiring;
 	k->res.nexpiring = n;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ldns/ldns.h>
 
@@ -25,6 +26,8 @@ parents_delegation_answer(struct servers *s, struct szone *sz, size_t i,
 {
 	struct zone	*z = sz->z;
 	struct zone_seen *ns = &z->parents[i].ns;
+	char		 signer[256];
+	time_t		 t;
 
 	sz->deleg.pending = 0;
 	servers_seen_result(ns, r);
@@ -36,6 +39,10 @@ parents_delegation_answer(struct servers *s, struct szone *sz, size_t i,
 		if (wire_ns_names(r->pkt, z->apex, 1, &z->parent_ns,
 		    &z->nparent) == -1)
 			s->nomem = 1;
+		/* SPEC 5.7: the parent's signature over the zone's DS. */
+		if (wire_rrsig_min(r->pkt, time(NULL), LDNS_RR_TYPE_DS, &t,
+		    signer, sizeof(signer)))
+			ns->sig_expires = (long long)t;
 		if (z->nparent > 0)
 			z->parent_known = 1;
 	}

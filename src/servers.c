@@ -362,7 +362,7 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 	if (wire_summarise(pkt, q->qtype, &w) == -1)
 		s->nomem = 1;
 	/* SPEC 5.7: per server, for a signer that stopped. */
-	if (wire_rrsig_min(pkt, time(NULL), &t, signer, sizeof(signer)))
+	if (wire_rrsig_min(pkt, time(NULL), 0, &t, signer, sizeof(signer)))
 		q->sig_expires = (long long)t;
 	q->rcode = w.rcode;
 	q->aa = w.aa;

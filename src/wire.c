@@ -61,14 +61,14 @@ wire_rrsig_expiry(const uint8_t *wire, size_t len, time_t now,
 
 	if ((pkt = wire_parse(wire, len)) == NULL)
 		return 0;
-	found = wire_rrsig_min(pkt, now, expires, signer, size);
+	found = wire_rrsig_min(pkt, now, 0, expires, signer, size);
 	ldns_pkt_free(pkt);
 	return found;
 }
 
 int
-wire_rrsig_min(const ldns_pkt *pkt, time_t now, time_t *expires,
-    char *signer, size_t size)
+wire_rrsig_min(const ldns_pkt *pkt, time_t now, int covered,
+    time_t *expires, char *signer, size_t size)
 {
 	const ldns_rr_list	*secs[2];
 	const ldns_rr		*rr;
@@ -84,6 +84,7 @@ wire_rrsig_min(const ldns_pkt *pkt, time_t now, time_t *expires,
 		    secs[s]); i++) {
 			rr = ldns_rr_list_rr(secs[s], i);
 			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
+			    (covered != 0 && (int)wire_covered(rr) != covered) ||
 			    (f = wire_field(rr, 4, LDNS_RDF_TYPE_TIME, 4)) ==
 			    NULL || (by = wire_field(rr, 7, LDNS_RDF_TYPE_DNAME,
 			    0)) == NULL)

@@ -34,9 +34,9 @@ ldns_pkt	*wire_parse(const uint8_t *, size_t);
  */
 int		 wire_rrsig_expiry(const uint8_t *, size_t, time_t, time_t *,
 		    char *, size_t);
-/* The same from a parsed message. */
-int		 wire_rrsig_min(const ldns_pkt *, time_t, time_t *, char *,
-		    size_t);
+/* The same from a parsed message; only RRSIGs over covered, unless 0. */
+int		 wire_rrsig_min(const ldns_pkt *, time_t, int, time_t *,
+		    char *, size_t);
 /*
  * Whether pkt answers the one question (id, qname, qtype): a response
  * with that ID and exactly that question.

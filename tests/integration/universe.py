@@ -192,6 +192,10 @@ ZONES = [
     Zone("dname", "knot", "yes", ['d DNAME other.%s.' % TLD]),
     Zone("expired", "nsd", "expired", ['@ CAA 0 issue ' + LE]),
     Zone("soon", "nsd", "soon", ['@ CAA 0 issue ' + LE]),
+    # A zone whose parent's signatures, its DS's among them, expire soon.
+    Zone("dsoon", "nsd", "soon", []),
+    Zone("sub.dsoon", "knot", "yes", ['@ CAA 0 issue ' + LE],
+         parent="dsoon." + TLD),
     Zone("unsigned-ds", "nsd", "unsigned-ds", ['@ CAA 0 issue ' + LE]),
     Zone("badds", "nsd", "badds", ['@ CAA 0 issue ' + LE]),
     Zone("insecure", "nsd", "no", ['@ CAA 0 issue "sectigo.com"']),
@@ -779,11 +783,13 @@ def resign_report(got):
 
 
 def soon_lines(zone, types):
-    """The warnings for a zone signed with SOON ahead (SPEC 5.7)."""
+    """The warnings for a zone signed with SOON ahead (SPEC 5.7): types
+    are of the zone's own records, or (name, type) signed by it."""
     out = []
     for t in types:
+        name, t = t if isinstance(t, tuple) else (zone, t)
         out += ["re:" + re.escape(P + "%s: warning: its signature of %s %s "
-                                  "expires at " % (zone, zone, t)) +
+                                  "expires at " % (zone, name, t)) +
                 r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, in 2\.\d days" +
                 re.escape(": from then the CA's lookup fails DNSSEC "
                           "validation and it refuses"),
@@ -1237,6 +1243,11 @@ SCENARIOS = [
       check=j_soon),
     S("expiring signatures: -q says nothing", ["soon.caatest"], 0, [],
       args=["-q"]),
+    # The parent's signature over the zone's DS, from its referral.
+    S("a DS whose parent's signature expires soon", ["sub.dsoon.caatest"], 0,
+      soon_lines("dsoon.caatest", ["DNSKEY", "CAA",
+                                   ("sub.dsoon.caatest", "DS")]) +
+      [summary(1, ok=1)]),
     # The zone's keys come from the nameserver check's own lookups.
     S("expiring signatures, nameservers: off: the CA's answers only",
       ["soon.caatest"], 0, soon_lines("soon.caatest", ["CAA"]) +
@@ -1789,6 +1800,17 @@ SCENARIOS = [
               FIX + "make DNS over TCP (port 53) work on ns-tcphold.caatest: "
               "answers too large for UDP need it", summary(1, fail=1)],
           TCPHOLD_TIMEOUT + [summary(1, fail=1)],
+          # The resolver timed out, and the probe found why in time:
+          # the fix names the server.
+          TCPHOLD_TIMEOUT[:1] + [
+              FIX + "make DNS over TCP (port 53) work on ns-tcphold.caatest: "
+              "answers too large for UDP need it"] +
+          ns_fault("tcphold.caatest") + [
+              P + "tcphold.caatest: nameserver ns-tcphold.caatest "
+              "(127.53.4.25) truncates the CAA answer for tcphold.caatest "
+              "over UDP and fails over TCP (TCP timed out)",
+              FIX + "make DNS over TCP (port 53) work on ns-tcphold.caatest: "
+              "answers too large for UDP need it", summary(1, fail=1)],
           # The zone was known but the lookups of its servers were cut.
           TCPHOLD_TIMEOUT + TCPHOLD_CUT + [summary(1, fail=1)],
           TCPHOLD_CUT + [summary(1, ok=1)])),

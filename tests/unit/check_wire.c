@@ -265,6 +265,12 @@ START_TEST(test_rrsig_expiry)
 	    signer, sizeof(signer)), 1);
 	ck_assert_int_eq((long long)t, 1906502400LL + 4294967296LL);
 	free(w);
+	/* Only the RRSIGs over one type: the CAA set's. */
+	ck_assert_int_eq(wire_rrsig_min(p, now, LDNS_RR_TYPE_CAA, &t, signer,
+	    sizeof(signer)), 1);
+	ck_assert_int_eq((long long)t, 1924905600LL);	/* 2030-12-31 */
+	ck_assert_int_eq(wire_rrsig_min(p, now, LDNS_RR_TYPE_DS, &t, signer,
+	    sizeof(signer)), 0);
 	ldns_pkt_free(p);
 	/* Unsigned, or not a message: none. */
 	p = pkt(0, ans, NULL);
