@@ -28,6 +28,8 @@
 #define CHECK_WAITING_MS	1000.0
 
 #define TYPE_TXT	16
+#define TYPE_DS		43
+#define TYPE_DNSKEY	48
 #define TYPE_CAA	257
 
 struct check *
@@ -702,7 +704,11 @@ mark_name(struct check *k, struct check_name *n)
  */
 /*
  * SPEC 5.7: when the signatures a validated answer of the CA's rests on
- * (its records, or its denial) expire, and which zone made them.
+ * (its records, or its denial) expire, and which zone made them.  The
+ * nameserver check watches the DNSKEY and DS of the zones it probes;
+ * the top-level domain's and the root's keys, which it never probes,
+ * are watched through its lookups too (each asked once; the resolver
+ * has them cached from validating).
  */
 static int
 horizon(struct check *k, struct check_query *q)
@@ -714,7 +720,21 @@ horizon(struct check *k, struct check_query *q)
 	    !wire_rrsig_expiry(q->ans->packet, q->ans->packetlen, k->now,
 	    &q->sig_expires, signer, sizeof(signer)))
 		return 0;
-	return (q->signer = strdup(signer)) == NULL ? -1 : 0;
+	if ((q->signer = strdup(signer)) == NULL)
+		return -1;
+	/* A zone's DNSKEY set is signed by itself. */
+	if (q->qtype == TYPE_DNSKEY && strcmp(q->qname, signer) == 0)
+		return 0;
+	/* The top-level domain's keys and the root's, once each. */
+	if (k->srv == NULL || (strchr(signer, '.') != NULL &&
+	    strcmp(signer, ".") != 0))
+		return 0;
+	if (servers_watch(k->srv, signer, TYPE_DNSKEY) == -1 ||
+	    servers_watch(k->srv, ".", TYPE_DNSKEY) == -1 ||
+	    (strcmp(signer, ".") != 0 &&
+	    servers_watch(k->srv, signer, TYPE_DS) == -1))
+		return -1;
+	return 0;
 }
 
 static int
@@ -738,7 +758,7 @@ take_in(struct check *k)
 		    (q->target = strdup(target)) == NULL)
 			rc = -1;
 		/* The zone that answered, for the nameserver check. */
-		if (k->srv != NULL &&
+		if (k->srv != NULL && q->nwaiters > 0 &&
 		    servers_hint(k->srv, q->qname, q->qtype, q->ans) == -1)
 			rc = -1;
 		if (horizon(k, q) == -1)

@@ -312,7 +312,7 @@ result_horizon(struct check *k)
 			    k->rqueries[i].sig_expires);
 	while (k->srv != NULL && servers_lookup(k->srv, &it, &qname, &qtype,
 	    &a)) {
-		if (qtype != TYPE_DNSKEY || a == NULL ||
+		if ((qtype != TYPE_DNSKEY && qtype != TYPE_DS) || a == NULL ||
 		    a->dnssec != RESOLVE_SECURE || !wire_rrsig_expiry(
 		    a->packet, a->packetlen, k->now, &t, signer,
 		    sizeof(signer)))

@@ -32,6 +32,13 @@ servers_lookup_get(struct servers *s, const char *qname, int qtype, int start)
 	return l;
 }
 
+int
+servers_watch(struct servers *s, const char *zone, int qtype)
+{
+	return servers_lookup_get(s, zone, qtype, 1) == NULL &&
+	    lookups_nomem(s->lk) ? -1 : 0;
+}
+
 const char *
 servers_parent_of(const char *name)
 {

@@ -495,6 +495,10 @@ class Universe:
         self.offconf = self.write_conf(
             "off.yaml", "  root_hints: %s\nchecks:\n  nameservers: off\n"
             % os.path.join(self.work, "root.hints"))
+        # SPEC 5.7: a horizon wide enough for every signature of the run.
+        self.horizonconf = self.write_conf(
+            "horizon.yaml", "  root_hints: %s\nchecks:\n  signature_days: "
+            "365\n" % os.path.join(self.work, "root.hints"))
         self.warnconf = self.write_conf(
             "warn.yaml", "  root_hints: %s\nchecks:\n  nameservers: warn\n"
             % os.path.join(self.work, "root.hints"))
@@ -782,6 +786,28 @@ def resign_report(got):
     assert rest[2] == summary(1, ok=1), rest
 
 
+CHAIN = {("ok.caatest", "CAA", "ok.caatest"),
+         ("caatest", "CAA", "caatest"),
+         ("ok.caatest", "DNSKEY", "ok.caatest"),
+         ("ok.caatest", "DS", "caatest"),
+         ("caatest", "DNSKEY", "caatest"),
+         ("caatest", "DS", "."),
+         (".", "DNSKEY", ".")}
+
+
+def t_chain(got):
+    warn = [g for g in got if ": warning: its signature of " in g]
+    assert len(warn) == len(CHAIN), got
+    assert got[-1] == summary(1, ok=1), got
+
+
+def j_chain(doc):
+    got = [(e["name"], e["type"], e["signer"])
+           for e in doc["signatures"]["expiring"]]
+    assert sorted(got) == sorted(CHAIN), got
+    assert doc["signatures"]["days"] == 365, doc["signatures"]
+
+
 def soon_lines(zone, types):
     """The warnings for a zone signed with SOON ahead (SPEC 5.7): types
     are of the zone's own records, or (name, type) signed by it."""
@@ -960,7 +986,8 @@ def t_probe_trace(lines):
     assert len(probes) == 5, probes
     for w, g in zip(sorted(want), probes):
         assert re.fullmatch(w, g), (w, g)
-    # Every lookup, the CA's and those that find the servers: 13.
+    # Every lookup, the CA's, those that find the servers, and (SPEC
+    # 5.7) the TLD's and the root's keys for the signature horizon: 16.
     queries = sorted(re.sub(r", [0-9.]+ ms$", "", l)
                      for l in lines if l.startswith(P + "query "))
     want = ["CAA ok.caatest: NOERROR, secure, 1 record",
@@ -969,14 +996,17 @@ def t_probe_trace(lines):
             "NS caatest: NOERROR, secure, 1 record",
             "SOA ok.caatest: NOERROR, secure, 1 record",
             "NS ok.caatest: NOERROR, secure, 2 records",
-            "DNSKEY ok.caatest: NOERROR, secure, 2 records"]
+            "DNSKEY ok.caatest: NOERROR, secure, 2 records",
+            "DNSKEY caatest: NOERROR, secure, 2 records",
+            "DS caatest: NOERROR, secure, 1 record",
+            "DNSKEY .: NOERROR, secure, 2 records"]
     for host in ("ns-tld", "ns1", "ns2"):
         want += ["A %s.caatest: NOERROR, secure, 1 record" % host,
                  "AAAA %s.caatest: NOERROR, secure, 0 records" % host]
     assert queries == sorted(P + "query " + w for w in want), queries
     total = [l for l in lines if "direct queries in" in l]
     assert len(total) == 1 and re.fullmatch(
-        re.escape(P) + r"13 lookups and 5 direct queries in [0-9.]+ ms",
+        re.escape(P) + r"16 lookups and 5 direct queries in [0-9.]+ ms",
         total[0]), total
 
 
@@ -1248,6 +1278,10 @@ SCENARIOS = [
       soon_lines("dsoon.caatest", ["DNSKEY", "CAA",
                                    ("sub.dsoon.caatest", "DS")]) +
       [summary(1, ok=1)]),
+    # Every signature the decision rests on, up to the root's keys.
+    S("the signature horizon reaches up the chain to the root",
+      ["ok.caatest"], 0, None, conf="horizonconf", text=t_chain,
+      check=j_chain),
     # The zone's keys come from the nameserver check's own lookups.
     S("expiring signatures, nameservers: off: the CA's answers only",
       ["soon.caatest"], 0, soon_lines("soon.caatest", ["CAA"]) +
