@@ -77,6 +77,23 @@ state_slurp(struct conf_cert *cert, const char *path, const char *what,
 }
 
 /*
+ * A value of n bytes at v, trailing blanks and CR dropped and one pair of
+ * matching quotes removed, copied to out.
+ */
+static void
+value(const char *v, size_t n, char *out, size_t size)
+{
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' ||
+	    v[n - 1] == '\r'))
+		n--;
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v++;
+		n -= 2;
+	}
+	(void)snprintf(out, size, "%.*s", (int)n, v);
+}
+
+/*
  * The value of key in an INI text (configobj, as certbot writes it),
  * at the top level (section NULL) or in [section]: copied to out,
  * surrounding quotes removed.  1 found, 0 not.
@@ -105,15 +122,7 @@ ini_get(const char *text, const char *section, const char *key, char *out,
 			continue;
 		v++;
 		v += strspn(v, " \t");
-		n = (size_t)(e - v);
-		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' ||
-		    v[n - 1] == '\r'))
-			n--;
-		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-			v++;
-			n -= 2;
-		}
-		(void)snprintf(out, size, "%.*s", (int)n, v);
+		value(v, (size_t)(e - v), out, size);
 		return 1;
 	}
 	return 0;
@@ -127,21 +136,14 @@ int
 state_sh_get(const char *text, const char *key, char *out, size_t size)
 {
 	const char	*p, *e, *v;
-	size_t		 klen = strlen(key), n;
+	size_t		 klen = strlen(key);
 
 	for (p = text; *p != '\0'; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
 		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
 			continue;
 		v = p + klen + 1;
-		n = (size_t)(e - v);
-		if (n > 0 && v[n - 1] == '\r')
-			n--;
-		if (n >= 2 && (v[0] == '\'' || v[0] == '"') && v[n - 1] == v[0]) {
-			v++;
-			n -= 2;
-		}
-		(void)snprintf(out, size, "%.*s", (int)n, v);
+		value(v, (size_t)(e - v), out, size);
 		return 1;
 	}
 	return 0;

@@ -1998,6 +1998,25 @@ class Pebble:
                 len(re.findall(r"Issued certificate serial", text)))
 
 
+class Tally:
+    """The end-to-end tests of one kind, each run and counted."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.passed = self.failed = 0
+
+    def test(self, title, fn):
+        t0 = time.monotonic()
+        try:
+            fn()
+            self.passed += 1
+            print("ok   %s: %s (%.1f s)" % (self.kind, title,
+                                           time.monotonic() - t0))
+        except AssertionError as e:
+            self.failed += 1
+            print("FAIL %s: %s\n  %s" % (self.kind, title, e))
+
+
 def certbot_base(pb, d):
     return ["certbot", "--server", "https://127.0.0.1:14000/dir",
             "--config-dir", os.path.join(d, "etc"),
@@ -2048,18 +2067,8 @@ def acme_tests(binary, u):
     base = certbot_base(pb, d)
     live = os.path.join(d, "etc", "live")
     archive = os.path.join(d, "etc", "archive")
-    passed = failed = 0
-
-    def test(title, fn):
-        nonlocal passed, failed
-        t0 = time.monotonic()
-        try:
-            fn()
-            passed += 1
-            print("ok   acme: %s (%.1f s)" % (title, time.monotonic() - t0))
-        except AssertionError as e:
-            failed += 1
-            print("FAIL acme: %s\n  %s" % (title, e))
+    tally = Tally("acme")
+    test = tally.test
 
     def call(cmd, **kw):
         return subprocess.run(cmd, env=kw.get("env", env),
@@ -2476,7 +2485,7 @@ def acme_tests(binary, u):
          pre_hook_does_not_stop_certbot)
     test("dehydrated hook: the forbidden certificate is not ordered",
          dehydrated)
-    return passed, failed
+    return tally.passed, tally.failed
 
 
 # ---- Monitoring (SPEC 5.7): Nagios plugin output and Prometheus ----
@@ -2505,19 +2514,8 @@ def prom_samples(text):
 
 def monitor_tests(binary, u):
     """Returns (passed, failed)."""
-    passed = failed = 0
-
-    def test(title, fn):
-        nonlocal passed, failed
-        t0 = time.monotonic()
-        try:
-            fn()
-            passed += 1
-            print("ok   monitor: %s (%.1f s)" % (title,
-                                              time.monotonic() - t0))
-        except AssertionError as e:
-            failed += 1
-            print("FAIL monitor: %s\n  %s" % (title, e))
+    tally = Tally("monitor")
+    test = tally.test
 
     def nagios(conf, *names, status):
         p = subprocess.run(wrap() + [binary, "-c", conf, "--format",
@@ -2655,7 +2653,7 @@ def monitor_tests(binary, u):
          prometheus)
     test("--prometheus: never a partial file; an unwritable folder is "
          "exit 3", never_partial)
-    return passed, failed
+    return tally.passed, tally.failed
 
 
 def demo(binary, conf):
