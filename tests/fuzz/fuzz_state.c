@@ -9,6 +9,7 @@
  */
 #include <sys/stat.h>
 
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,22 @@ static const char *const files[] = {
 	"dh/domains.txt",
 	"dh/certs/x.example/cert.pem"
 };
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The folder and all the runs wrote in it, gone when the fuzzer ends. */
+static void
+cleanup(void)
+{
+	(void)nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void
 mkdirs(const char *path)
@@ -79,6 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		strcpy(root, "/tmp/fuzz_state.XXXXXX");
 		if (mkdtemp(root) == NULL)
 			abort();
+		(void)atexit(cleanup);
 	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		cut = p < end ? memmem(p, (size_t)(end - p), "\n--\n", 4) :
