@@ -27,11 +27,6 @@
 /* After this long, names still waiting have their servers probed. */
 #define CHECK_WAITING_MS	1000.0
 
-#define TYPE_TXT	16
-#define TYPE_DS		43
-#define TYPE_DNSKEY	48
-#define TYPE_CAA	257
-
 struct check *
 check_new(const struct conf *c)
 {

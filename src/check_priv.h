@@ -96,6 +96,12 @@ struct check_name {
 };
 
 
+/* The record types the check asks for. */
+#define TYPE_TXT	16
+#define TYPE_DS		43
+#define TYPE_DNSKEY	48
+#define TYPE_CAA	257
+
 /* Enough for a 253-character name: at most 127 labels. */
 #define MAXLEVELS	128
 /* Wait for a direct answer before the one retry. */

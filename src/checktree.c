@@ -6,9 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#define TYPE_DS		43
-#define TYPE_DNSKEY	48
-
 #include "check_priv.h"
 #include "name.h"
 #include "probe.h"

@@ -287,10 +287,10 @@ static int
 due(struct conf_cert *cert, const char *certdir, long days, time_t now)
 {
 	struct conf_cert	 have;
-	char			 path[PATH_MAX], why[256], *buf;
-	size_t			 len, i;
+	char			 path[PATH_MAX];
+	size_t			 i;
 	time_t			 not_after;
-	int			 nomem = 0, rc;
+	int			 rc;
 
 	if (state_pathf(path, sizeof(path), "%s/%s/cert.pem", certdir,
 	    cert->label) == -1)
@@ -300,12 +300,8 @@ due(struct conf_cert *cert, const char *certdir, long days, time_t now)
 		cert->due = CONF_DUE_YES;
 		return 0;
 	}
-	if ((buf = state_slurp(cert, path, "a certificate", &len,
-	    &nomem)) == NULL)
-		return nomem ? -1 : 0;
 	memset(&have, 0, sizeof(have));
-	rc = state_cert_names(buf, len, &have, &not_after, why, sizeof(why));
-	free(buf);
+	rc = state_cert_file(cert, path, &have, &not_after);
 	if (rc == 0 && same_names(&have, cert->domains, cert->ndomains))
 		state_due(cert, not_after - days * STATE_DAY, now);
 	else if (rc == 0)
@@ -313,9 +309,7 @@ due(struct conf_cert *cert, const char *certdir, long days, time_t now)
 	for (i = 0; i < have.ndomains; i++)
 		free(have.domains[i]);
 	free(have.domains);
-	if (rc == -1)
-		return why[0] == '\0' ? -1 : state_problem(cert, path, why);
-	return 0;
+	return rc == -1 ? -1 : 0;
 }
 
 /* Its own config (DOMAINS_D/<alias>, else CERTDIR/<alias>/config). */

@@ -205,6 +205,26 @@ out:
 	return rc;
 }
 
+int
+state_cert_file(struct conf_cert *cert, const char *path,
+    struct conf_cert *into, time_t *not_after)
+{
+	char	 why[256], *buf;
+	size_t	 len;
+	int	 nomem = 0, rc;
+
+	if ((buf = state_slurp(cert, path, "a certificate", &len,
+	    &nomem)) == NULL)
+		return nomem ? -1 : 1;
+	rc = state_cert_names(buf, len, into, not_after, why, sizeof(why));
+	free(buf);
+	if (rc == 0)
+		return 0;
+	if (why[0] == '\0' || state_problem(cert, path, why) == -1)
+		return -1;
+	return 1;
+}
+
 /* certbot's renew_before_expiry ("30 days", "2 weeks"), in seconds. */
 static long
 interval_of(const char *s)
@@ -306,11 +326,10 @@ static int
 certbot_cert(struct conf_cert *cert, const char *path, const char *text,
     time_t now)
 {
-	char	 before[64] = "30 days", why[256], *buf;
-	size_t	 len;
+	char	 before[64] = "30 days", why[256];
 	time_t	 not_after;
 	long	 ahead;
-	int	 nomem = 0;
+	int	 rc;
 
 	(void)ini_get(text, NULL, "renew_before_expiry", before,
 	    sizeof(before));
@@ -319,14 +338,8 @@ certbot_cert(struct conf_cert *cert, const char *path, const char *text,
 		    "is not a number of days, weeks or hours", before);
 		return state_problem(cert, path, why);
 	}
-	if ((buf = state_slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
-		return nomem ? -1 : 0;
-	if (state_cert_names(buf, len, cert, &not_after, why,
-	    sizeof(why)) == -1) {
-		free(buf);
-		return why[0] == '\0' ? -1 : state_problem(cert, path, why);
-	}
-	free(buf);
+	if ((rc = state_cert_file(cert, path, cert, &not_after)) != 0)
+		return rc == -1 ? -1 : 0;
 	state_due(cert, not_after - ahead, now);
 	return 0;
 }
@@ -569,9 +582,8 @@ static int
 lego_cert(struct conf *c, const char *dir, const char *file, time_t now)
 {
 	struct conf_cert	*cert;
-	char			 path[PATH_MAX], host[256], why[512], *url, *buf;
+	char			 path[PATH_MAX], host[256], why[512], *url;
 	const char		*h, *directory;
-	size_t			 len;
 	time_t			 not_after;
 	int			 nomem = 0, rc;
 
@@ -604,12 +616,8 @@ lego_cert(struct conf *c, const char *dir, const char *file, time_t now)
 		return rc == -1 ? -1 : 0;
 	if (state_pathf(path, sizeof(path), "%s/certificates/%s", dir, file) == -1)
 		return state_problem(cert, dir, "a certificate's path is too long");
-	if ((buf = state_slurp(cert, path, "a certificate", &len, &nomem)) == NULL)
-		return nomem ? -1 : 0;
-	rc = state_cert_names(buf, len, cert, &not_after, why, sizeof(why));
-	free(buf);
-	if (rc == -1)
-		return why[0] == '\0' ? -1 : state_problem(cert, path, why);
+	if ((rc = state_cert_file(cert, path, cert, &not_after)) != 0)
+		return rc == -1 ? -1 : 0;
 	/* lego renew's --days: 30 by default. */
 	state_due(cert, not_after - 30 * DAY, now);
 	return 0;

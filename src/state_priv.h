@@ -34,6 +34,13 @@ char	*state_json_string(struct conf_cert *, const char *, const char *,
 	    const char *, const char *, int *);
 /* Set a certificate's problem to text, already "path: why". */
 int	 state_problem_text(struct conf_cert *, const char *);
+/*
+ * The PEM certificate at path: its names added to into, its expiry in
+ * *not_after.  0; 1 when it cannot be read or parsed (cert's problem
+ * says why); -1 when memory ran out.
+ */
+int	 state_cert_file(struct conf_cert *cert, const char *path,
+	    struct conf_cert *into, time_t *not_after);
 /* The value of a KEY='value' shell assignment line: 1 found, 0 not. */
 int	 state_sh_get(const char *, const char *, char *, size_t);
 /* Due at when (the client renews then), as of now. */
