@@ -24,8 +24,10 @@
 #include "wire.h"
 #include "zone.h"
 
-/* After this long, names still waiting have their servers probed. */
+/* A lookup this long at libunbound has its names' servers probed. */
 #define CHECK_WAITING_MS	1000.0
+/* How often the late lookups are looked for. */
+#define CHECK_LATE_EVERY_MS	250.0
 
 struct check *
 check_new(const struct conf *c)
@@ -65,6 +67,7 @@ check_free(struct check *k)
 		return;
 	servers_free(k->srv);
 	probe_free(k->pr);
+	resolve_free(k->rp);
 	resolve_free(k->r);
 	for (q = k->first; q != NULL; q = next) {
 		next = q->order;
@@ -784,6 +787,7 @@ static int
 pending(const struct check *k)
 {
 	return resolve_pending(k->r) > 0 ||
+	    (k->rp != NULL && resolve_pending(k->rp) > 0) ||
 	    (k->pr != NULL && probe_pending(k->pr) > 0);
 }
 
@@ -792,39 +796,52 @@ pending(const struct check *k)
  * left to ask or the deadline passes; then cancel what is left.
  */
 /*
- * Names still waiting for their lookups after a while: their zones'
- * servers may be silent, keeping the resolver waiting until the run's
- * deadline.  Hand their zones to the nameserver check now, so that the
- * silent servers are found and named before it.
+ * A lookup libunbound has had for a while: the servers of its zone may
+ * be silent, keeping the resolver waiting until the run's deadline.  The
+ * names waiting for it have their zones handed to the nameserver check
+ * now, and the check looks for zones through their parents' referrals
+ * from then on (so it does too when one of its own lookups is late), so
+ * that the silent servers are found and named before the deadline.  A
+ * lookup still waiting for a place in the window is not late: a large
+ * run is slow, not silent.
  */
-static int
-want_waiting(struct check *k)
+static void
+late(void *ctx, void *arg)
 {
-	size_t	 i;
+	struct check		*k = ctx;
+	struct check_query	*q = arg;
+	struct check_name	*n;
+	size_t			 i;
 
-	for (i = 0; i < k->nnames; i++)
-		if (k->names[i].nm.kind == NAME_DNS && !k->names[i].decided &&
-		    want_name(k, &k->names[i]) == -1)
-			return -1;
-	return 0;
+	for (i = 0; i < q->nwaiters; i++) {
+		n = &k->names[q->waiters[i]];
+		if (n->nm.kind != NAME_DNS || n->decided || n->late)
+			continue;
+		n->late = 1;
+		servers_hurry(k->srv);
+		if (want_name(k, n) == -1)
+			k->nomem = 1;
+	}
 }
 
 static int
 loop(struct check *k, double deadline)
 {
-	struct pollfd	 pfd[1 + 512];
+	struct pollfd	 pfd[2 + 512];
 	size_t		 n;
-	double		 left, start = resolve_now_ms();
-	int		 t, pt, rc = 0, early = 0;
+	double		 left, next_late = resolve_now_ms() + CHECK_WAITING_MS;
+	int		 t, pt, rc = 0;
 
 	for (;;) {
 		if (take_in(k) == -1)
 			rc = -1;
-		if (k->srv != NULL && !early &&
-		    resolve_now_ms() - start >= CHECK_WAITING_MS) {
-			early = 1;
-			servers_hurry(k->srv);
-			if (want_waiting(k) == -1)
+		if (k->srv != NULL && resolve_now_ms() >= next_late) {
+			next_late = resolve_now_ms() + CHECK_LATE_EVERY_MS;
+			resolve_each_late(k->r, answered, CHECK_WAITING_MS, late,
+			    k);
+			if (servers_late(k->srv, CHECK_WAITING_MS))
+				servers_hurry(k->srv);
+			if (k->nomem)
 				rc = -1;
 		}
 		if (k->srv != NULL) {
@@ -838,10 +855,15 @@ loop(struct check *k, double deadline)
 		pfd[0].fd = resolve_fd(k->r);
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		n = 1;
+		pfd[1].fd = k->rp != NULL ? resolve_fd(k->rp) : -1;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = 2;
 		t = left > 1000 ? 1000 : (int)left + 1;
+		if (k->srv != NULL && next_late - resolve_now_ms() < t)
+			t = (int)(next_late - resolve_now_ms()) + 1;
 		if (k->pr != NULL) {
-			n += probe_pollfds(k->pr, pfd + 1, 512);
+			n += probe_pollfds(k->pr, pfd + 2, 512);
 			pt = probe_next_ms(k->pr);
 			if (pt >= 0 && pt < t)
 				t = pt;
@@ -850,17 +872,43 @@ loop(struct check *k, double deadline)
 			break;
 		if (pfd[0].revents & POLLIN)
 			(void)resolve_process(k->r);
+		if (pfd[1].revents & POLLIN)
+			(void)resolve_process(k->rp);
 		if (k->pr != NULL)
-			probe_events(k->pr, pfd + 1, n - 1);
+			probe_events(k->pr, pfd + 2, n - 2);
 	}
 	if (pending(k)) {
 		resolve_cancel_all(k->r);
+		if (k->rp != NULL)
+			resolve_cancel_all(k->rp);
 		if (k->pr != NULL)
 			probe_cancel_all(k->pr);
 		if (take_in(k) == -1)
 			rc = -1;
 	}
 	return rc;
+}
+
+/*
+ * The probe's resolver keeps a cache of its own: it walks down from the
+ * root to each TLD now, beside the CA's lookups, so that a zone's own
+ * lookups later start at the TLD.  Its NS set is asked anyway, once the
+ * CA's answer at the TLD tells its zone.
+ */
+static int
+warm_tlds(struct check *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k->nnames; i++) {
+		struct check_name *n = &k->names[i];
+
+		if (n->nm.kind == NAME_DNS && n->nlevels > 0 &&
+		    servers_watch(k->srv, n->levels[n->nlevels - 1]->qname,
+		    TYPE_NS) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /* Start the resolver and the nameserver check, then run them. */
@@ -871,14 +919,18 @@ run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 	if (k->r == NULL)
 		return -1;
 	k->nsettings = resolve_settings(k->r, k->settings, RESOLVE_NSETTINGS);
-	if (k->c->nameservers != CONF_OFF &&
-	    ((k->pr = probe_new(k->c->max_inflight,
-	    PROBE_ATTEMPT_MS)) == NULL ||
-	    (k->srv = servers_new(k->r, k->pr)) == NULL)) {
-		(void)snprintf(err, errlen, "out of memory");
-		return -1;
+	if (k->c->nameservers != CONF_OFF) {
+		/* The probe's own lookups: see resolve_new_plain(). */
+		if ((k->rp = resolve_new_plain(k->c, err, errlen)) == NULL)
+			return -1;
+		if ((k->pr = probe_new(k->c->max_inflight,
+		    PROBE_ATTEMPT_MS)) == NULL ||
+		    (k->srv = servers_new(k->r, k->rp, k->pr)) == NULL) {
+			(void)snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 	}
-	if (start_all(k) == -1) {
+	if ((k->srv != NULL && warm_tlds(k) == -1) || start_all(k) == -1) {
 		(void)snprintf(err, errlen, "cannot start lookups");
 		return -1;
 	}

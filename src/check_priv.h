@@ -93,10 +93,12 @@ struct check_name {
 	enum verdict		  verdict;
 	size_t			  waiting;	/* its lookups not answered */
 	int			  decided;
+	int			  late;		/* a lookup of its was late */
 };
 
 
 /* The record types the check asks for. */
+#define TYPE_NS		2
 #define TYPE_TXT	16
 #define TYPE_DS		43
 #define TYPE_DNSKEY	48
@@ -119,7 +121,8 @@ struct check {
 	struct check_query	 *last;
 	struct check_query	 *ready;	/* answered, not taken in */
 	int			  nomem;
-	struct resolve		 *r;
+	struct resolve		 *r;		/* validating: the CA's */
+	struct resolve		 *rp;		/* not: the probe's own */
 	struct probe		 *pr;		/* NULL: nameservers: off */
 	struct servers		 *srv;
 	char			  ta[256];

@@ -380,8 +380,10 @@ check_build_result(struct check *k)
 	res->resolver = k->psettings;
 	res->nresolver = k->nsettings;
 	res->timeout = k->c->timeout;
-	res->started = k->r ? resolve_started(k->r) : 0;
-	res->not_sent = k->r ? resolve_unsent(k->r) : 0;
+	res->started = (k->r ? resolve_started(k->r) : 0) +
+	    (k->rp ? resolve_started(k->rp) : 0);
+	res->not_sent = (k->r ? resolve_unsent(k->r) : 0) +
+	    (k->rp ? resolve_unsent(k->rp) : 0);
 	res->direct = k->pr ? probe_sent(k->pr) : 0;
 	res->elapsed_ms = k->elapsed;
 	res->unreachable = k->unreachable;

@@ -17,6 +17,8 @@
 #define T_A	1
 #define T_SOA	6
 #define T_AAAA	28
+#define T_DS	43
+#define T_DNSKEY 48
 
 #define NBUCKETS	4096
 
@@ -28,7 +30,8 @@ struct hint {
 };
 
 struct lookups {
-	struct resolve	*r;
+	struct resolve	*r;			/* validating */
+	struct resolve	*plain;			/* not validating, or r */
 	struct hint	*hints[NBUCKETS];	/* zones by name */
 	struct lookup	*buckets[NBUCKETS];
 	struct lookup	*first;
@@ -48,14 +51,26 @@ hash(const char *s, int type)
 }
 
 struct lookups *
-lookups_new(struct resolve *r)
+lookups_new(struct resolve *r, struct resolve *plain)
 {
 	struct lookups	*c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->r = r;
+	c->plain = plain != NULL ? plain : r;
 	return c;
+}
+
+/*
+ * A zone's keys and their DS are validated: the per-server signature
+ * check trusts those keys, and the signature horizon reads them.  The
+ * rest (SOA, NS, addresses) only says which servers to ask.
+ */
+static struct resolve *
+resolver_for(const struct lookups *c, int qtype)
+{
+	return qtype == T_DNSKEY || qtype == T_DS ? c->r : c->plain;
 }
 
 void
@@ -116,7 +131,8 @@ lookups_get(struct lookups *c, const char *qname, int qtype, int start)
 		return NULL;
 	}
 	l->qtype = qtype;
-	if (resolve_query_ahead(c->r, qname, qtype, done, l) == -1)
+	if (resolve_query_ahead(resolver_for(c, qtype), qname, qtype, done,
+	    l) == -1)
 		l->done = 1;	/* stays without an answer */
 	else
 		c->started++;
@@ -128,6 +144,24 @@ lookups_get(struct lookups *c, const char *qname, int qtype, int start)
 		c->first = l;
 	c->last = l;
 	return l;
+}
+
+static void
+count_late(void *ctx, void *arg)
+{
+	(void)arg;
+	(*(size_t *)ctx)++;
+}
+
+size_t
+lookups_late(const struct lookups *c, double ms)
+{
+	size_t	 n = 0;
+
+	resolve_each_late(c->r, done, ms, count_late, &n);
+	if (c->plain != c->r)
+		resolve_each_late(c->plain, done, ms, count_late, &n);
+	return n;
 }
 
 const struct lookup *

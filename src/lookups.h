@@ -1,7 +1,7 @@
 /*
- * lookups: the nameserver check's own lookups through the validating
- * resolver (a zone's SOA, NS and DNSKEY, its servers' addresses), each
- * made once per run and kept until the run ends.
+ * lookups: the nameserver check's own lookups (a zone's SOA, NS and
+ * DNSKEY, its servers' addresses), each made once per run and kept until
+ * the run ends.  Only DNSKEY and DS go through the validating resolver.
  */
 #ifndef LOOKUPS_H
 #define LOOKUPS_H
@@ -27,8 +27,12 @@ struct lookup {
 
 struct lookups;
 
-/* A cache over a resolver (borrowed; must outlive it), or NULL. */
-struct lookups	*lookups_new(struct resolve *);
+/*
+ * A cache over two resolvers (borrowed; they must outlive it), or NULL:
+ * the validating one for DNSKEY and DS, plain (NULL: the same) for the
+ * rest.
+ */
+struct lookups	*lookups_new(struct resolve *, struct resolve *plain);
 void		 lookups_free(struct lookups *);
 /*
  * The lookup (qname, qtype), started when absent and start is set;
@@ -42,6 +46,8 @@ const struct lookup *lookups_first(const struct lookups *);
 int		 lookups_started(const struct lookups *);
 void		 lookups_reset_started(struct lookups *);
 int		 lookups_nomem(const struct lookups *);
+/* Lookups libunbound has had for ms or more, unanswered. */
+size_t		 lookups_late(const struct lookups *, double ms);
 /* A lookup the run's deadline cut short: unanswered, or timed out. */
 int		 lookups_cut(const struct lookup *);
 

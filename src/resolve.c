@@ -62,6 +62,7 @@ struct resolve {
 	struct pending	 *ahead;	/* waiting, but sent first */
 	struct pending	 *ahead_tail;
 	int		  cancelling;	/* no new lookups */
+	int		  validate;	/* 0: resolve_new_plain() */
 };
 
 double
@@ -174,9 +175,50 @@ idle(void *arg)
 	return arg;
 }
 
-struct resolve *
-resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
-    size_t ta_len)
+/* The trust anchor: the configuration's, Debian's file, or built in. */
+static int
+trust_anchor(struct ub_ctx *ctx, const struct conf *c, char *err,
+    size_t errlen, char *ta_used, size_t ta_len)
+{
+	size_t	 i;
+	int	 rc;
+
+	if (c->trust_anchor != NULL) {
+		if (access(c->trust_anchor, R_OK) == -1) {
+			(void)snprintf(err, errlen, "trust anchor %s: %s",
+			    c->trust_anchor, strerror(errno));
+			return -1;
+		}
+		if ((rc = ub_ctx_add_ta_file(ctx, c->trust_anchor)) != 0) {
+			(void)snprintf(err, errlen, "trust anchor %s: %s",
+			    c->trust_anchor, ub_strerror(rc));
+			return -1;
+		}
+		(void)snprintf(ta_used, ta_len, "%s (configured)",
+		    c->trust_anchor);
+	} else if (access(DEFAULT_TA, R_OK) == 0) {
+		if ((rc = ub_ctx_add_ta_file(ctx, DEFAULT_TA)) != 0) {
+			(void)snprintf(err, errlen, "trust anchor %s: %s",
+			    DEFAULT_TA, ub_strerror(rc));
+			return -1;
+		}
+		(void)snprintf(ta_used, ta_len, "%s", DEFAULT_TA);
+	} else {
+		for (i = 0; i < sizeof(builtin_ta) / sizeof(builtin_ta[0]); i++)
+			if ((rc = ub_ctx_add_ta(ctx, builtin_ta[i])) != 0) {
+				(void)snprintf(err, errlen, "built-in trust "
+				    "anchor: %s", ub_strerror(rc));
+				return -1;
+			}
+		(void)snprintf(ta_used, ta_len, "built-in root DS (key tags "
+		    "20326, 38696)");
+	}
+	return 0;
+}
+
+static struct resolve *
+create(const struct conf *c, int validate, char *err, size_t errlen,
+    char *ta_used, size_t ta_len)
 {
 	struct resolve	*r;
 	pthread_t	 probe_thread;
@@ -238,39 +280,24 @@ resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
 		    err, errlen) == -1)
 			goto fail;
 
-	if (c->trust_anchor != NULL) {
-		if (access(c->trust_anchor, R_OK) == -1) {
-			(void)snprintf(err, errlen, "trust anchor %s: %s",
-			    c->trust_anchor, strerror(errno));
+	/*
+	 * Without the validator: the nameserver check's own lookups (its
+	 * zones' servers, their addresses, SOA), which the CA never makes
+	 * and whose answers decide nothing (see resolve_new_plain()).
+	 */
+	if (validate) {
+		if (trust_anchor(r->ctx, c, err, errlen, ta_used, ta_len) == -1)
 			goto fail;
-		}
-		if ((rc = ub_ctx_add_ta_file(r->ctx, c->trust_anchor)) != 0) {
-			(void)snprintf(err, errlen, "trust anchor %s: %s",
-			    c->trust_anchor, ub_strerror(rc));
-			goto fail;
-		}
-		(void)snprintf(ta_used, ta_len, "%s (configured)",
-		    c->trust_anchor);
-	} else if (access(DEFAULT_TA, R_OK) == 0) {
-		if ((rc = ub_ctx_add_ta_file(r->ctx, DEFAULT_TA)) != 0) {
-			(void)snprintf(err, errlen, "trust anchor %s: %s",
-			    DEFAULT_TA, ub_strerror(rc));
-			goto fail;
-		}
-		(void)snprintf(ta_used, ta_len, "%s", DEFAULT_TA);
-	} else {
-		for (i = 0; i < sizeof(builtin_ta) / sizeof(builtin_ta[0]); i++)
-			if ((rc = ub_ctx_add_ta(r->ctx, builtin_ta[i])) != 0) {
-				(void)snprintf(err, errlen, "built-in trust "
-				    "anchor: %s", ub_strerror(rc));
-				goto fail;
-			}
-		(void)snprintf(ta_used, ta_len, "built-in root DS (key tags "
-		    "20326, 38696)");
-	}
+	} else if (setopt(r->ctx, "module-config", "iterator", err,
+	    errlen) == -1)
+		goto fail;
+	r->validate = validate;
 
 	r->window = RESOLVE_WINDOW;
 	/*
+	 * Each context has a thread of its own: the nameserver check's
+	 * lookups then cost the CA's validating thread nothing.
+	 *
 	 * libunbound starts its thread with the first lookup, and when it
 	 * cannot (an address-space, pids or tasks limit) it only logs it:
 	 * the lookups then wait for the run's deadline, and deleting the
@@ -293,6 +320,21 @@ fail:
 	ub_ctx_delete(r->ctx);
 	free(r);
 	return NULL;
+}
+
+struct resolve *
+resolve_new(const struct conf *c, char *err, size_t errlen, char *ta_used,
+    size_t ta_len)
+{
+	return create(c, 1, err, errlen, ta_used, ta_len);
+}
+
+struct resolve *
+resolve_new_plain(const struct conf *c, char *err, size_t errlen)
+{
+	char	 ta[8];
+
+	return create(c, 0, err, errlen, ta, sizeof(ta));
 }
 
 size_t
@@ -375,7 +417,9 @@ convert(struct pending *p, int err, struct ub_result *res,
 	a->state = RESOLVE_DONE;
 	a->rcode = res->rcode;
 	a->nxdomain = res->nxdomain;
-	if (res->secure)
+	if (!p->r->validate)
+		a->dnssec = RESOLVE_UNVALIDATED;
+	else if (res->secure)
 		a->dnssec = RESOLVE_SECURE;
 	else if (res->bogus) {
 		a->dnssec = RESOLVE_BOGUS;
@@ -591,6 +635,21 @@ size_t
 resolve_started(const struct resolve *r)
 {
 	return r->started;
+}
+
+void
+resolve_each_late(const struct resolve *r, resolve_cb cb, double ms,
+    void (*fn)(void *, void *), void *ctx)
+{
+	double		 now = resolve_now_ms();
+	struct pending	*p;
+	size_t		 i;
+
+	for (i = 0; i < r->npend; i++) {
+		p = r->pend[i];
+		if (p->cb == cb && p->sent && now - p->start >= ms)
+			fn(ctx, p->arg);
+	}
 }
 
 size_t

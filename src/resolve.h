@@ -22,7 +22,8 @@ enum resolve_state {
 enum resolve_dnssec {
 	RESOLVE_INSECURE,	/* no DNSSEC for this name */
 	RESOLVE_SECURE,		/* validated */
-	RESOLVE_BOGUS		/* validation failed; see why_bogus */
+	RESOLVE_BOGUS,		/* validation failed; see why_bogus */
+	RESOLVE_UNVALIDATED	/* from resolve_new_plain() */
 };
 
 /*
@@ -59,6 +60,13 @@ typedef void (*resolve_cb)(void *, struct resolve_answer *);
  */
 struct resolve	*resolve_new(const struct conf *, char *err, size_t errlen,
 		    char *ta_used, size_t ta_len);
+/*
+ * The same, without the validator (no trust anchor; libunbound's
+ * iterator alone), on a thread of its own: for lookups whose answers
+ * decide nothing, so that they cost the validating thread nothing.
+ */
+struct resolve	*resolve_new_plain(const struct conf *, char *err,
+		    size_t errlen);
 void		 resolve_free(struct resolve *);
 /*
  * Check the configuration's resolver section before any query: every
@@ -93,6 +101,14 @@ void		 resolve_set_window(struct resolve *, size_t);
 int		 resolve_fd(struct resolve *);
 /* Deliver finished lookups to their callbacks. */
 int		 resolve_process(struct resolve *);
+/*
+ * Call fn(ctx, arg) with the argument of every lookup started with the
+ * callback cb, handed to libunbound at least ms ago and not answered
+ * yet: lookups waiting for a place are not late, however long they
+ * wait.  fn starts no lookup.
+ */
+void		 resolve_each_late(const struct resolve *, resolve_cb cb,
+		    double ms, void (*fn)(void *, void *), void *ctx);
 /* Lookups not yet answered. */
 size_t		 resolve_pending(const struct resolve *);
 /* Lookups started so far. */

@@ -70,6 +70,8 @@ result_dnssec_name(enum result_dnssec d)
 		return "secure";
 	case RESULT_DNSSEC_BOGUS:
 		return "bogus";
+	case RESULT_DNSSEC_UNVALIDATED:
+		return "not validated";
 	default:
 		return "unknown";
 	}
@@ -121,5 +123,6 @@ result_lookup_of(const char *qname, int qtype, const struct resolve_answer *a,
 	l->rcode = a->rcode;
 	l->dnssec = a->dnssec == RESOLVE_SECURE ? RESULT_DNSSEC_SECURE :
 	    a->dnssec == RESOLVE_BOGUS ? RESULT_DNSSEC_BOGUS :
+	    a->dnssec == RESOLVE_UNVALIDATED ? RESULT_DNSSEC_UNVALIDATED :
 	    RESULT_DNSSEC_INSECURE;
 }

@@ -31,10 +31,11 @@ enum result_dnssec {
 	RESULT_DNSSEC_UNKNOWN,	/* no answer */
 	RESULT_DNSSEC_INSECURE,
 	RESULT_DNSSEC_SECURE,
-	RESULT_DNSSEC_BOGUS	/* see why_bogus */
+	RESULT_DNSSEC_BOGUS,	/* see why_bogus */
+	RESULT_DNSSEC_UNVALIDATED /* a nameserver check's own lookup */
 };
 
-/* One lookup through the validating resolver. */
+/* One lookup through the resolver. */
 struct result_lookup {
 	const char		*qname;
 	int			 qtype;

@@ -65,19 +65,18 @@ hash(const char *s, int type)
 }
 
 struct servers *
-servers_new(struct resolve *r, struct probe *p)
+servers_new(struct resolve *r, struct resolve *plain, struct probe *p)
 {
 	struct servers	*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	if ((s->proven = dnssec_proven_new()) == NULL ||
-	    (s->lk = lookups_new(r)) == NULL) {
+	    (s->lk = lookups_new(r, plain)) == NULL) {
 		dnssec_proven_free(s->proven);
 		free(s);
 		return NULL;
 	}
-	s->r = r;
 	s->p = p;
 	return s;
 }
@@ -212,7 +211,7 @@ answer_pkt(const struct resolve_answer *a)
  * (servers_step), so that they are known by then too.
  */
 static int
-hint_lookups(struct servers *s, const char *apex, int secure)
+hint_lookups(struct servers *s, const char *apex)
 {
 	struct lookup	*ns, **e;
 
@@ -226,7 +225,7 @@ hint_lookups(struct servers *s, const char *apex, int secure)
 		s->early = e;
 		s->early[s->nearly++] = ns;
 	}
-	if (secure && servers_ours(apex) &&
+	if (servers_ours(apex) &&
 	    servers_lookup_get(s, apex, T_DNSKEY, 1) == NULL)
 		return -1;
 	return 0;
@@ -249,8 +248,7 @@ servers_hint(struct servers *s, const char *qname, int qtype,
 	if (apex[0] == '\0')
 		return rc;
 	if ((added = lookups_hint(s->lk, qname, apex)) == -1 ||
-	    (added && hint_lookups(s, apex, a->dnssec == RESOLVE_SECURE) ==
-	    -1))
+	    (added && hint_lookups(s, apex) == -1))
 		return -1;
 	return rc;
 }
@@ -380,7 +378,8 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 	q->rdata = w.rdata;
 	q->rdlen = w.rdlen;
 	q->nrdata = w.nrdata;
-	if (!sz->z->secure)
+	/* Until the keys are in, whether the zone is signed is not known. */
+	if (sz->keyed && !sz->z->secure)
 		return;
 	if (sz->keys != NULL && dnssec_zone_ready(sz->keys))
 		check_sigs(s, sz, q, pkt);
@@ -564,7 +563,12 @@ ensure_hosts(struct servers *s, struct szone *sz, char **hosts, size_t n)
 	return pending;
 }
 
-/* The zone's keys, as the validating resolver proved them. */
+/*
+ * The zone's keys, as the validating resolver proved them; whether the
+ * zone is signed at all is read off the same lookup (the check's other
+ * lookups are not validated).  A zone found through its parent's
+ * referral has none: its own servers do not answer the resolver.
+ */
 static void
 dnskeys(struct servers *s, struct szone *sz)
 {
@@ -572,16 +576,21 @@ dnskeys(struct servers *s, struct szone *sz)
 	struct lookup	*l;
 	ldns_pkt	*pkt;
 
-	if (!z->secure || sz->keys != NULL)
+	if (sz->keyed)
 		return;
-	if ((l = servers_lookup_get(s, z->apex, T_DNSKEY, 1)) == NULL || !l->done)
-		return;
-	if (l->ans == NULL || l->ans->dnssec != RESOLVE_SECURE ||
-	    (pkt = wire_parse(l->ans->packet,
-	    l->ans->packetlen)) == NULL) {
-		z->secure = 0;	/* cannot check what we cannot trust */
+	if (sz->referred) {
+		sz->keyed = 1;
 		return;
 	}
+	if ((l = servers_lookup_get(s, z->apex, T_DNSKEY, 1)) == NULL || !l->done)
+		return;
+	sz->keyed = 1;
+	/* Unsigned, or cannot check what we cannot trust. */
+	if (l->ans == NULL || l->ans->dnssec != RESOLVE_SECURE ||
+	    l->ans->nrdata == 0 || (pkt = wire_parse(l->ans->packet,
+	    l->ans->packetlen)) == NULL)
+		return;
+	z->secure = 1;
 	if ((sz->keys = dnssec_zone_new(z->apex, s->proven)) == NULL ||
 	    dnssec_zone_keys(sz->keys, pkt) == -1)
 		s->nomem = 1;
@@ -598,9 +607,6 @@ zone_step(struct servers *s, struct szone *sz)
 	int		 pending;
 
 	soa = servers_lookup_get(s, z->apex, T_SOA, 1);
-	if (soa != NULL && soa->done && soa->ans != NULL &&
-	    soa->ans->dnssec == RESOLVE_SECURE && sz->keys == NULL)
-		z->secure = 1;
 	dnskeys(s, sz);
 	ns = servers_lookup_get(s, z->apex, T_NS, 1);
 	if (ns != NULL && ns->done && z->nchild == 0 &&
@@ -612,7 +618,7 @@ zone_step(struct servers *s, struct szone *sz)
 	if (s->nomem)
 		return 1;
 	return !pending && (soa == NULL || soa->done) &&
-	    (ns == NULL || ns->done) && (!z->secure || sz->keys != NULL) &&
+	    (ns == NULL || ns->done) && sz->keyed &&
 	    !d->pending && (z->parent_known || d->failed || d->parent_failed);
 }
 
@@ -818,6 +824,12 @@ void
 servers_hurry(struct servers *s)
 {
 	s->hurry = 1;
+}
+
+int
+servers_late(const struct servers *s, double ms)
+{
+	return lookups_late(s->lk, ms) > 0;
 }
 
 size_t

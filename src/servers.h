@@ -23,11 +23,13 @@ struct zone_judge;
 struct servers;
 
 /*
- * A check over a resolver and a prober (both borrowed; they must
- * outlive it), or NULL when memory ran out.  Everything it hands out
- * is its own, valid until servers_free().
+ * A check over two resolvers and a prober (all borrowed; they must
+ * outlive it): r validates (the zones' keys), plain need not (their
+ * servers and addresses; NULL: r).  NULL when memory ran out.
+ * Everything it hands out is its own, valid until servers_free().
  */
-struct servers	*servers_new(struct resolve *, struct probe *);
+struct servers	*servers_new(struct resolve *r, struct resolve *plain,
+		    struct probe *);
 void		 servers_free(struct servers *);
 /*
  * Learn the zone of a name the CA queries from the answer it got (the
@@ -46,6 +48,11 @@ int		 servers_want(struct servers *, const char *, int);
  * gone on long enough that its servers are likely silent.
  */
 void		 servers_hurry(struct servers *);
+/*
+ * Whether one of the check's own lookups has been at libunbound for ms
+ * or more, unanswered: its servers may be silent.
+ */
+int		 servers_late(const struct servers *, double ms);
 /* Advance; returns how many lookups and probes it started. */
 int		 servers_step(struct servers *);
 /*

@@ -74,6 +74,8 @@ struct szone {
 	struct zone		*z;
 	struct deleg		 deleg;
 	struct dnssec_zone	*keys;		/* signed zones */
+	int			 keyed;		/* its DNSKEY lookup is in
+						   (z->secure is known) */
 	struct unchecked	*unchecked;
 	size_t			 nunchecked;
 	int			 settled;	/* nothing to start until a
@@ -87,7 +89,6 @@ struct szone {
 };
 
 struct servers {
-	struct resolve		 *r;
 	struct probe		 *p;
 	struct lookups		 *lk;
 	struct want		 *wants;

@@ -119,6 +119,57 @@ START_TEST(test_ahead_goes_first)
 }
 END_TEST
 
+static const char	*late[8];
+static size_t		 nlate;
+
+static void
+each_late(void *ctx, void *arg)
+{
+	ck_assert_ptr_eq(ctx, &nlate);
+	if (nlate < 8)
+		late[nlate++] = arg;
+}
+
+static void
+cancelled_cb(void *arg, struct resolve_answer *a)
+{
+	(void)arg;
+	resolve_answer_free(a);
+}
+
+/* A lookup waiting for a place is not late, however long it waits. */
+START_TEST(test_late_are_sent_only)
+{
+	struct conf	*c = conf_new();
+	struct resolve	*r = local_resolver(c);
+
+	norder = 0;
+	resolve_set_window(r, 1);
+	ck_assert_int_eq(resolve_query(r, "a.test", 1, answered, "a"), 0);
+	ck_assert_int_eq(resolve_query(r, "b.test", 1, answered, "b"), 0);
+	ck_assert_int_eq(resolve_query_ahead(r, "c.test", 1, answered, "c"),
+	    0);
+	nlate = 0;
+	/* Only the lookups of that callback. */
+	resolve_each_late(r, cancelled_cb, 0.0, each_late, &nlate);
+	ck_assert_uint_eq(nlate, 0);
+	resolve_each_late(r, answered, 0.0, each_late, &nlate);
+	ck_assert_uint_eq(nlate, 1);
+	ck_assert_str_eq(late[0], "a");
+	/* Not late yet: sent less than a minute ago. */
+	nlate = 0;
+	resolve_each_late(r, answered, 60000.0, each_late, &nlate);
+	ck_assert_uint_eq(nlate, 0);
+	run(r);
+	nlate = 0;
+	resolve_each_late(r, answered, 0.0, each_late, &nlate);
+	ck_assert_uint_eq(nlate, 0);
+	ck_assert_uint_eq(norder, 3);
+	resolve_free(r);
+	conf_free(c);
+}
+END_TEST
+
 static size_t	 ntimeouts, nunsent;
 
 static void
@@ -164,6 +215,7 @@ main(void)
 	tcase_add_test(tc, test_window_order);
 	tcase_add_test(tc, test_ahead_goes_first);
 	tcase_add_test(tc, test_cancel_counts_both_queues);
+	tcase_add_test(tc, test_late_are_sent_only);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
