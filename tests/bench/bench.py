@@ -19,7 +19,9 @@ BENCH_RUNS (caa-preflight runs per size and mode, median shown; default 3),
 BENCH_COMPARE (another caa-preflight binary, e.g. a build of an earlier
 commit: each size and mode then runs both, alternated, in the same
 universe and prints them side by side; the dig scripts and the RRL run
-are skipped).
+are skipped), BENCH_EXEC (instead of measuring, run this command in
+the universe once it is up: $WORK holds its files, root.ds and
+root.hints among them, and in $WORK/names the names of the first size).
 """
 
 import json
