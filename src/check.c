@@ -65,10 +65,15 @@ check_free(struct check *k)
 
 	if (k == NULL)
 		return;
-	servers_free(k->srv);
-	probe_free(k->pr);
+	/*
+	 * What is still out is cancelled first, while the lookups and
+	 * probes its callbacks write to are alive: a run that could not
+	 * start has lookups of the nameserver check's out already.
+	 */
 	resolve_free(k->rp);
 	resolve_free(k->r);
+	probe_free(k->pr);
+	servers_free(k->srv);
 	for (q = k->first; q != NULL; q = next) {
 		next = q->order;
 		query_free(q);
@@ -475,9 +480,8 @@ decide(struct check *k, struct check_name *n)
 	judge(k, n);
 }
 
-/* The alias target of a lookup, when it has one, normalised. */
-static int
-alias_target(const struct check_query *q, char *out, size_t size)
+int
+check_alias_target(const struct check_query *q, char *out, size_t size)
 {
 	const char	*c;
 	size_t		 len;
@@ -496,39 +500,13 @@ alias_target(const struct check_query *q, char *out, size_t size)
 	return 1;
 }
 
-/* The names whose zones are probed for a name: the levels the CA's
- * decision rests on, alias targets, and the _acme-challenge name. */
-static int
-want_name(struct check *k, struct check_name *n)
-{
-	size_t	 i, last;
-	char	 target[NAME_MAX_TEXT];
-
-	last = n->dec.level >= 0 ? (size_t)n->dec.level : n->nlevels - 1;
-	for (i = 0; i <= last && i < n->nlevels; i++) {
-		if (servers_want(k->srv, n->levels[i]->qname, TYPE_CAA) == -1)
-			return -1;
-		if (alias_target(n->levels[i], target, sizeof(target)) &&
-		    servers_want(k->srv, target, TYPE_CAA) == -1)
-			return -1;
-	}
-	if (n->acme != NULL) {
-		if (servers_want(k->srv, n->acme->qname, TYPE_TXT) == -1)
-			return -1;
-		if (alias_target(n->acme, target, sizeof(target)) &&
-		    servers_want(k->srv, target, TYPE_TXT) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* Whether the lookup q was asked, or answered through an alias, at qname. */
 static int
 asked_at(const struct check_query *q, const char *qname)
 {
 	char	 target[NAME_MAX_TEXT];
 
-	return strcmp(q->qname, qname) == 0 || (alias_target(q, target,
+	return strcmp(q->qname, qname) == 0 || (check_alias_target(q, target,
 	    sizeof(target)) && strcmp(target, qname) == 0);
 }
 
@@ -752,7 +730,7 @@ take_in(struct check *k)
 		if (q->settled)
 			continue;
 		q->settled = 1;
-		if (alias_target(q, target, sizeof(target)) &&
+		if (check_alias_target(q, target, sizeof(target)) &&
 		    (q->target = strdup(target)) == NULL)
 			rc = -1;
 		/* The zone that answered, for the nameserver check. */
@@ -776,7 +754,7 @@ take_in(struct check *k)
 			decide(k, n);
 			n->decided = 1;
 			/* SPEC 5.3: ask every server of those zones. */
-			if (k->srv != NULL && want_name(k, n) == -1)
+			if (k->srv != NULL && check_want(k, n) == -1)
 				rc = -1;
 		}
 	}
@@ -795,35 +773,6 @@ pending(const struct check *k)
  * One poll loop for libunbound and the direct queries, until nothing is
  * left to ask or the deadline passes; then cancel what is left.
  */
-/*
- * A lookup libunbound has had for a while: the servers of its zone may
- * be silent, keeping the resolver waiting until the run's deadline.  The
- * names waiting for it have their zones handed to the nameserver check
- * now, and the check looks for zones through their parents' referrals
- * from then on (so it does too when one of its own lookups is late), so
- * that the silent servers are found and named before the deadline.  A
- * lookup still waiting for a place in the window is not late: a large
- * run is slow, not silent.
- */
-static void
-late(void *ctx, void *arg)
-{
-	struct check		*k = ctx;
-	struct check_query	*q = arg;
-	struct check_name	*n;
-	size_t			 i;
-
-	for (i = 0; i < q->nwaiters; i++) {
-		n = &k->names[q->waiters[i]];
-		if (n->nm.kind != NAME_DNS || n->decided || n->late)
-			continue;
-		n->late = 1;
-		servers_hurry(k->srv);
-		if (want_name(k, n) == -1)
-			k->nomem = 1;
-	}
-}
-
 static int
 loop(struct check *k, double deadline)
 {
@@ -837,8 +786,8 @@ loop(struct check *k, double deadline)
 			rc = -1;
 		if (k->srv != NULL && resolve_now_ms() >= next_late) {
 			next_late = resolve_now_ms() + CHECK_LATE_EVERY_MS;
-			resolve_each_late(k->r, answered, CHECK_WAITING_MS, late,
-			    k);
+			resolve_each_late(k->r, answered, CHECK_WAITING_MS,
+			    check_late, k);
 			if (servers_late(k->srv, CHECK_WAITING_MS))
 				servers_hurry(k->srv);
 			if (k->nomem)
@@ -889,28 +838,6 @@ loop(struct check *k, double deadline)
 	return rc;
 }
 
-/*
- * The probe's resolver keeps a cache of its own: it walks down from the
- * root to each TLD now, beside the CA's lookups, so that a zone's own
- * lookups later start at the TLD.  Its NS set is asked anyway, once the
- * CA's answer at the TLD tells its zone.
- */
-static int
-warm_tlds(struct check *k)
-{
-	size_t	 i;
-
-	for (i = 0; i < k->nnames; i++) {
-		struct check_name *n = &k->names[i];
-
-		if (n->nm.kind == NAME_DNS && n->nlevels > 0 &&
-		    servers_watch(k->srv, n->levels[n->nlevels - 1]->qname,
-		    TYPE_NS) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* Start the resolver and the nameserver check, then run them. */
 static int
 run_lookups(struct check *k, double deadline, char *err, size_t errlen)
@@ -930,7 +857,12 @@ run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if ((k->srv != NULL && warm_tlds(k) == -1) || start_all(k) == -1) {
+	/*
+	 * The CA's context starts first: where memory is short (ulimit -v),
+	 * the nameserver check's context is the one that cannot start, and
+	 * the run goes on without its lookups.
+	 */
+	if (start_all(k) == -1 || (k->srv != NULL && check_warm(k) == -1)) {
 		(void)snprintf(err, errlen, "cannot start lookups");
 		return -1;
 	}

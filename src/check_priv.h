@@ -156,5 +156,20 @@ enum verdict_level check_level(enum conf_level);
 int		 check_unreachable(const struct check *);
 /* Fill k->res from the finished run.  0, or -1 when memory ran out. */
 int		 check_build_result(struct check *);
+/* The alias target of a lookup, when it has one, normalised: 1, else 0. */
+int		 check_alias_target(const struct check_query *, char *,
+		    size_t);
+
+/* checkns.c */
+/*
+ * Hand the zones of a decided name to the nameserver check: the levels
+ * the CA's decision rests on, alias targets, the challenge's name.  0,
+ * or -1 when memory ran out.
+ */
+int		 check_want(struct check *, struct check_name *);
+/* resolve_each_late()'s function for the CA's lookups (ctx: the run). */
+void		 check_late(void *ctx, void *arg);
+/* Start the lookups that find the zones' servers.  0, or -1. */
+int		 check_warm(struct check *);
 
 #endif /* CHECK_PRIV_H */

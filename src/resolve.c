@@ -178,6 +178,25 @@ idle(void *arg)
 	return arg;
 }
 
+/* 0, or the error pthread_create() gave, after starting and joining one. */
+static int
+thread_start_error(void)
+{
+	pthread_t	 t;
+	int		 rc;
+
+	if ((rc = pthread_create(&t, NULL, idle, NULL)) != 0)
+		return rc;
+	(void)pthread_join(t, NULL);
+	return 0;
+}
+
+static int
+thread_can_start(void)
+{
+	return thread_start_error() == 0;
+}
+
 /* The trust anchor: the configuration's, Debian's file, or built in. */
 static int
 trust_anchor(struct ub_ctx *ctx, const struct conf *c, char *err,
@@ -224,7 +243,6 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
     char *ta_used, size_t ta_len)
 {
 	struct resolve	*r;
-	pthread_t	 probe_thread;
 	size_t		 i;
 	int		 rc;
 
@@ -307,12 +325,11 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
 	 * context crashes.  Start and join one thread first, so that a
 	 * limit that forbids threads is "could not check", at once.
 	 */
-	if ((rc = pthread_create(&probe_thread, NULL, idle, NULL)) != 0) {
+	if ((rc = thread_start_error()) != 0) {
 		(void)snprintf(err, errlen, "cannot start the resolver's "
 		    "thread: %s", strerror(rc));
 		goto fail;
 	}
-	(void)pthread_join(probe_thread, NULL);
 	/* A thread, not a forked process: one address space to check. */
 	if ((rc = ub_ctx_async(r->ctx, 1)) != 0) {
 		(void)snprintf(err, errlen, "resolver: %s", ub_strerror(rc));
@@ -626,7 +643,14 @@ query(struct resolve *r, const char *name, int type, int ahead,
 	}
 	p->sent = 1;
 	r->inflight++;
-	rc = ub_resolve_async(r->ctx, name, type, 1, p, callback, &p->id);
+	/*
+	 * This lookup starts libunbound's thread: can a thread start now
+	 * (another context's may have taken what a limit allows)?  When it
+	 * cannot, libunbound would only log it, and deleting the context
+	 * would crash.
+	 */
+	rc = !r->named && !thread_can_start() ? UB_NOMEM :
+	    ub_resolve_async(r->ctx, name, type, 1, p, callback, &p->id);
 	if (rc != 0) {
 		r->inflight--;
 		unlink_pending(r, p);

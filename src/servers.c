@@ -210,8 +210,8 @@ answer_pkt(const struct resolve_answer *a)
  * probed.  The servers' addresses follow from the NS answer
  * (servers_step), so that they are known by then too.
  */
-static int
-hint_lookups(struct servers *s, const char *apex)
+int
+servers_warm(struct servers *s, const char *apex)
 {
 	struct lookup	*ns, **e;
 
@@ -225,6 +225,14 @@ hint_lookups(struct servers *s, const char *apex)
 		s->early = e;
 		s->early[s->nearly++] = ns;
 	}
+	return 0;
+}
+
+static int
+hint_lookups(struct servers *s, const char *apex)
+{
+	if (servers_warm(s, apex) == -1)
+		return -1;
 	if (servers_ours(apex) &&
 	    servers_lookup_get(s, apex, T_DNSKEY, 1) == NULL)
 		return -1;

@@ -72,6 +72,12 @@ const struct zone *servers_zone(const struct servers *, size_t);
  * want it.  0, or -1 when memory ran out.
  */
 int		 servers_watch(struct servers *, const char *, int);
+/*
+ * Start the lookups of a likely zone's SOA and NS set (and its servers'
+ * addresses once the NS set is in) before any answer shows it.  0, or
+ * -1 when memory ran out.
+ */
+int		 servers_warm(struct servers *, const char *);
 int		 servers_lookup(const struct servers *, const void **,
 		    const char **, int *, const struct resolve_answer **);
 /* Whether a wanted name's zone was still being looked for at the end

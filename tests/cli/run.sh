@@ -140,12 +140,14 @@ run no-network-options 3 unshare -n "$BIN" -v -c "$T/opts.yaml" example.com &&
 
 # --- resource limits: "could not check" at once, never a verdict or a
 # signal.  Across the range where the program loads but libunbound
-# cannot start its thread, then where it starts but lookups cannot.
+# cannot start its thread, then where it starts but lookups cannot, then
+# where the CA's context starts and the nameserver check's second one
+# (a thread of its own) may not.
 # (A sanitizer reserves more address space than any of these limits.)
 if [ -z "${CAA_PREFLIGHT_SANITIZED:-}" ]; then
-	for kb in 14000 17000 20000 23000 26000; do
+	for kb in 14000 17000 20000 23000 26000 29000 32000 35000 38000; do
 		run "ulimit-v-$kb" 3 unshare -n sh -c 'ulimit -v "$1"; exec "$0" --timeout 2 example.com' "$BIN" "$kb" &&
-		    grep -Eq "^caa-preflight: (cannot start the resolver's thread: |cannot start lookups|no lookup got any answer)" "$T/err" &&
+		    grep -Eq "^caa-preflight: (cannot start the resolver's thread: |cannot start lookups|no lookup got any answer|out of memory)" "$T/err" &&
 		    ! grep -q 'query timed out' "$T/err" && ok
 	done
 	run ulimit-thread 3 unshare -n sh -c 'ulimit -v 17000; exec "$0" example.com' "$BIN" &&
