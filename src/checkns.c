@@ -9,6 +9,9 @@
 #include "name.h"
 #include "servers.h"
 
+/* Registered domains whose servers are looked for from the start. */
+#define CHECK_WARM_ZONES	32
+
 /* The names whose zones are probed for a name: the levels the CA's
  * decision rests on, alias targets, and the _acme-challenge name. */
 int
@@ -69,12 +72,16 @@ check_late(void *ctx, void *arg)
  * find a zone's servers start now, beside the CA's, rather than once a
  * CA answer shows the zone: the TLD's NS set, and the SOA and NS set of
  * the name below it (the registered domain, nearly always a zone: its
- * CA answer would ask them then).
+ * CA answer would ask them then).  For the first CHECK_WARM_ZONES such
+ * domains only: a large run's own answers show its zones soon enough,
+ * and thousands of lookups started at once cost libunbound memory for
+ * each (10,000 names on the bench: 71 MiB peak against 59).
  */
 int
 check_warm(struct check *k)
 {
-	size_t	 i;
+	size_t	 i, warmed = 0;
+	int	 rc;
 
 	for (i = 0; i < k->nnames; i++) {
 		struct check_name *n = &k->names[i];
@@ -82,10 +89,14 @@ check_warm(struct check *k)
 		if (n->nm.kind != NAME_DNS || n->nlevels == 0)
 			continue;
 		if (servers_watch(k->srv, n->levels[n->nlevels - 1]->qname,
-		    TYPE_NS) == -1 || (n->nlevels > 1 &&
-		    servers_warm(k->srv, n->levels[n->nlevels - 2]->qname) ==
-		    -1))
+		    TYPE_NS) == -1)
 			return -1;
+		if (n->nlevels < 2 || warmed >= CHECK_WARM_ZONES)
+			continue;
+		if ((rc = servers_warm(k->srv,
+		    n->levels[n->nlevels - 2]->qname)) == -1)
+			return -1;
+		warmed += (size_t)rc;
 	}
 	return 0;
 }

@@ -224,6 +224,7 @@ servers_warm(struct servers *s, const char *apex)
 			return -1;
 		s->early = e;
 		s->early[s->nearly++] = ns;
+		return 1;
 	}
 	return 0;
 }
@@ -575,7 +576,8 @@ ensure_hosts(struct servers *s, struct szone *sz, char **hosts, size_t n)
  * The zone's keys, as the validating resolver proved them; whether the
  * zone is signed at all is read off the same lookup (the check's other
  * lookups are not validated).  A zone found through its parent's
- * referral has none: its own servers do not answer the resolver.
+ * referral is not asked for them: its own servers do not answer the
+ * resolver.
  */
 static void
 dnskeys(struct servers *s, struct szone *sz)
@@ -586,7 +588,9 @@ dnskeys(struct servers *s, struct szone *sz)
 
 	if (sz->keyed)
 		return;
-	if (sz->referred) {
+	/* Unless a CA answer from the zone had its keys asked already. */
+	if (sz->referred &&
+	    servers_lookup_get(s, z->apex, T_DNSKEY, 0) == NULL) {
 		sz->keyed = 1;
 		return;
 	}

@@ -74,8 +74,8 @@ const struct zone *servers_zone(const struct servers *, size_t);
 int		 servers_watch(struct servers *, const char *, int);
 /*
  * Start the lookups of a likely zone's SOA and NS set (and its servers'
- * addresses once the NS set is in) before any answer shows it.  0, or
- * -1 when memory ran out.
+ * addresses once the NS set is in) before any answer shows it.  1 when
+ * they are new, 0 when asked already, -1 when memory ran out.
  */
 int		 servers_warm(struct servers *, const char *);
 int		 servers_lookup(const struct servers *, const void **,

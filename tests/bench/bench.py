@@ -160,6 +160,8 @@ class Threads:
             name = self.names[t]
             if t == self.pid:
                 name = "main"
+            elif c == 0:
+                continue  # a thread started only to see that one can be
             elif name == main:
                 name = "libunbound"
             out[name] = out.get(name, 0.0) + c
