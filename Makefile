@@ -38,7 +38,8 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_challenge tests/unit/check_agree \
         tests/unit/check_resolve tests/unit/check_file \
         tests/unit/check_client tests/unit/check_state \
-        tests/unit/check_dehydrated tests/unit/check_monitor
+        tests/unit/check_dehydrated tests/unit/check_monitor \
+        tests/unit/check_lookups
 
 all: caa-preflight
 
@@ -70,6 +71,7 @@ tests/unit/check_report: tests/unit/check_report.c
 tests/unit/check_challenge: tests/unit/check_challenge.c
 tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c
+tests/unit/check_lookups: tests/unit/check_lookups.c
 tests/unit/check_file: tests/unit/check_file.c
 tests/unit/check_client: tests/unit/check_client.c
 tests/unit/check_state: tests/unit/check_state.c tests/unit/statefix.h
