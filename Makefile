@@ -70,8 +70,8 @@ tests/unit/check_answer: tests/unit/check_answer.c
 tests/unit/check_report: tests/unit/check_report.c
 tests/unit/check_challenge: tests/unit/check_challenge.c
 tests/unit/check_agree: tests/unit/check_agree.c
-tests/unit/check_resolve: tests/unit/check_resolve.c
-tests/unit/check_lookups: tests/unit/check_lookups.c
+tests/unit/check_resolve: tests/unit/check_resolve.c tests/unit/uboption.h
+tests/unit/check_lookups: tests/unit/check_lookups.c tests/unit/uboption.h
 tests/unit/check_file: tests/unit/check_file.c
 tests/unit/check_client: tests/unit/check_client.c
 tests/unit/check_state: tests/unit/check_state.c tests/unit/statefix.h

@@ -65,7 +65,8 @@ struct resolve {
 	struct pending	 *ahead_tail;
 	int		  cancelling;	/* no new lookups */
 	int		  validate;	/* 0: resolve_new_plain() */
-	int		  named;	/* its thread has its name */
+	int		  threaded;	/* its thread started (and has its
+					   name) */
 };
 
 double
@@ -191,11 +192,6 @@ thread_start_error(void)
 	return 0;
 }
 
-static int
-thread_can_start(void)
-{
-	return thread_start_error() == 0;
-}
 
 /* The trust anchor: the configuration's, Debian's file, or built in. */
 static int
@@ -524,7 +520,6 @@ name_thread(struct resolve *r)
 	ssize_t		 n;
 	int		 fd;
 
-	r->named = 1;
 	if ((fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC)) == -1)
 		return;
 	n = read(fd, self, sizeof(self) - 1);
@@ -565,8 +560,6 @@ send_pending(struct resolve *r, struct pending *p)
 	if ((rc = ub_resolve_async(r->ctx, p->qname, p->qtype, 1, p,
 	    callback, &p->id)) != 0)
 		deliver(p, rc, NULL, RESOLVE_DONE);
-	else if (!r->named)
-		name_thread(r);
 }
 
 static void
@@ -649,7 +642,7 @@ query(struct resolve *r, const char *name, int type, int ahead,
 	 * cannot, libunbound would only log it, and deleting the context
 	 * would crash.
 	 */
-	rc = !r->named && !thread_can_start() ? UB_NOMEM :
+	rc = !r->threaded && thread_start_error() != 0 ? UB_NOMEM :
 	    ub_resolve_async(r->ctx, name, type, 1, p, callback, &p->id);
 	if (rc != 0) {
 		r->inflight--;
@@ -659,8 +652,11 @@ query(struct resolve *r, const char *name, int type, int ahead,
 		return -1;
 	}
 	r->started++;
-	if (!r->named)
+	/* The first lookup ever sent is sent here, never from the queue. */
+	if (!r->threaded) {
+		r->threaded = 1;
 		name_thread(r);
+	}
 	return 0;
 }
 

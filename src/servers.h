@@ -63,9 +63,6 @@ int		 servers_step(struct servers *);
 int		 servers_analyse(struct servers *, const struct zone_judge *);
 size_t		 servers_nzones(const struct servers *);
 const struct zone *servers_zone(const struct servers *, size_t);
-/* The lookups made through the resolver, for -v, each in the order
- * started (*it NULL to begin; 0 past the last).  ans is NULL for a
- * lookup without an answer. */
 /*
  * SPEC 5.7: look up (zone, qtype) for its signatures alone, through the
  * nameserver check's own lookups, so that it is asked once however many
@@ -78,6 +75,9 @@ int		 servers_watch(struct servers *, const char *, int);
  * they are new, 0 when asked already, -1 when memory ran out.
  */
 int		 servers_warm(struct servers *, const char *);
+/* The lookups made through the resolver, for -v, each in the order
+ * started (*it NULL to begin; 0 past the last).  ans is NULL for a
+ * lookup without an answer. */
 int		 servers_lookup(const struct servers *, const void **,
 		    const char **, int *, const struct resolve_answer **);
 /* Whether a wanted name's zone was still being looked for at the end

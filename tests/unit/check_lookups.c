@@ -14,24 +14,13 @@
 #include "conf.h"
 #include "lookups.h"
 #include "resolve.h"
+#include "uboption.h"
 
 #define T_A	1
 #define T_NS	2
 #define T_SOA	6
 #define T_DS	43
 #define T_DNSKEY 48
-
-static void
-option(struct conf *c, const char *name, const char *value)
-{
-	struct conf_option	*v;
-
-	v = reallocarray(c->options, c->noptions + 1, sizeof(*v));
-	ck_assert_ptr_nonnull(v);
-	c->options = v;
-	v[c->noptions].name = strdup(name);
-	v[c->noptions++].value = strdup(value);
-}
 
 /* A configuration whose answers are local: z.test and its server. */
 static struct conf *

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "resolve.h"
+#include "uboption.h"
 
 static const char	*order[8];
 static size_t		 norder;
@@ -24,18 +25,6 @@ answered(void *arg, struct resolve_answer *a)
 	if (norder < 8)
 		order[norder++] = arg;
 	resolve_answer_free(a);
-}
-
-static void
-option(struct conf *c, const char *name, const char *value)
-{
-	struct conf_option	*v;
-
-	v = reallocarray(c->options, c->noptions + 1, sizeof(*v));
-	ck_assert_ptr_nonnull(v);
-	c->options = v;
-	v[c->noptions].name = strdup(name);
-	v[c->noptions++].value = strdup(value);
 }
 
 static struct resolve *
