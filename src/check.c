@@ -195,6 +195,20 @@ check_settings(const struct conf *c, struct conf_errors *errs)
 }
 
 int
+check_reserve(struct check *k, size_t n)
+{
+	struct check_name	*v;
+
+	if (n <= k->cap)
+		return 0;
+	if ((v = reallocarray(k->names, n, sizeof(*v))) == NULL)
+		return -1;
+	k->names = v;
+	k->cap = n;
+	return 0;
+}
+
+int
 check_add(struct check *k, const char *input, const struct conf_cert *cert,
     char *why, size_t whylen)
 {

@@ -653,8 +653,11 @@ add_names(struct check *k, const struct names *ns, struct cli *cl)
 	char	*repeats, why[512];
 	size_t	 j;
 
-	if ((repeats = names_repeats(ns)) == NULL)
+	if ((repeats = names_repeats(ns)) == NULL ||
+	    check_reserve(k, ns->n) == -1) {
+		free(repeats);
 		return -1;
+	}
 	for (j = 0; j < ns->n; j++) {
 		if (repeats[j])
 			continue;

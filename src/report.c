@@ -525,7 +525,7 @@ jseen(FILE *f, const struct zone_seen *q)
 	jstrv(f, q->records, q->nrecords);
 	fputs(",\"error\":", f);
 	js(f, q->state != ZONE_NOT_ASKED && q->state != ZONE_ANSWER ?
-	    q->err : NULL);
+	    (q->err ? q->err : "") : NULL);
 	fputc('}', f);
 }
 

@@ -34,6 +34,7 @@ zone_seen_clear(struct zone_seen *q)
 	for (i = 0; i < q->nrecords; i++)
 		free(q->records[i]);
 	free(q->records);
+	free(q->err);
 	free(q->sig_why);
 	free(q->sig_what);
 	for (i = 0; i < q->nrdata; i++)
@@ -289,7 +290,7 @@ check_server(struct an *an, const struct zone_server *sv)
 		    "zone", sv->host, z->apex, sp(z->parent),
 		    z->parent ? z->parent : "");
 		finding(an, 1, sv, NULL, fix, "does not answer at all (SOA "
-		    "and CAA queries: %s)", soa->err);
+		    "and CAA queries: %s)", soa->err ? soa->err : "");
 		return 1;
 	}
 	if (soa->state != ZONE_ANSWER || (soa->rcode == 0 && soa->aa))
@@ -341,12 +342,12 @@ check_failed(struct an *an, const struct zone_server *sv,
 		    sv->host);
 		finding(an, 1, sv, q->qname, fix, "truncates the %s answer for "
 		    "%s over UDP and fails over TCP (%s)", ty, q->qname,
-		    q->err);
+		    q->err ? q->err : "");
 	} else if (q->state != ZONE_ANSWER) {
 		(void)snprintf(fix, sizeof(fix), "repair %s or remove it from "
 		    "the NS records of %s", sv->host, an->z->apex);
 		finding(an, 1, sv, q->qname, fix, "does not answer %s for %s "
-		    "(%s)", ty, q->qname, q->err);
+		    "(%s)", ty, q->qname, q->err ? q->err : "");
 	} else if (q->rcode != 0 && q->rcode != 3) {
 		(void)snprintf(fix, sizeof(fix), "%s must answer %s queries "
 		    "with NOERROR (an empty answer when there are none) or "

@@ -32,7 +32,7 @@ struct zone_seen {
 	long		  serial;	/* SOA answers: the serial, or -1 */
 	char		**records;	/* answer records as sorted text */
 	size_t		  nrecords;
-	char		  err[128];	/* not ANSWER: why */
+	char		 *err;		/* not ANSWER: why, or NULL */
 	int		  soa_in_auth;	/* the authority section had the SOA */
 	char		 *sig_why;	/* signed zones: why signatures fail */
 	char		 *sig_what;	/* then: the RRset that fails */

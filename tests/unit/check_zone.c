@@ -170,7 +170,7 @@ seen(struct zone_seen *q, const char *qname, int qtype, enum zone_state st,
 	q->aa = aa;
 	q->serial = serial;
 	q->soa_in_auth = soa_in_auth;
-	(void)snprintf(q->err, sizeof(q->err), "%s", err);
+	q->err = err != NULL && err[0] != '\0' ? strdup(err) : NULL;
 	if (rec != NULL) {
 		q->records = calloc(1, sizeof(*q->records));
 		q->records[0] = strdup(rec);
