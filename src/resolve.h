@@ -96,8 +96,21 @@ int		 resolve_query(struct resolve *, const char *, int,
  */
 int		 resolve_query_ahead(struct resolve *, const char *, int,
 		    resolve_cb, void *);
-/* Lookups handed to libunbound at once (512 unless set). */
+/*
+ * Lookups handed to libunbound at once, per lane (256 over all lanes
+ * unless set).
+ */
 void		 resolve_set_window(struct resolve *, size_t);
+/*
+ * Its libunbound contexts, each on a thread of its own: two for the
+ * validating context on a machine with two cores or more, else one.
+ */
+size_t		 resolve_lanes(const struct resolve *);
+/*
+ * The lane a name's lookups go to: the same for every name that ends in
+ * the same two labels (a zone below a TLD and its keys).
+ */
+size_t		 resolve_lane(const struct resolve *, const char *);
 int		 resolve_fd(struct resolve *);
 /* Deliver finished lookups to their callbacks. */
 int		 resolve_process(struct resolve *);

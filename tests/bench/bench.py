@@ -101,9 +101,10 @@ class Threads:
 
     caa-preflight's own thread runs the event loop, the decision and the
     direct queries; libunbound resolves on a thread per context, which
-    caa-preflight names: "resolver-ca" validates the CA's lookups,
-    "resolver-probe" (with the nameserver check) makes the check's own
-    lookups, without the validator.  An older build's threads keep the
+    caa-preflight names: "resolver-ca1" and "resolver-ca2" validate the
+    CA's lookups, a zone's on one of them ("resolver-ca" on a machine
+    with one core), "resolver-probe" (with the nameserver check) makes
+    the check's own lookups, without the validator.  An older build's threads keep the
     process's name and are shown as "libunbound".  The process runs
     under /usr/bin/time, whose child it is; its threads are read off
     /proc every 20 ms until it ends, so a thread's last 20 ms can be
@@ -200,7 +201,8 @@ def row(label, wall, cpu, rss, queries, n, bound):
               wall / bound))
 
 
-THREAD_ORDER = ["main", "resolver-ca", "resolver-probe", "libunbound"]
+THREAD_ORDER = ["main", "resolver-ca", "resolver-ca1", "resolver-ca2",
+                "resolver-probe", "libunbound"]
 
 
 def threads_row(threads, wall, bound):

@@ -1,13 +1,16 @@
 /*
  * Unit tests for the lookup queue: lookups beyond the window wait in
- * order, and those started with resolve_query_ahead() go first.  The
- * answers come from libunbound's local data: no network.
+ * order, and those started with resolve_query_ahead() go first; and for
+ * the validating lanes: a zone's names go to one, zones spread over
+ * both.  The answers come from libunbound's local data: no network.
  */
 #include <check.h>
+#include <dirent.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "resolve.h"
@@ -37,7 +40,7 @@ local_resolver(struct conf *c)
 
 	option(c, "local-zone", "test. static");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		(void)snprintf(rr, sizeof(rr), "%s.test. A 192.0.2.%zu",
+		(void)snprintf(rr, sizeof(rr), "%s.q.test. A 192.0.2.%zu",
 		    names[i], i + 1);
 		option(c, "local-data", rr);
 	}
@@ -66,9 +69,9 @@ START_TEST(test_window_order)
 
 	norder = 0;
 	resolve_set_window(r, 1);
-	ck_assert_int_eq(resolve_query(r, "a.test", 1, answered, "a"), 0);
-	ck_assert_int_eq(resolve_query(r, "b.test", 1, answered, "b"), 0);
-	ck_assert_int_eq(resolve_query(r, "c.test", 1, answered, "c"), 0);
+	ck_assert_int_eq(resolve_query(r, "a.q.test", 1, answered, "a"), 0);
+	ck_assert_int_eq(resolve_query(r, "b.q.test", 1, answered, "b"), 0);
+	ck_assert_int_eq(resolve_query(r, "c.q.test", 1, answered, "c"), 0);
 	ck_assert_uint_eq(resolve_started(r), 1);
 	run(r);
 	ck_assert_uint_eq(norder, 3);
@@ -89,12 +92,12 @@ START_TEST(test_ahead_goes_first)
 	norder = 0;
 	resolve_set_window(r, 1);
 	/* a takes the one place; b and c wait; d and e jump the queue. */
-	ck_assert_int_eq(resolve_query(r, "a.test", 1, answered, "a"), 0);
-	ck_assert_int_eq(resolve_query(r, "b.test", 1, answered, "b"), 0);
-	ck_assert_int_eq(resolve_query(r, "c.test", 1, answered, "c"), 0);
-	ck_assert_int_eq(resolve_query_ahead(r, "d.test", 1, answered, "d"),
+	ck_assert_int_eq(resolve_query(r, "a.q.test", 1, answered, "a"), 0);
+	ck_assert_int_eq(resolve_query(r, "b.q.test", 1, answered, "b"), 0);
+	ck_assert_int_eq(resolve_query(r, "c.q.test", 1, answered, "c"), 0);
+	ck_assert_int_eq(resolve_query_ahead(r, "d.q.test", 1, answered, "d"),
 	    0);
-	ck_assert_int_eq(resolve_query_ahead(r, "e.test", 1, answered, "e"),
+	ck_assert_int_eq(resolve_query_ahead(r, "e.q.test", 1, answered, "e"),
 	    0);
 	run(r);
 	ck_assert_uint_eq(norder, 5);
@@ -134,9 +137,9 @@ START_TEST(test_late_are_sent_only)
 
 	norder = 0;
 	resolve_set_window(r, 1);
-	ck_assert_int_eq(resolve_query(r, "a.test", 1, answered, "a"), 0);
-	ck_assert_int_eq(resolve_query(r, "b.test", 1, answered, "b"), 0);
-	ck_assert_int_eq(resolve_query_ahead(r, "c.test", 1, answered, "c"),
+	ck_assert_int_eq(resolve_query(r, "a.q.test", 1, answered, "a"), 0);
+	ck_assert_int_eq(resolve_query(r, "b.q.test", 1, answered, "b"), 0);
+	ck_assert_int_eq(resolve_query_ahead(r, "c.q.test", 1, answered, "c"),
 	    0);
 	nlate = 0;
 	/* Only the lookups of that callback. */
@@ -179,14 +182,161 @@ START_TEST(test_cancel_counts_both_queues)
 
 	ntimeouts = nunsent = 0;
 	resolve_set_window(r, 1);
-	ck_assert_int_eq(resolve_query(r, "a.test", 1, cancelled, NULL), 0);
-	ck_assert_int_eq(resolve_query(r, "b.test", 1, cancelled, NULL), 0);
-	ck_assert_int_eq(resolve_query_ahead(r, "d.test", 1, cancelled,
+	ck_assert_int_eq(resolve_query(r, "a.q.test", 1, cancelled, NULL), 0);
+	ck_assert_int_eq(resolve_query(r, "b.q.test", 1, cancelled, NULL), 0);
+	ck_assert_int_eq(resolve_query_ahead(r, "d.q.test", 1, cancelled,
 	    NULL), 0);
 	resolve_cancel_all(r);
 	ck_assert_uint_eq(ntimeouts, 3);
 	ck_assert_uint_eq(nunsent, 2);
 	ck_assert_uint_eq(resolve_unsent(r), 2);
+	ck_assert_uint_eq(resolve_pending(r), 0);
+	resolve_free(r);
+	conf_free(c);
+}
+END_TEST
+
+/* Threads of this process with that name (/proc/self/task/N/comm). */
+static int
+threads_named(const char *name)
+{
+	char	 path[64], comm[32];
+	FILE	*f;
+	int	 n = 0, tid;
+	DIR	*d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if ((tid = atoi(e->d_name)) <= 0)
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/self/task/%d/comm",
+		    tid);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL) {
+			comm[strcspn(comm, "\n")] = '\0';
+			n += strcmp(comm, name) == 0;
+		}
+		(void)fclose(f);
+	}
+	(void)closedir(d);
+	return n;
+}
+
+static size_t	 nanswered;
+
+static void
+counted(void *arg, struct resolve_answer *a)
+{
+	(void)arg;
+	ck_assert_int_eq(a->state, RESOLVE_DONE);
+	ck_assert_int_eq(a->rcode, 0);
+	nanswered++;
+	resolve_answer_free(a);
+}
+
+/*
+ * A zone's names, in any letter case, with or without the final dot,
+ * and the zone itself go to one lane; eight zones use both lanes, and
+ * each lane's thread has its name, the second's too, although its first
+ * lookup waits for a place (the window is shared by the lanes).
+ */
+START_TEST(test_lanes)
+{
+	struct conf	*c = conf_new();
+	struct resolve	*r;
+	char		 err[256], ta[256], rr[64], name[32], alt[32];
+	size_t		 i, lane, used[2] = { 0, 0 };
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	option(c, "local-zone", "test. static");
+	for (i = 0; i < 8; i++) {
+		(void)snprintf(rr, sizeof(rr), "p%zu.test. A 192.0.2.1", i);
+		option(c, "local-data", rr);
+		(void)snprintf(rr, sizeof(rr), "a.p%zu.test. A 192.0.2.2", i);
+		option(c, "local-data", rr);
+		(void)snprintf(rr, sizeof(rr), "b.a.p%zu.test. A 192.0.2.3",
+		    i);
+		option(c, "local-data", rr);
+	}
+	r = resolve_new(c, err, sizeof(err), ta, sizeof(ta));
+	ck_assert_msg(r != NULL, "resolve_new: %s", err);
+	ck_assert_uint_eq(resolve_lanes(r), cpus >= 2 ? 2 : 1);
+	resolve_set_window(r, 1);
+	nanswered = 0;
+	for (i = 0; i < 8; i++) {
+		(void)snprintf(name, sizeof(name), "p%zu.test", i);
+		lane = resolve_lane(r, name);
+		ck_assert_uint_lt(lane, resolve_lanes(r));
+		used[lane]++;
+		(void)snprintf(alt, sizeof(alt), "A.P%zu.TEST.", i);
+		ck_assert_uint_eq(resolve_lane(r, alt), lane);
+		(void)snprintf(alt, sizeof(alt), "b.a.p%zu.test", i);
+		ck_assert_uint_eq(resolve_lane(r, alt), lane);
+		ck_assert_int_eq(resolve_query(r, name, 1, counted, NULL), 0);
+		ck_assert_int_eq(resolve_query(r, alt, 1, counted, NULL), 0);
+		(void)snprintf(alt, sizeof(alt), "a.p%zu.test", i);
+		ck_assert_int_eq(resolve_query_ahead(r, alt, 1, counted, NULL),
+		    0);
+	}
+	run(r);
+	ck_assert_uint_eq(nanswered, 24);
+	ck_assert_uint_eq(resolve_started(r), 24);
+	if (resolve_lanes(r) == 2) {
+		ck_assert_uint_gt(used[0], 0);
+		ck_assert_uint_gt(used[1], 0);
+		ck_assert_int_eq(threads_named("resolver-ca1"), 1);
+		ck_assert_int_eq(threads_named("resolver-ca2"), 1);
+	} else
+		ck_assert_int_eq(threads_named("resolver-ca"), 1);
+	resolve_free(r);
+	conf_free(c);
+}
+END_TEST
+
+/* The probe's context has one lane, whatever the machine. */
+START_TEST(test_plain_one_lane)
+{
+	struct conf	*c = conf_new();
+	struct resolve	*r;
+	char		 err[256];
+
+	r = resolve_new_plain(c, err, sizeof(err));
+	ck_assert_msg(r != NULL, "resolve_new_plain: %s", err);
+	ck_assert_uint_eq(resolve_lanes(r), 1);
+	ck_assert_uint_eq(resolve_lane(r, "a.p1.test"), 0);
+	ck_assert_uint_eq(resolve_lane(r, "a.p2.test"), 0);
+	resolve_free(r);
+	conf_free(c);
+}
+END_TEST
+
+/*
+ * Cancelling reaches the lookups of every lane, sent or waiting; the
+ * window counts the lookups of every lane.
+ */
+START_TEST(test_cancel_every_lane)
+{
+	struct conf	*c = conf_new();
+	struct resolve	*r;
+	char		 err[256], ta[256], name[32];
+	size_t		 i;
+
+	r = resolve_new(c, err, sizeof(err), ta, sizeof(ta));
+	ck_assert_msg(r != NULL, "resolve_new: %s", err);
+	ntimeouts = nunsent = 0;
+	resolve_set_window(r, 2);
+	/* Two names of each of eight zones: two sent, the rest waiting. */
+	for (i = 0; i < 16; i++) {
+		(void)snprintf(name, sizeof(name), "n%zu.p%zu.test", i / 8,
+		    i % 8);
+		ck_assert_int_eq(resolve_query(r, name, 1, cancelled, NULL), 0);
+	}
+	ck_assert_uint_eq(resolve_started(r), 2);
+	resolve_cancel_all(r);
+	ck_assert_uint_eq(ntimeouts, 16);
+	ck_assert_uint_eq(nunsent, 14);
 	ck_assert_uint_eq(resolve_pending(r), 0);
 	resolve_free(r);
 	conf_free(c);
@@ -205,6 +355,11 @@ main(void)
 	tcase_add_test(tc, test_ahead_goes_first);
 	tcase_add_test(tc, test_cancel_counts_both_queues);
 	tcase_add_test(tc, test_late_are_sent_only);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lanes");
+	tcase_add_test(tc, test_lanes);
+	tcase_add_test(tc, test_plain_one_lane);
+	tcase_add_test(tc, test_cancel_every_lane);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
