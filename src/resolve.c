@@ -52,6 +52,8 @@ struct lane {
 	struct ub_ctx	 *ctx;
 	int		  threaded;	/* its thread started (and has its
 					   name) */
+	int		  nothread;	/* its thread could not start: its
+					   lookups go to the first lane */
 	char		  name[16];	/* its thread's, for top -H */
 };
 
@@ -631,14 +633,21 @@ name_thread(const struct lane *l)
  * error.  A lane's first lookup starts the lane's thread: can a thread
  * start now (another context's may have taken what a limit allows)?
  * When it cannot, libunbound would only log it, and deleting the
- * context would crash.
+ * context would crash.  A second lane that cannot start leaves its
+ * lookups to the first, which validates them as well: a limit on
+ * threads or memory is no reason to fail a name.
  */
 static int
 hand_over(struct pending *p)
 {
-	struct lane	*l = p->lane;
+	struct lane	*first = &p->r->lanes[0], *l = p->lane;
 	int		 rc;
 
+	if (l != first && !l->threaded && !l->nothread &&
+	    thread_start_error() != 0)
+		l->nothread = 1;
+	if (l->nothread)
+		p->lane = l = first;
 	if (!l->threaded && thread_start_error() != 0)
 		return UB_NOMEM;
 	if ((rc = ub_resolve_async(l->ctx, p->qname, p->qtype, 1, p,

@@ -4,6 +4,8 @@
  * the validating lanes: a zone's names go to one, zones spread over
  * both.  The answers come from libunbound's local data: no network.
  */
+#include <sys/resource.h>
+
 #include <check.h>
 #include <dirent.h>
 #include <poll.h>
@@ -295,6 +297,76 @@ START_TEST(test_lanes)
 }
 END_TEST
 
+/* The address space this process has mapped, in bytes. */
+static rlim_t
+mapped(void)
+{
+	unsigned long	 pages = 0;
+	FILE		*f = fopen("/proc/self/statm", "r");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%lu", &pages), 1);
+	(void)fclose(f);
+	return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * When the second lane's thread cannot start (here: no address space
+ * left for its stack), its lookups go to the first lane and are
+ * answered, not failed.  ASan's shadow memory takes address space of
+ * its own: the limit is not set under it.
+ */
+START_TEST(test_second_lane_without_thread)
+{
+	struct conf	*c = conf_new();
+	struct resolve	*r;
+	struct rlimit	 was, rl;
+	char		 err[256], ta[256], rr[64], name[2][64];
+	size_t		 i, lane;
+	int		 have[2] = { 0, 0 };
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;		/* one lane: nothing to fall back from */
+	option(c, "local-zone", "test. static");
+	for (i = 0; i < 8; i++) {
+		(void)snprintf(rr, sizeof(rr), "p%zu.test. A 192.0.2.1", i);
+		option(c, "local-data", rr);
+	}
+	r = resolve_new(c, err, sizeof(err), ta, sizeof(ta));
+	ck_assert_msg(r != NULL, "resolve_new: %s", err);
+	ck_assert_uint_eq(resolve_lanes(r), 2);
+	for (i = 0; i < 8; i++) {
+		lane = resolve_lane(r, (snprintf(rr, sizeof(rr), "p%zu.test",
+		    i), rr));
+		if (!have[lane]) {
+			(void)snprintf(name[lane], sizeof(name[lane]), "%s", rr);
+			have[lane] = 1;
+		}
+	}
+	ck_assert(have[0] && have[1]);
+	nanswered = 0;
+	ck_assert_int_eq(resolve_query(r, name[0], 1, counted, NULL), 0);
+	run(r);
+	ck_assert_int_eq(threads_named("resolver-ca1"), 1);
+#ifndef __SANITIZE_ADDRESS__
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &was), 0);
+	rl = was;
+	rl.rlim_cur = mapped() + 4 * 1024 * 1024;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	ck_assert_int_eq(resolve_query(r, name[1], 1, counted, NULL), 0);
+	run(r);
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &was), 0);
+	ck_assert_uint_eq(nanswered, 2);
+	ck_assert_int_eq(threads_named("resolver-ca2"), 0);
+#else
+	(void)was;
+	(void)rl;
+#endif
+	resolve_free(r);
+	conf_free(c);
+}
+END_TEST
+
 /* The probe's context has one lane, whatever the machine. */
 START_TEST(test_plain_one_lane)
 {
@@ -360,6 +432,7 @@ main(void)
 	tcase_add_test(tc, test_lanes);
 	tcase_add_test(tc, test_plain_one_lane);
 	tcase_add_test(tc, test_cancel_every_lane);
+	tcase_add_test(tc, test_second_lane_without_thread);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
