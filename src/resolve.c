@@ -1,15 +1,16 @@
 /*
  * resolve: libunbound glue.
  */
+#include <sys/epoll.h>
+
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,7 +44,8 @@ static const char *const builtin_ta[] = {
  * Validating contexts at most.  A validating context checks signatures
  * on one thread, and 10,000 names keep it busy for seconds; with two
  * cores two contexts halve that.  Each zone's lookups all go to one
- * context (lane_of()), so that its keys are fetched and validated once.
+ * context (resolve_lane()), so that its keys are fetched and validated
+ * once.
  */
 #define RESOLVE_LANES	2
 
@@ -274,10 +276,10 @@ setup(const struct conf *c, int validate, char *err, size_t errlen,
 	 * override them.
 	 *
 	 * Many lookups at once: libunbound's default of 16 outgoing
-	 * queries would serialise a large run.  1,024 ports serve a
-	 * lane's share of the window, each lookup with a few queries out
-	 * at once; each port costs memory set up before the first query
-	 * (4,096 added 8 ms to every run).
+	 * queries would serialise a large run.  1,024 ports serve the
+	 * 256-lookup window, each lookup with a few queries out at once;
+	 * each port costs memory set up before the first query (4,096
+	 * added 8 ms to every run).
 	 *
 	 * prefetch-key asks for a zone's DNSKEYs as soon as its DS is
 	 * seen, alongside the query, not after the answer: the same keys,
