@@ -8,8 +8,9 @@ run over the same names and servers: caa-preflight; a sequential shell
 script of dig through a local validating unbound plus dig +norec to every
 nameserver; the same script 16 names at a time.  With the nameserver
 probe on and off.  Figures are printed, not judged; beside
-caa-preflight's CPU time, the part libunbound's one thread took, which
-no wall time can go below.
+caa-preflight's CPU time, each of its threads' (a validating thread's
+is a floor no wall time can go below), and the CPU time the servers and
+the relay spent meanwhile on the same cores.
 
 Environment: BENCH_DELAY_MS (one way, default 20), BENCH_SIZES (default
 1000,10000), BENCH_BASELINE_NAMES (how many of the 1,000 names the dig
@@ -203,6 +204,7 @@ def row(label, wall, cpu, rss, queries, n, bound):
 
 THREAD_ORDER = ["main", "resolver-ca", "resolver-ca1", "resolver-ca2",
                 "resolver-probe", "libunbound"]
+OTHERS_KEY = " servers and relay"
 
 
 def threads_row(threads, wall, bound):
@@ -211,6 +213,8 @@ def threads_row(threads, wall, bound):
     for name in sorted(threads, key=lambda n: (
             THREAD_ORDER.index(n) if n in THREAD_ORDER else 9, n)):
         cpu = threads[name]
+        if name == OTHERS_KEY:
+            continue
         if name == "main":
             parts.append("main %.2f s" % cpu)
         else:
@@ -218,6 +222,12 @@ def threads_row(threads, wall, bound):
                          "wall)" % (name, cpu, cpu / bound,
                                     100.0 * cpu / wall))
     print("  %-34s cpu per thread: %s" % ("", ", ".join(parts)))
+    if OTHERS_KEY in threads:
+        print("  %-34s cpu of the servers and the relay meanwhile: %.2f s "
+              "(the machine's cores: %.0f%% busy with both)" % (
+                  "", threads[OTHERS_KEY],
+                  100.0 * sum(threads.values()) /
+                  ((os.cpu_count() or 1) * wall)))
 
 
 def up(work):
@@ -228,6 +238,7 @@ def up(work):
                   [a for a in u.main_addrs if a.startswith("127.55.")])
     u.procs.append(("relay", relay.proc))
     u.wait()
+    OTHERS[:] = [p.pid for _, p in u.procs]
     return u, relay
 
 
@@ -245,10 +256,38 @@ def write_confs(work):
     return confs
 
 
+# The universe's servers and the relay, whose CPU time each run adds to:
+# they share the machine's cores with caa-preflight.
+OTHERS = []
+
+
+def cpu_of(pid):
+    """A process's CPU seconds with those of its live children (NSD's
+    workers are children of the process the universe started)."""
+    total = 0.0
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            v = f.read()
+        v = v[v.rindex(")") + 2:].split()
+        total = (int(v[11]) + int(v[12])) / Threads.TICK
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = [int(k) for k in f.read().split()]
+    except (OSError, ValueError):
+        return total
+    return total + sum(cpu_of(k) for k in kids)
+
+
+def others_cpu():
+    return sum(cpu_of(pid) for pid in OTHERS)
+
+
 def run_tool(binary, conf, names, relay):
     c0 = relay.count()
+    o0 = others_cpu()
     wall, cpu, rss, threads, p = timed([binary, "-q", "--format", "json",
                                         "-c", conf] + names)
+    # Under the name threads_row() prints apart.
+    threads[OTHERS_KEY] = others_cpu() - o0
     sent = relay.count() - c0
     try:
         doc = json.loads(p.stdout)
