@@ -373,6 +373,7 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
 	struct resolve		*r;
 	struct epoll_event	 ev;
 	size_t			 i, n = lanes_for(validate);
+	char			 num[8];
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		(void)snprintf(err, errlen, "out of memory");
@@ -385,15 +386,12 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
 		    ta_used, ta_len)) == NULL)
 			goto fail;
 		r->nlanes++;
-		if (!validate)
-			(void)snprintf(r->lanes[i].name,
-			    sizeof(r->lanes[i].name), "resolver-probe");
-		else if (n == 1)
-			(void)snprintf(r->lanes[i].name,
-			    sizeof(r->lanes[i].name), "resolver-ca");
-		else
-			(void)snprintf(r->lanes[i].name,
-			    sizeof(r->lanes[i].name), "resolver-ca%zu", i + 1);
+		/* resolver-probe, resolver-ca, or resolver-ca1 and -ca2. */
+		num[0] = '\0';
+		if (n > 1)
+			(void)snprintf(num, sizeof(num), "%zu", i + 1);
+		(void)snprintf(r->lanes[i].name, sizeof(r->lanes[i].name),
+		    "resolver-%s%s", validate ? "ca" : "probe", num);
 	}
 	r->window = RESOLVE_WINDOW;
 	if (r->nlanes == 1)
