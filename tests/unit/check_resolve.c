@@ -239,18 +239,15 @@ counted(void *arg, struct resolve_answer *a)
 }
 
 /*
- * A zone's names, in any letter case, with or without the final dot,
- * and the zone itself go to one lane; eight zones use both lanes, and
- * each lane's thread has its name, the second's too, although its first
- * lookup waits for a place (the window is shared by the lanes).
+ * A validating resolver over eight local zones pN.test, each with the
+ * names a.pN.test and b.a.pN.test.
  */
-START_TEST(test_lanes)
+static struct resolve *
+zones_resolver(struct conf *c)
 {
-	struct conf	*c = conf_new();
 	struct resolve	*r;
-	char		 err[256], ta[256], rr[64], name[32], alt[32];
-	size_t		 i, lane, used[2] = { 0, 0 };
-	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char		 err[256], ta[256], rr[64];
+	size_t		 i;
 
 	option(c, "local-zone", "test. static");
 	for (i = 0; i < 8; i++) {
@@ -264,6 +261,23 @@ START_TEST(test_lanes)
 	}
 	r = resolve_new(c, err, sizeof(err), ta, sizeof(ta));
 	ck_assert_msg(r != NULL, "resolve_new: %s", err);
+	return r;
+}
+
+/*
+ * A zone's names, in any letter case, with or without the final dot,
+ * and the zone itself go to one lane; eight zones use both lanes, and
+ * each lane's thread has its name, the second's too, although its first
+ * lookup waits for a place (the window is shared by the lanes).
+ */
+START_TEST(test_lanes)
+{
+	struct conf	*c = conf_new();
+	struct resolve	*r = zones_resolver(c);
+	char		 name[32], alt[32];
+	size_t		 i, lane, used[2] = { 0, 0 };
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
 	ck_assert_uint_eq(resolve_lanes(r), cpus >= 2 ? 2 : 1);
 	resolve_set_window(r, 1);
 	nanswered = 0;
@@ -318,26 +332,21 @@ mapped(void)
  */
 START_TEST(test_second_lane_without_thread)
 {
-	struct conf	*c = conf_new();
+	struct conf	*c;
 	struct resolve	*r;
 	struct rlimit	 was, rl;
-	char		 err[256], ta[256], rr[64], name[2][64];
+	char		 rr[64], name[2][64];
 	size_t		 i, lane;
 	int		 have[2] = { 0, 0 };
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;		/* one lane: nothing to fall back from */
-	option(c, "local-zone", "test. static");
-	for (i = 0; i < 8; i++) {
-		(void)snprintf(rr, sizeof(rr), "p%zu.test. A 192.0.2.1", i);
-		option(c, "local-data", rr);
-	}
-	r = resolve_new(c, err, sizeof(err), ta, sizeof(ta));
-	ck_assert_msg(r != NULL, "resolve_new: %s", err);
+	c = conf_new();
+	r = zones_resolver(c);
 	ck_assert_uint_eq(resolve_lanes(r), 2);
 	for (i = 0; i < 8; i++) {
-		lane = resolve_lane(r, (snprintf(rr, sizeof(rr), "p%zu.test",
-		    i), rr));
+		(void)snprintf(rr, sizeof(rr), "p%zu.test", i);
+		lane = resolve_lane(r, rr);
 		if (!have[lane]) {
 			(void)snprintf(name[lane], sizeof(name[lane]), "%s", rr);
 			have[lane] = 1;
