@@ -97,6 +97,13 @@ class Relay:
         return -1
 
 
+def stat_cpu(st):
+    """CPU seconds in a /proc stat line: utime and stime, fields 14 and
+    15, after "(comm)"."""
+    v = st[st.rindex(")") + 2:].split()
+    return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Threads:
     """The CPU seconds of each of a process's threads, by name.
 
@@ -111,8 +118,6 @@ class Threads:
     /proc every 20 ms until it ends, so a thread's last 20 ms can be
     missed.
     """
-
-    TICK = os.sysconf("SC_CLK_TCK")
 
     def __init__(self, parent):
         self.parent = parent
@@ -147,9 +152,7 @@ class Threads:
                     st = f.read()
             except OSError:
                 continue
-            # utime and stime: fields 14 and 15, after "(comm)".
-            v = st[st.rindex(")") + 2:].split()
-            self.cpu[int(tid)] = (int(v[11]) + int(v[12])) / self.TICK
+            self.cpu[int(tid)] = stat_cpu(st)
             self.names[int(tid)] = st[st.index("(") + 1:st.rindex(")")]
 
     def stop(self):
@@ -267,9 +270,7 @@ def cpu_of(pid):
     total = 0.0
     try:
         with open("/proc/%d/stat" % pid) as f:
-            v = f.read()
-        v = v[v.rindex(")") + 2:].split()
-        total = (int(v[11]) + int(v[12])) / Threads.TICK
+            total = stat_cpu(f.read())
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
             kids = [int(k) for k in f.read().split()]
     except (OSError, ValueError):
