@@ -129,6 +129,24 @@ cut_short(const struct resolve_answer *a, int timeout)
 	    (!a->sent || a->ms < timeout * 500.0);
 }
 
+/*
+ * SPEC 5.6: a lookup libunbound itself failed (its error, or memory
+ * running out here) says nothing about DNS, and the CA would not have
+ * met it: the name is not checked, never failed.  Writes why.
+ */
+static int
+local_failure(const struct resolve_answer *a, const char *qname,
+    const char *what, char *why, size_t whylen)
+{
+	if (a != NULL && a->state != RESOLVE_ERROR)
+		return 0;
+	(void)snprintf(why, whylen, "not checked: caa-preflight's own "
+	    "resolver failed looking up %s for %s: %s", what, qname,
+	    a == NULL ? "out of memory" : a->error != NULL ? a->error :
+	    "unknown error");
+	return 1;
+}
+
 /* Why a lookup cut_short() kept leaves its name not checked. */
 static void
 not_checked(const struct resolve_answer *a, const char *qname, int timeout,
@@ -158,9 +176,11 @@ answer_caa(const struct resolve_answer *a, const char *qname, int timeout,
 
 	memset(q, 0, sizeof(*q));
 	q->state = CAA_LEVEL_FAILED;
-	if (a == NULL) {
-		setf(&q->failure, "DNS problem: out of memory looking up CAA "
-		    "for %s", qname);
+	if (local_failure(a, qname, "CAA", cwhy, sizeof(cwhy))) {
+		q->cut = 1;
+		q->local = 1;
+		setf(&q->failure, "%s", cwhy);
+		setf(&q->fix, "%s", VERDICT_FIX_LOCAL);
 		return;
 	}
 	if (cut_short(a, timeout)) {
@@ -179,10 +199,7 @@ answer_caa(const struct resolve_answer *a, const char *qname, int timeout,
 		    "queries (type 257); if the network is slow, raise "
 		    "timeout", qname);
 		return;
-	case RESOLVE_ERROR:
-		setf(&q->failure, "DNS problem: resolver error looking up CAA "
-		    "for %s: %s", qname, a->error ? a->error : "unknown");
-		return;
+	case RESOLVE_ERROR:	/* local_failure() took it */
 	case RESOLVE_DONE:
 		break;
 	}
@@ -249,21 +266,28 @@ alias_note(const struct resolve_answer *a, const char *qname, char *via,
 		(void)snprintf(via, size, " (alias of %s)", a->canonname);
 }
 
-/* Whether the deadline kept the lookup; then n says so. */
+/*
+ * Whether the run, not DNS, kept the lookup (the deadline, or our own
+ * resolver failed it); then n says so.
+ */
 static int
-deadline(const struct resolve_answer *a, const char *qname, int timeout,
+not_checked_run(const struct resolve_answer *a, const char *qname, int timeout,
     const char *method, struct answer_dns01 *n)
 {
 	char	 what[64], why[CAA_TEXTLEN];
 
-	if (!cut_short(a, timeout))
-		return 0;
 	(void)snprintf(what, sizeof(what), "TXT (%s)", method);
-	not_checked(a, qname, timeout, what, why, sizeof(why));
+	if (local_failure(a, qname, what, why, sizeof(why))) {
+		n->local = 1;
+		setf(&n->fix, "%s", VERDICT_FIX_LOCAL);
+	} else if (cut_short(a, timeout)) {
+		not_checked(a, qname, timeout, what, why, sizeof(why));
+		setf(&n->fix, "%s", VERDICT_FIX_DEADLINE);
+	} else
+		return 0;
 	n->failed = 1;
 	n->cut = 1;
 	setf(&n->reason, "%s", why);
-	setf(&n->fix, "%s", VERDICT_FIX_DEADLINE);
 	return 1;
 }
 
@@ -275,13 +299,11 @@ answer_dns01(const struct resolve_answer *a, const char *qname,
 	const char		*summary;
 
 	memset(n, 0, sizeof(*n));
-	if (deadline(a, qname, timeout, method, n))
+	if (not_checked_run(a, qname, timeout, method, n))
 		return;
 	alias_note(a, qname, via, sizeof(via));
-	if (a == NULL || a->state == RESOLVE_ERROR)
-		setf(&n->reason, "%s: resolver error looking up TXT for %s: %s",
-		    method, qname, a && a->error ? a->error : "out of memory");
-	else if (a->state == RESOLVE_TIMEOUT)
+	/* not_checked_run() took a lookup the resolver failed. */
+	if (a->state == RESOLVE_TIMEOUT)
 		setf(&n->reason, "%s: query timed out looking up TXT for %s (no "
 		    "answer within the %d s deadline); the CA cannot read the "
 		    "challenge", method, qname, timeout);
@@ -319,7 +341,7 @@ answer_persist(const struct resolve_answer *a, const char *qname,
 	const char	*why;
 
 	memset(n, 0, sizeof(*n));
-	if (deadline(a, qname, timeout, "dns-persist-01", n))
+	if (not_checked_run(a, qname, timeout, "dns-persist-01", n))
 		return;
 	/* Boulder: a lookup that fails fails the challenge, in its words. */
 	if (a == NULL || a->state != RESOLVE_DONE ||

@@ -23,6 +23,9 @@ struct answer_level {
 	char			*fix;		/* FAILED: the remedy, or NULL */
 	int			 cut;		/* the run's deadline, not DNS,
 						   kept its answer */
+	int			 local;		/* with cut: caa-preflight's
+						   own resolver failed, not
+						   the deadline */
 };
 
 /*
@@ -49,6 +52,7 @@ int	 answer_ede(const char *, const char **);
 struct answer_dns01 {
 	int	 failed;	/* the lookup fails: the CA cannot read it */
 	int	 cut;		/* failed: the deadline, not DNS */
+	int	 local;		/* with cut: our own resolver failed */
 	int	 refused;	/* dns-persist-01: no record authorizes */
 	char	*reason;	/* failed or refused: why (NULL: memory) */
 	char	*fix;		/* then: the remedy */

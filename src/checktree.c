@@ -88,6 +88,9 @@ result_name(struct check *k, const struct check_name *n,
 	r->verdict = n->verdict;
 	r->caa = n->dec.verdict;
 	r->caa_cut = n->caa_cut;
+	r->local = n->verdict == VERDICT_NOT_CHECKED && ((n->caa_cut &&
+	    n->levels[n->dec.level]->lv.local) || (n->dns01.cut &&
+	    n->dns01.local));
 	r->relevant = n->dec.level;
 	r->considered = n->dec.considered;
 	r->reason = n->dec.reason;
@@ -352,6 +355,7 @@ check_build_result(struct check *k)
 		    &k->rdns01[i]);
 		nlv += k->names[i].nlevels;
 		res->count[k->names[i].verdict]++;
+		res->local += k->rnames[i].local ? 1 : 0;
 	}
 	if ((highest = result_certs(k)) == -1)
 		return -1;

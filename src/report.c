@@ -137,9 +137,19 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 static void
 deadline_text(FILE *f, const struct result_run *run)
 {
-	size_t	 ncut = run->count[VERDICT_NOT_CHECKED];
+	size_t	 ncut = run->count[VERDICT_NOT_CHECKED] - run->local;
 	char	 unsent[48] = "";
 
+	/* SPEC 5.6: a failure of this machine blames neither the
+	 * deadline nor the domains. */
+	if (run->local > 0) {
+		report_msg(f, "caa-preflight's own resolver failed before %zu "
+		    "name%s could be checked", run->local, run->local == 1 ?
+		    "" : "s");
+		report_msg(f, "  fix: %s", VERDICT_FIX_LOCAL);
+	}
+	if (ncut == 0)
+		return;
 	if (run->not_sent > 0)
 		(void)snprintf(unsent, sizeof(unsent), " (%zu lookup%s not yet "
 		    "sent)", run->not_sent, run->not_sent == 1 ? "" : "s");

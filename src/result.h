@@ -127,6 +127,8 @@ struct result_name {
 	/* The CA's CAA decision. */
 	enum caa_verdict	  caa;
 	int			  caa_cut;	/* failed: the deadline */
+	int			  local;	/* not checked: our own
+						   resolver failed a lookup */
 	int			  relevant;	/* deciding level, -1: none */
 	enum caa_tag		  considered;
 	const char		 *reason;	/* NULL when allowed */
@@ -153,6 +155,9 @@ struct result_run {
 						   not checked goes on */
 	size_t				  count[VERDICT_NOT_CHECKED + 1];
 						/* names per verdict */
+	size_t				  local;	/* of those not
+						   checked: because our own
+						   resolver failed */
 	const struct result_query	 *queries;	/* the CA's lookups */
 	size_t				  nqueries;
 	/*

@@ -14,6 +14,11 @@
 #define VERDICT_FIX_DEADLINE "raise timeout so that the whole run fits " \
 	"in it, or check fewer names per run"
 
+/* The remedy for a name our own resolver failed (SPEC 5.6: not checked). */
+#define VERDICT_FIX_LOCAL "a failure of this machine, not of DNS: check " \
+	"its free memory and its limit on open files (ulimit -n), then run " \
+	"again"
+
 enum verdict {
 	VERDICT_OK,		/* the CA will issue */
 	VERDICT_REFUSED,	/* CAA forbids it */

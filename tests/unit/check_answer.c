@@ -74,37 +74,42 @@ struct ccase {
 	enum kind		 kind;
 	enum caa_level_state	 state;
 	int			 cut;
+	int			 local;		/* our own resolver failed */
 	const char		*failure;	/* NULL: none */
 	const char		*fix;		/* its start, or NULL */
 };
 
 static const struct ccase ccases[] = {
-	{ NONE, CAA_LEVEL_FAILED, 0, "DNS problem: out of memory looking up "
-	    "CAA for x.example", NULL },
-	{ TIMEOUT_LATE, CAA_LEVEL_FAILED, 0, "DNS problem: query timed out "
+	/* SPEC 5.6: our own failure is not the domain's: not checked. */
+	{ NONE, CAA_LEVEL_FAILED, 1, 1, "not checked: caa-preflight's own "
+	    "resolver failed looking up CAA for x.example: out of memory",
+	    "a failure of this machine, not of DNS" },
+	{ TIMEOUT_LATE, CAA_LEVEL_FAILED, 0, 0, "DNS problem: query timed out "
 	    "looking up CAA for x.example (no answer within the 15 s "
 	    "deadline)", "make sure every nameserver of x.example answers" },
-	{ TIMEOUT_EARLY, CAA_LEVEL_FAILED, 1, "not checked: CAA for x.example "
-	    "was asked only 2.5 s before the run's 15 s deadline passed",
-	    "raise timeout" },
-	{ NOT_SENT, CAA_LEVEL_FAILED, 1, "not checked: the run's 15 s "
+	{ TIMEOUT_EARLY, CAA_LEVEL_FAILED, 1, 0, "not checked: CAA for "
+	    "x.example was asked only 2.5 s before the run's 15 s deadline "
+	    "passed", "raise timeout" },
+	{ NOT_SENT, CAA_LEVEL_FAILED, 1, 0, "not checked: the run's 15 s "
 	    "deadline passed before CAA for x.example was looked up",
 	    "raise timeout" },
-	{ ERROR, CAA_LEVEL_FAILED, 0, "DNS problem: resolver error looking up "
-	    "CAA for x.example: boom", NULL },
-	{ BOGUS, CAA_LEVEL_FAILED, 0, "DNS problem: looking up CAA for "
+	{ ERROR, CAA_LEVEL_FAILED, 1, 1, "not checked: caa-preflight's own "
+	    "resolver failed looking up CAA for x.example: boom",
+	    "a failure of this machine, not of DNS" },
+	{ BOGUS, CAA_LEVEL_FAILED, 0, 0, "DNS problem: looking up CAA for "
 	    "x.example: DNSSEC: Signature Expired: signature expired",
 	    "re-sign the zone holding x.example: its signatures have expired" },
-	{ NXDOMAIN, CAA_LEVEL_NXDOMAIN, 0, NULL, NULL },
-	{ SERVFAIL, CAA_LEVEL_FAILED, 0, "DNS problem: SERVFAIL looking up CAA "
-	    "for x.example - the domain's nameservers may be malfunctioning",
+	{ NXDOMAIN, CAA_LEVEL_NXDOMAIN, 0, 0, NULL, NULL },
+	{ SERVFAIL, CAA_LEVEL_FAILED, 0, 0, "DNS problem: SERVFAIL looking up "
+	    "CAA for x.example - the domain's nameservers may be "
+	    "malfunctioning",
 	    "every nameserver of the zone holding x.example must answer" },
-	{ RECORDS, CAA_LEVEL_ANSWER, 0, NULL, NULL },
-	{ MALFORMED, CAA_LEVEL_FAILED, 0, "DNS problem: malformed CAA record "
-	    "for x.example (CAA tag length runs past the end of the record), "
-	    "so the CA rejects the whole answer",
+	{ RECORDS, CAA_LEVEL_ANSWER, 0, 0, NULL, NULL },
+	{ MALFORMED, CAA_LEVEL_FAILED, 0, 0, "DNS problem: malformed CAA "
+	    "record for x.example (CAA tag length runs past the end of the "
+	    "record), so the CA rejects the whole answer",
 	    "delete and re-create the CAA records of x.example" },
-	{ EMPTY, CAA_LEVEL_ANSWER, 0, NULL, NULL },
+	{ EMPTY, CAA_LEVEL_ANSWER, 0, 0, NULL, NULL },
 };
 
 START_TEST(test_caa)
@@ -115,6 +120,7 @@ START_TEST(test_caa)
 	answer_caa(make(c->kind, NULL), "x.example", 15, &lv);
 	ck_assert_int_eq(lv.state, c->state);
 	ck_assert_int_eq(lv.cut, c->cut);
+	ck_assert_int_eq(lv.local, c->local);
 	if (c->failure == NULL)
 		ck_assert_ptr_null(lv.failure);
 	else
@@ -138,6 +144,7 @@ struct dcase {
 	const char	*canon;
 	int		 failed;
 	int		 cut;
+	int		 local;
 	const char	*reason;
 	const char	*fix;
 };
@@ -145,26 +152,32 @@ struct dcase {
 #define Q	"_acme-challenge.x.example"
 
 static const struct dcase dcases[] = {
-	{ NXDOMAIN, NULL, 0, 0, NULL, NULL },
-	{ EMPTY, NULL, 0, 0, NULL, NULL },
-	{ SERVFAIL, NULL, 1, 0, "dns-01: SERVFAIL looking up TXT for " Q "; "
+	{ NXDOMAIN, NULL, 0, 0, 0, NULL, NULL },
+	{ EMPTY, NULL, 0, 0, 0, NULL, NULL },
+	{ SERVFAIL, NULL, 1, 0, 0, "dns-01: SERVFAIL looking up TXT for " Q "; "
 	    "the CA cannot read the challenge", "every nameserver of the zone "
 	    "holding " Q " must answer TXT queries for it with NOERROR or "
 	    "NXDOMAIN" },
 	/* Delegated validation: the fix names the alias target. */
-	{ SERVFAIL, "x.acme.example.", 1, 0, "dns-01: SERVFAIL looking up TXT "
-	    "for " Q " (alias of x.acme.example.); the CA cannot read the "
+	{ SERVFAIL, "x.acme.example.", 1, 0, 0, "dns-01: SERVFAIL looking up "
+	    "TXT for " Q " (alias of x.acme.example.); the CA cannot read the "
 	    "challenge", "every nameserver of the zone holding "
 	    "x.acme.example. must answer" },
-	{ BOGUS, NULL, 1, 0, "dns-01: DNS problem: looking up TXT for " Q ": "
-	    "DNSSEC: Signature Expired: signature expired", "every nameserver" },
-	{ TIMEOUT_LATE, NULL, 1, 0, "dns-01: query timed out looking up TXT "
+	{ BOGUS, NULL, 1, 0, 0, "dns-01: DNS problem: looking up TXT for " Q
+	    ": DNSSEC: Signature Expired: signature expired",
+	    "every nameserver" },
+	{ TIMEOUT_LATE, NULL, 1, 0, 0, "dns-01: query timed out looking up TXT "
 	    "for " Q " (no answer within the 15 s deadline); the CA cannot "
 	    "read the challenge", "every nameserver" },
-	{ NOT_SENT, NULL, 1, 1, "not checked: the run's 15 s deadline passed "
-	    "before TXT (dns-01) for " Q " was looked up", "raise timeout" },
-	{ ERROR, NULL, 1, 0, "dns-01: resolver error looking up TXT for " Q
-	    ": boom", "every nameserver" },
+	{ NOT_SENT, NULL, 1, 1, 0, "not checked: the run's 15 s deadline "
+	    "passed before TXT (dns-01) for " Q " was looked up",
+	    "raise timeout" },
+	{ ERROR, NULL, 1, 1, 1, "not checked: caa-preflight's own resolver "
+	    "failed looking up TXT (dns-01) for " Q ": boom",
+	    "a failure of this machine, not of DNS" },
+	{ NONE, NULL, 1, 1, 1, "not checked: caa-preflight's own resolver "
+	    "failed looking up TXT (dns-01) for " Q ": out of memory",
+	    "a failure of this machine, not of DNS" },
 };
 
 START_TEST(test_dns01)
@@ -175,6 +188,7 @@ START_TEST(test_dns01)
 	answer_dns01(make(c->kind, c->canon), Q, "dns-01", 15, &d);
 	ck_assert_int_eq(d.failed, c->failed);
 	ck_assert_int_eq(d.cut, c->cut);
+	ck_assert_int_eq(d.local, c->local);
 	if (c->reason == NULL) {
 		ck_assert_ptr_null(d.reason);
 		return;
@@ -252,6 +266,15 @@ START_TEST(test_persist)
 	ck_assert_int_eq(d.failed, 1);
 	ck_assert_str_eq(d.reason, "dns-persist-01: SERVFAIL looking up TXT "
 	    "for " PQ "; the CA cannot read the challenge");
+	answer_dns01_clear(&d);
+	/* Our own resolver failed: not checked, neither refused nor failed
+	 * on DNS. */
+	answer_persist(make(ERROR, NULL), PQ, &p, 15, &d);
+	ck_assert_int_eq(d.refused, 0);
+	ck_assert_int_eq(d.cut, 1);
+	ck_assert_int_eq(d.local, 1);
+	ck_assert_str_eq(d.reason, "not checked: caa-preflight's own resolver "
+	    "failed looking up TXT (dns-persist-01) for " PQ ": boom");
 	answer_dns01_clear(&d);
 	/* A good record, then the same for a wildcard without its policy. */
 	a = make(EMPTY, NULL);

@@ -197,6 +197,63 @@ START_TEST(test_text_warn_level)
 }
 END_TEST
 
+/*
+ * SPEC 5.6: a name our own resolver failed is not checked, and the
+ * closing lines blame this machine, not the deadline, for it.
+ */
+START_TEST(test_text_not_checked)
+{
+	struct report_opts	 o = { REPORT_TEXT, 1, 0 };
+	char			*out;
+
+	build();
+	names[0].verdict = VERDICT_NOT_CHECKED;
+	names[0].caa = CAA_FAILED;
+	names[0].caa_cut = 1;
+	names[0].local = 1;
+	names[0].reason = "not checked: caa-preflight's own resolver failed "
+	    "looking up CAA for www.example: out of memory";
+	names[0].fix = VERDICT_FIX_LOCAL;
+	names[1].verdict = VERDICT_NOT_CHECKED;
+	names[1].caa = CAA_FAILED;
+	names[1].caa_cut = 1;
+	names[1].reason = "not checked: the run's 15 s deadline passed "
+	    "before CAA for ok.example was looked up";
+	names[1].fix = VERDICT_FIX_DEADLINE;
+	names[1].ns_failed = 0;
+	names[1].dns01 = NULL;
+	names[1].nwarnings = 0;
+	run.count[VERDICT_REFUSED] = 0;
+	run.count[VERDICT_DNS_FAILURE] = 0;
+	run.count[VERDICT_NOT_CHECKED] = 2;
+	run.local = 1;
+	run.nzones = 0;
+	out = render(0, &o);
+	ck_assert_str_eq(out, "caa-preflight: www.example: not checked: "
+	    "caa-preflight's own resolver failed looking up CAA for "
+	    "www.example: out of memory\n"
+	    "caa-preflight:   fix: " VERDICT_FIX_LOCAL "\n"
+	    "caa-preflight: *.ok.example: not checked: the run's 15 s "
+	    "deadline passed before CAA for ok.example was looked up\n"
+	    "caa-preflight:   fix: " VERDICT_FIX_DEADLINE "\n"
+	    "caa-preflight: caa-preflight's own resolver failed before 1 name "
+	    "could be checked\n"
+	    "caa-preflight:   fix: " VERDICT_FIX_LOCAL "\n"
+	    "caa-preflight: the run's 15 s deadline passed before 1 name could "
+	    "be checked\n"
+	    "caa-preflight:   fix: " VERDICT_FIX_DEADLINE "\n");
+	free(out);
+	/* Only our own failure: no word of the deadline. */
+	names[1].verdict = VERDICT_OK;
+	run.count[VERDICT_NOT_CHECKED] = 1;
+	out = render(0, &o);
+	ck_assert_ptr_null(strstr(out, "deadline"));
+	ck_assert_ptr_nonnull(strstr(out, "caa-preflight: caa-preflight's own "
+	    "resolver failed before 1 name could be checked\n"));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_trace)
 {
 	char	*out;
@@ -517,6 +574,7 @@ main(void)
 
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_text_warn_level);
+	tcase_add_test(tc, test_text_not_checked);
 	tcase_add_test(tc, test_trace);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_msg_escapes);
