@@ -109,7 +109,14 @@ tests/integration/responder: tests/integration/responder.c
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ \
 	    tests/integration/responder.c `pkg-config --libs ldns`
 
-integration-check: caa-preflight tests/integration/responder
+# libunbound failing one lookup on demand (CAA_TEST_UBFAIL): plain build
+# only, as a sanitizer's runtime must come first.
+tests/integration/ubfail.so: tests/integration/ubfail.c
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -shared -fPIC -o $@ \
+	    tests/integration/ubfail.c -lunbound
+
+integration-check: caa-preflight tests/integration/responder \
+    tests/integration/ubfail.so
 	tests/integration/run.sh ./caa-preflight
 
 lint-check: caa-preflight
@@ -251,7 +258,8 @@ uninstall:
 
 clean:
 	rm -f caa-preflight libcaapf.a src/*.o $(UNITS) tests/cli/record \
-	    tests/integration/responder tests/fuzz/fuzz_caa \
+	    tests/integration/responder tests/integration/ubfail.so \
+	    tests/fuzz/fuzz_caa \
 	    tests/fuzz/fuzz_name tests/fuzz/fuzz_conf tests/fuzz/fuzz_response \
 	    tests/fuzz/fuzz_persist tests/fuzz/fuzz_state \
 	    tests/bench/relay

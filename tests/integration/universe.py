@@ -873,8 +873,10 @@ class S:
 
     def __init__(self, title, names, status, lines, args=(), check=None,
                  max_seconds=None, conf="conf", text=None, env=None,
-                 slack=2.0):
+                 slack=2.0, plain_only=False):
         self.title = title
+        # Not under valgrind or a sanitizer (an LD_PRELOAD library).
+        self.plain_only = plain_only
         self.slack = slack
         self.names = names
         self.status = status
@@ -1044,6 +1046,23 @@ DEAD_FIX = ("repair ns-dead.caatest or remove it from the NS records of "
 # runs get a longer one.  The plain build is held to 8 s.
 DEAD_NAMED_S = 16 if (os.environ.get("CAA_PREFLIGHT_WRAP") or
                       os.environ.get("CAA_PREFLIGHT_SANITIZED")) else 8
+# SPEC 5.6: libunbound itself failing a lookup (memory, its pipes) is
+# this machine's failure, not the domain's: the name is not checked.
+UBFAIL = os.path.join(HERE, "ubfail.so")
+LOCAL_FIX = ("a failure of this machine, not of DNS: check its free memory "
+             "and its limit on open files (ulimit -n), then run again")
+
+
+def ubfail(name, qtype=257):
+    return {"LD_PRELOAD": UBFAIL, "CAA_TEST_UBFAIL": "%s %d" % (name, qtype)}
+
+
+def j_local(doc):
+    n = doc["names"][0]
+    assert n["verdict"] == "not-checked", n["verdict"]
+    assert n["levels"][0]["status"] == "error", n["levels"][0]
+    assert n["levels"][1]["status"] == "NOERROR", n["levels"][1]
+    assert doc["exit"] == 3, doc["exit"]
 
 
 def j_incomplete(doc):
@@ -1878,6 +1897,33 @@ SCENARIOS = [
     S("a run too large for its deadline", CUT, 3, [], conf="offconf",
       args=["--timeout", "7"], text=cut_report, check=j_cut,
       max_seconds=8.0, slack=5.0),
+    # Its leaf's lookup fails in libunbound itself; the level above, which
+    # allows, cannot make it "ok" (the CA's climb stops at a failure).
+    S("our own resolver fails a lookup: not checked, not a DNS failure",
+      ["www.ok.caatest"], 3, [
+          P + "www.ok.caatest: not checked: caa-preflight's own resolver "
+          "failed looking up CAA for www.ok.caatest: out of memory",
+          FIX + LOCAL_FIX,
+          P + "caa-preflight's own resolver failed before 1 name could be "
+          "checked", FIX + LOCAL_FIX, summary(1, cut=1)],
+      env=ubfail("www.ok.caatest"), check=j_local, plain_only=True),
+    # SPEC 5.6 rev. 2: from an ACME client's hook, not checked lets the
+    # order go on (on_unknown: allow), loudly; never blocked as DNS.
+    S("our own resolver fails a lookup in a hook: the order goes on",
+      [], 0, [
+          P + "www.ok.caatest: not checked: caa-preflight's own resolver "
+          "failed looking up CAA for www.ok.caatest: out of memory",
+          FIX + LOCAL_FIX,
+          P + "certificate www.ok.caatest: not-checked, 0 of 1 name fail, "
+          "1 not checked; CA letsencrypt.org, method http-01, account none",
+          P + "1 certificate not checked: on_unknown: allow lets the order "
+          "go on",
+          FIX + "set on_unknown: block to stop an order that could not be "
+          "checked",
+          P + "caa-preflight's own resolver failed before 1 name could be "
+          "checked", FIX + LOCAL_FIX, summary(1, cut=1)],
+      env=dict(ubfail("www.ok.caatest"), Le_Domain="www.ok.caatest",
+               Le_Alt=""), plain_only=True),
     S("several names, one run", ["ok.caatest", "*.wild.caatest",
                                   "expired.caatest"], 2,
       refused_other("*.wild.caatest", "wild.caatest", tag="issuewild") +
@@ -1889,6 +1935,11 @@ SCENARIOS = [
 def wrap():
     """A command prefix for every caa-preflight run (valgrind)."""
     return shlex.split(os.environ.get("CAA_PREFLIGHT_WRAP", ""))
+
+
+def instrumented():
+    """Runs under valgrind or a sanitizer."""
+    return bool(wrap() or os.environ.get("CAA_PREFLIGHT_SANITIZED"))
 
 
 def invoke(binary, u, s, fmt):
@@ -2710,6 +2761,9 @@ def main(argv):
         passed, slowest = 0, (0.0, "")
         for s in SCENARIOS:
             if only and s.title not in only:
+                continue
+            if s.plain_only and instrumented():
+                print("skip %s (plain build only)" % s.title)
                 continue
             errors, secs = run_scenario(binary, u, s)
             if secs > slowest[0] and s.max_seconds is None:
