@@ -10,11 +10,12 @@ DOCDIR    = $(PREFIX)/share/doc/caa-preflight
 HOOKDIR   = $(PREFIX)/share/caa-preflight/hooks
 
 CC        = cc
-PKG       = yaml-0.1 libidn2 ldns jansson libcrypto
+PKG       = yaml-0.1 libidn2 ldns jansson libcrypto libevent
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2
 CFLAGS    = -O2 -g
-# libunbound's .pc names libevent, whose .pc Debian 12 lacks: plain -lunbound.
+# libunbound's .pc names libevent, whose .pc only libevent-dev brings:
+# plain -lunbound.  libevent: the event bases libunbound's contexts run on.
 DEPCFLAGS = `pkg-config --cflags $(PKG)`
 DEPLIBS   = `pkg-config --libs $(PKG)` -lunbound
 ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
@@ -23,12 +24,13 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 
 OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/client.o src/state.o src/dehydrated.o \
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
-       src/challenge.o src/answer.o src/resolve.o src/probe.o \
+       src/challenge.o src/answer.o src/resolve.o src/lane.o src/probe.o \
        src/lookups.o src/servers.o src/parents.o src/check.o \
        src/checkns.o src/checktree.o src/report.o src/monitor.o
 HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h src/state_priv.h src/dehydrated.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
-       src/challenge.h src/answer.h src/resolve.h src/probe.h \
+       src/challenge.h src/answer.h src/resolve.h src/resolve_priv.h \
+       src/probe.h \
        src/lookups.h src/servers.h src/servers_priv.h src/check.h \
        src/check_priv.h src/report.h src/monitor.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
@@ -83,7 +85,8 @@ $(UNITS): libcaapf.a $(HDRS)
 	    $@.c libcaapf.a `pkg-config --libs check` $(DEPLIBS)
 
 # Debian 12 packages the build and every test need.
-DEBS = build-essential pkg-config libunbound-dev libldns-dev libyaml-dev \
+DEBS = build-essential pkg-config libunbound-dev libevent-dev libldns-dev \
+       libyaml-dev \
        libidn2-dev libjansson-dev libssl-dev check mandoc nsd knot \
        knot-dnsutils ldnsutils \
        dns-root-data util-linux iproute2 python3 valgrind clang \

@@ -1,12 +1,12 @@
 /*
- * resolve: libunbound glue.
+ * resolve: libunbound glue.  Each context runs on a thread of its own,
+ * a lane (lane.c); here: their settings, which lane a name goes to, the
+ * window of lookups in flight, and delivery to the callbacks.
  */
-#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include <unbound.h>
+#include <unbound-event.h>
 
 #include "conf.h"
 #include "resolve.h"
+#include "resolve_priv.h"
 
 /* The root KSKs (key tags 20326 and 38696), used when no file is found. */
 static const char *const builtin_ta[] = {
@@ -28,70 +30,6 @@ static const char *const builtin_ta[] = {
 };
 
 #define DEFAULT_TA	"/usr/share/dns/root.key"
-
-/*
- * Lookups handed to libunbound at once, over all of a context's lanes.
- * Each one in flight holds its own query state (kilobytes), and lookups
- * started side by side each validate the same signatures; beyond this
- * many, later lookups wait for a free place, in order, whatever their
- * lane.  The validating threads are still kept busy: measured on the
- * bench with two lanes, 1,000 and 10,000 names take the same time with
- * 256 as with 512, and 10,000 names 6 MB less memory.
- */
-#define RESOLVE_WINDOW	256
-
-/*
- * Validating contexts at most.  A validating context checks signatures
- * on one thread, and 10,000 names keep it busy for seconds; with two
- * cores two contexts halve that.  Each zone's lookups all go to one
- * context (resolve_lane()), so that its keys are fetched and validated
- * once.
- */
-#define RESOLVE_LANES	2
-
-/* One libunbound context and its thread. */
-struct lane {
-	struct ub_ctx	 *ctx;
-	int		  threaded;	/* its thread started (and has its
-					   name) */
-	int		  nothread;	/* its thread could not start: its
-					   lookups go to the first lane */
-	char		  name[16];	/* its thread's, for top -H */
-};
-
-/* A lookup in flight. */
-struct pending {
-	struct resolve		*r;
-	struct lane		*lane;
-	int			 id;		/* libunbound's async id */
-	size_t			 slot;		/* index in r->pend */
-	resolve_cb		 cb;
-	void			*arg;
-	char			*qname;
-	int			 qtype;
-	double			 start;
-	int			 sent;		/* handed to libunbound */
-	struct pending		*wnext;		/* waiting for a place */
-};
-
-struct resolve {
-	struct lane	  lanes[RESOLVE_LANES];
-	size_t		  nlanes;
-	int		  epfd;		/* every lane's fd (two or more) */
-	struct pending	**pend;		/* outstanding lookups */
-	size_t		  npend;
-	size_t		  cap;
-	size_t		  started;
-	size_t		  inflight;	/* handed to libunbound */
-	size_t		  window;
-	size_t		  unsent;	/* cancelled while waiting */
-	struct pending	 *waiting;	/* in order */
-	struct pending	 *waiting_tail;
-	struct pending	 *ahead;	/* waiting, but sent first */
-	struct pending	 *ahead_tail;
-	int		  cancelling;	/* no new lookups */
-	int		  validate;	/* 0: resolve_new_plain() */
-};
 
 double
 resolve_now_ms(void)
@@ -258,16 +196,19 @@ trust_anchor(struct ub_ctx *ctx, const struct conf *c, char *err,
 	return 0;
 }
 
-/* One context, set up; NULL, with err written, when it cannot be. */
+/*
+ * One context on the event base, set up; NULL, with err written, when it
+ * cannot be.
+ */
 static struct ub_ctx *
-setup(const struct conf *c, int validate, char *err, size_t errlen,
-    char *ta_used, size_t ta_len)
+setup(const struct conf *c, int validate, struct event_base *base,
+    char *err, size_t errlen, char *ta_used, size_t ta_len)
 {
 	struct ub_ctx	*ctx;
 	size_t		 i;
 	int		 rc;
 
-	if ((ctx = ub_ctx_create()) == NULL) {
+	if ((ctx = ub_ctx_create_event(base)) == NULL) {
 		(void)snprintf(err, errlen, "cannot create resolver context");
 		return NULL;
 	}
@@ -330,23 +271,15 @@ setup(const struct conf *c, int validate, char *err, size_t errlen,
 	    errlen) == -1)
 		goto fail;
 	/*
-	 * Each context has a thread of its own: the nameserver check's
-	 * lookups then cost the CA's validating thread nothing.
-	 *
-	 * libunbound starts its thread with the first lookup, and when it
-	 * cannot (an address-space, pids or tasks limit) it only logs it:
-	 * the lookups then wait for the run's deadline, and deleting the
-	 * context crashes.  Start and join one thread first, so that a
-	 * limit that forbids threads is "could not check", at once.
+	 * Each context has a thread of its own (its lane's): the nameserver
+	 * check's lookups then cost the CA's validating thread nothing.
+	 * The thread starts with the first lookup; start and join one now,
+	 * so that a limit that forbids threads (address space, pids, tasks)
+	 * is "could not check", at once.
 	 */
 	if ((rc = thread_start_error()) != 0) {
 		(void)snprintf(err, errlen, "cannot start the resolver's "
 		    "thread: %s", strerror(rc));
-		goto fail;
-	}
-	/* A thread, not a forked process: one address space to check. */
-	if ((rc = ub_ctx_async(ctx, 1)) != 0) {
-		(void)snprintf(err, errlen, "resolver: %s", ub_strerror(rc));
 		goto fail;
 	}
 	return ctx;
@@ -371,7 +304,6 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
     char *ta_used, size_t ta_len)
 {
 	struct resolve		*r;
-	struct epoll_event	 ev;
 	size_t			 i, n = lanes_for(validate);
 	char			 num[8];
 
@@ -379,39 +311,27 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
 		(void)snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->epfd = -1;
+	r->donefd = -1;
 	r->validate = validate;
+	r->window = RESOLVE_WINDOW;
+	if (pthread_mutex_init(&r->lock, NULL) != 0 ||
+	    !(r->locked = 1) ||
+	    (r->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+		(void)snprintf(err, errlen, "resolver: %s", strerror(errno));
+		goto fail;
+	}
 	for (i = 0; i < n; i++) {
-		if ((r->lanes[i].ctx = setup(c, validate, err, errlen,
-		    ta_used, ta_len)) == NULL)
-			goto fail;
 		r->nlanes++;
+		if (lane_init(r, &r->lanes[i], err, errlen) == -1 ||
+		    (r->lanes[i].ctx = setup(c, validate, r->lanes[i].base,
+		    err, errlen, ta_used, ta_len)) == NULL)
+			goto fail;
 		/* resolver-probe, resolver-ca, or resolver-ca1 and -ca2. */
 		num[0] = '\0';
 		if (n > 1)
 			(void)snprintf(num, sizeof(num), "%zu", i + 1);
 		(void)snprintf(r->lanes[i].name, sizeof(r->lanes[i].name),
 		    "resolver-%s%s", validate ? "ca" : "probe", num);
-	}
-	r->window = RESOLVE_WINDOW;
-	if (r->nlanes == 1)
-		return r;
-	/* One descriptor to poll, readable when any lane has answers. */
-	if ((r->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
-		(void)snprintf(err, errlen, "resolver: epoll: %s",
-		    strerror(errno));
-		goto fail;
-	}
-	for (i = 0; i < r->nlanes; i++) {
-		memset(&ev, 0, sizeof(ev));
-		ev.events = EPOLLIN;
-		ev.data.u64 = i;
-		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ub_fd(r->lanes[i].ctx),
-		    &ev) == -1) {
-			(void)snprintf(err, errlen, "resolver: epoll: %s",
-			    strerror(errno));
-			goto fail;
-		}
 	}
 	return r;
 fail:
@@ -482,182 +402,17 @@ resolve_answer_free(struct resolve_answer *a)
 	free(a);
 }
 
-static char *
-xstrdup(const char *s)
-{
-	return s == NULL ? NULL : strdup(s);
-}
-
-/* Build our answer from libunbound's result; NULL on ENOMEM. */
-static struct resolve_answer *
-convert(struct pending *p, int err, struct ub_result *res,
-    enum resolve_state forced)
-{
-	struct resolve_answer	*a;
-	size_t			 n = 0, i;
-
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return NULL;
-	a->qname = p->qname;
-	p->qname = NULL;
-	a->qtype = p->qtype;
-	a->sent = p->sent;
-	a->ms = p->sent ? resolve_now_ms() - p->start : 0.0;
-	if (forced == RESOLVE_TIMEOUT) {
-		a->state = RESOLVE_TIMEOUT;
-		return a;
-	}
-	if (err != 0 || res == NULL) {
-		a->state = RESOLVE_ERROR;
-		a->error = xstrdup(ub_strerror(err));
-		return a;
-	}
-	a->state = RESOLVE_DONE;
-	a->rcode = res->rcode;
-	a->nxdomain = res->nxdomain;
-	if (!p->r->validate)
-		a->dnssec = RESOLVE_UNVALIDATED;
-	else if (res->secure)
-		a->dnssec = RESOLVE_SECURE;
-	else if (res->bogus) {
-		a->dnssec = RESOLVE_BOGUS;
-		a->why_bogus = xstrdup(res->why_bogus ? res->why_bogus :
-		    "validation failed");
-	} else
-		a->dnssec = RESOLVE_INSECURE;
-	a->canonname = xstrdup(res->canonname);
-	if (res->answer_packet != NULL && res->answer_len > 0 &&
-	    (a->packet = malloc((size_t)res->answer_len)) != NULL) {
-		memcpy(a->packet, res->answer_packet, (size_t)res->answer_len);
-		a->packetlen = (size_t)res->answer_len;
-	}
-	if (res->havedata && res->data != NULL)
-		while (res->data[n] != NULL)
-			n++;
-	if (n > 0) {
-		a->rdata = calloc(n, sizeof(*a->rdata));
-		a->rdlen = calloc(n, sizeof(*a->rdlen));
-		if (a->rdata == NULL || a->rdlen == NULL)
-			goto nomem;
-		for (i = 0; i < n; i++) {
-			size_t	 len = (size_t)res->len[i];
-
-			if ((a->rdata[i] = malloc(len ? len : 1)) == NULL)
-				goto nomem;
-			memcpy(a->rdata[i], res->data[i], len);
-			a->rdlen[i] = len;
-			a->nrdata++;
-		}
-	}
-	return a;
-nomem:
-	a->state = RESOLVE_ERROR;
-	for (i = 0; i < a->nrdata; i++)
-		free(a->rdata[i]);
-	free(a->rdata);
-	free(a->rdlen);
-	a->rdata = NULL;
-	a->rdlen = NULL;
-	a->nrdata = 0;
-	a->error = xstrdup("out of memory");
-	return a;
-}
-
 static void
-deliver(struct pending *p, int err, struct ub_result *res,
-    enum resolve_state forced)
+deliver(struct pending *p, struct resolve_answer *a)
 {
-	struct resolve		*r = p->r;
-	struct resolve_answer	*a;
+	struct resolve	*r = p->r;
 
-	a = convert(p, err, res, forced);
-	if (res != NULL)
-		ub_resolve_free(res);
 	if (p->sent)
 		r->inflight--;
 	unlink_pending(r, p);
 	p->cb(p->arg, a);
 	free(p->qname);
 	free(p);
-}
-
-static void
-callback(void *arg, int err, struct ub_result *res)
-{
-	deliver(arg, err, res, RESOLVE_DONE);
-}
-
-/*
- * libunbound starts its thread with the first lookup and names it after
- * the process; our threads get names of their own at once.  So the one
- * thread of ours still unnamed is the new one: name it for top -H and
- * the bench.  Best effort, /proc may be missing.
- */
-static void
-name_thread(const struct lane *l)
-{
-	char		 path[64], comm[32], self[32];
-	struct dirent	*e;
-	DIR		*d;
-	ssize_t		 n;
-	int		 fd;
-
-	if ((fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	n = read(fd, self, sizeof(self) - 1);
-	(void)close(fd);
-	if (n <= 0 || (d = opendir("/proc/self/task")) == NULL)
-		return;
-	self[n] = '\0';
-	while ((e = readdir(d)) != NULL) {
-		long	 tid = atol(e->d_name);
-
-		if (tid <= 0 || tid == (long)getpid())
-			continue;
-		(void)snprintf(path, sizeof(path), "/proc/self/task/%ld/comm",
-		    tid);
-		if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
-			continue;
-		if ((n = read(fd, comm, sizeof(comm) - 1)) > 0) {
-			comm[n] = '\0';
-			if (strcmp(comm, self) == 0)
-				(void)write(fd, l->name, strlen(l->name));
-		}
-		(void)close(fd);
-	}
-	(void)closedir(d);
-}
-
-/*
- * Hand a lookup to its lane's libunbound context: 0, or libunbound's
- * error.  A lane's first lookup starts the lane's thread: can a thread
- * start now (another context's may have taken what a limit allows)?
- * When it cannot, libunbound would only log it, and deleting the
- * context would crash.  A second lane that cannot start leaves its
- * lookups to the first, which validates them as well: a limit on
- * threads or memory is no reason to fail a name.
- */
-static int
-hand_over(struct pending *p)
-{
-	struct lane	*first = &p->r->lanes[0], *l = p->lane;
-	int		 rc;
-
-	if (l != first && !l->threaded && !l->nothread &&
-	    thread_start_error() != 0)
-		l->nothread = 1;
-	if (l->nothread)
-		p->lane = l = first;
-	if (!l->threaded && thread_start_error() != 0)
-		return UB_NOMEM;
-	if ((rc = ub_resolve_async(l->ctx, p->qname, p->qtype, 1, p,
-	    callback, &p->id)) != 0)
-		return rc;
-	if (!l->threaded) {
-		l->threaded = 1;
-		name_thread(l);
-	}
-	return 0;
 }
 
 /* Hand a waiting lookup over; a failure is its answer. */
@@ -670,8 +425,8 @@ send_pending(struct resolve *r, struct pending *p)
 	p->start = resolve_now_ms();	/* its time, not its wait */
 	r->inflight++;
 	r->started++;
-	if ((rc = hand_over(p)) != 0)
-		deliver(p, rc, NULL, RESOLVE_DONE);
+	if ((rc = lane_hand_over(p)) != 0)
+		deliver(p, lane_error(p, rc));
 }
 
 static void
@@ -787,7 +542,7 @@ query(struct resolve *r, const char *name, int type, int ahead,
 	}
 	p->sent = 1;
 	r->inflight++;
-	if (hand_over(p) != 0) {
+	if (lane_hand_over(p) != 0) {
 		r->inflight--;
 		unlink_pending(r, p);
 		free(p->qname);
@@ -815,21 +570,23 @@ resolve_query_ahead(struct resolve *r, const char *name, int type,
 int
 resolve_fd(struct resolve *r)
 {
-	return r->nlanes > 1 ? r->epfd : ub_fd(r->lanes[0].ctx);
+	return r->donefd;
 }
 
 int
 resolve_process(struct resolve *r)
 {
-	size_t	 i;
-	int	 rc = 0;
+	struct pending	*p, *next;
 
-	/* ub_process() does not block: a lane with nothing costs a read. */
-	for (i = 0; i < r->nlanes; i++)
-		if (ub_process(r->lanes[i].ctx) != 0)
-			rc = -1;
-	fill(r);
-	return rc;
+	p = lane_take_done(r);
+	/* A callback that cancels every lookup has delivered the rest. */
+	for (; p != NULL && !r->cancelling; p = next) {
+		next = p->qnext;
+		deliver(p, p->ans);
+	}
+	if (!r->cancelling)
+		fill(r);
+	return 0;
 }
 
 void
@@ -877,20 +634,29 @@ resolve_cancel_all(struct resolve *r)
 	struct pending	*p;
 
 	r->cancelling = 1;
+	lane_stop_all(r);
 	/* Those never handed over first, in the order they would go. */
 	while ((p = dequeue(r)) != NULL) {
 		r->unsent++;
-		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
+		deliver(p, lane_answer(p, RESOLVE_TIMEOUT));
 	}
 	/*
-	 * A lookup whose answer is already queued cannot be cancelled;
-	 * it is delivered as a timeout all the same, and its late answer
-	 * is dropped when the context is deleted.
+	 * Then those handed over: cancelled in libunbound, so that deleting
+	 * its context calls none of them back (one not yet started, or
+	 * answered, is not there); an answer already queued is dropped.
+	 * Each is delivered as a timeout.
 	 */
 	while (r->npend > 0) {
 		p = r->pend[r->npend - 1];
-		(void)ub_cancel(p->lane->ctx, p->id);
-		deliver(p, 0, NULL, RESOLVE_TIMEOUT);
+		if (p->answered && p->ans != NULL) {
+			if (p->qname == NULL) {
+				p->qname = p->ans->qname;
+				p->ans->qname = NULL;
+			}
+			resolve_answer_free(p->ans);
+		} else if (!p->answered)
+			(void)ub_cancel(p->lane->ctx, p->id);
+		deliver(p, lane_answer(p, RESOLVE_TIMEOUT));
 	}
 }
 
@@ -903,9 +669,11 @@ resolve_free(struct resolve *r)
 		return;
 	resolve_cancel_all(r);
 	for (i = 0; i < r->nlanes; i++)
-		ub_ctx_delete(r->lanes[i].ctx);
-	if (r->epfd != -1)
-		(void)close(r->epfd);
+		lane_free(&r->lanes[i]);
+	if (r->donefd != -1)
+		(void)close(r->donefd);
+	if (r->locked)
+		(void)pthread_mutex_destroy(&r->lock);
 	free(r->pend);
 	free(r);
 }

@@ -1,6 +1,7 @@
 /*
  * wire: reading DNS messages safely.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,4 +533,174 @@ wire_summary_clear(struct wire_summary *s)
 	free(s->rdata);
 	free(s->rdlen);
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * A name as libunbound's own results give it (its dname_str()): the
+ * labels' letters, digits, '-', '_' and '*' kept, anything else '?'.
+ */
+static char *
+name_text(const ldns_rdf *name)
+{
+	const uint8_t	*d = ldns_rdf_data(name);
+	size_t		 len = ldns_rdf_size(name), i = 0, lab;
+	char		 buf[LDNS_MAX_DOMAINLEN + 2], *s = buf;
+
+	if (len == 0 || d[0] == 0)
+		return strdup(".");
+	while (i < len && (lab = d[i++]) != 0 && i + lab <= len &&
+	    s + lab + 1 < buf + sizeof(buf)) {
+		for (; lab > 0; lab--, i++)
+			*s++ = isalnum(d[i]) || d[i] == '-' || d[i] == '_' ||
+			    d[i] == '*' ? (char)d[i] : '?';
+		*s++ = '.';
+	}
+	*s = '\0';
+	return strdup(buf);
+}
+
+/* One record of the answer section, where it lies in the message. */
+struct rec {
+	ldns_rdf	*owner;
+	uint16_t	 type;
+	uint16_t	 class;
+	size_t		 rdata;		/* offset */
+	size_t		 rdlen;
+};
+
+static uint16_t
+u16(const uint8_t *w)
+{
+	return (uint16_t)(w[0] << 8 | w[1]);
+}
+
+/*
+ * The question and the answer section's records, read as they lie: the
+ * RDATA is not parsed by type, so a record libldns would refuse (a CAA
+ * whose tag runs past its end) reaches the caller as libunbound's own
+ * results give it.  0, or -1 when the message is malformed or memory
+ * ran out; *out (*nout records) is the caller's to free either way.
+ */
+static int
+records(const uint8_t *w, size_t len, ldns_rdf **qname, uint16_t *qtype,
+    struct rec **out, size_t *nout)
+{
+	size_t		 pos = 12, i, n, nq;
+	struct rec	*v;
+
+	if (len < 12 || (nq = u16(w + 4)) < 1 ||
+	    ldns_wire2dname(qname, w, len, &pos) != LDNS_STATUS_OK ||
+	    pos + 4 > len)
+		return -1;
+	*qtype = u16(w + pos);
+	pos += 4;
+	for (i = 1; i < nq; i++) {
+		ldns_rdf	*d = NULL;
+
+		if (ldns_wire2dname(&d, w, len, &pos) != LDNS_STATUS_OK ||
+		    (pos += 4) > len) {
+			ldns_rdf_deep_free(d);
+			return -1;
+		}
+		ldns_rdf_deep_free(d);
+	}
+	n = u16(w + 6);
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+		return -1;
+	*out = v;
+	*nout = n;
+	for (i = 0; i < n; i++) {
+		if (ldns_wire2dname(&v[i].owner, w, len, &pos) !=
+		    LDNS_STATUS_OK || pos + 10 > len)
+			return -1;
+		v[i].type = u16(w + pos);
+		v[i].class = u16(w + pos + 2);
+		v[i].rdlen = u16(w + pos + 8);
+		v[i].rdata = pos + 10;
+		if ((pos += 10 + v[i].rdlen) > len)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+records_free(struct rec *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		ldns_rdf_deep_free(v[i].owner);
+	free(v);
+}
+
+int
+wire_answer(const uint8_t *w, size_t len, struct wire_answer *a)
+{
+	struct rec	*v = NULL;
+	ldns_rdf	*qname = NULL, *target = NULL;
+	const ldns_rdf	*sname, *owner = NULL;
+	size_t		 i, n = 0, k = 0, pos;
+	uint16_t	 qtype = 0;
+	int		 rc = 1;
+
+	memset(a, 0, sizeof(*a));
+	if (records(w, len, &qname, &qtype, &v, &n) == -1)
+		goto out;
+	sname = qname;
+	for (i = 0; owner == NULL && i < n; i++) {
+		if (v[i].class != LDNS_RR_CLASS_IN ||
+		    ldns_dname_compare(v[i].owner, sname) != 0)
+			continue;
+		if (v[i].type == qtype)
+			owner = v[i].owner;
+		else if (v[i].type == LDNS_RR_TYPE_CNAME) {
+			pos = v[i].rdata;
+			ldns_rdf_deep_free(target);
+			target = NULL;
+			if (ldns_wire2dname(&target, w, len, &pos) !=
+			    LDNS_STATUS_OK)
+				goto out;
+			sname = target;
+		}
+	}
+	rc = -1;
+	if ((owner != NULL ? ldns_dname_compare(owner, qname) != 0 :
+	    sname != qname) &&
+	    (a->canon = name_text(owner ? owner : sname)) == NULL)
+		goto out;
+	for (i = 0; owner != NULL && i < n; i++)
+		k += v[i].type == qtype && v[i].class == LDNS_RR_CLASS_IN &&
+		    ldns_dname_compare(v[i].owner, owner) == 0;
+	if (k > 0 && ((a->rdata = calloc(k, sizeof(*a->rdata))) == NULL ||
+	    (a->rdlen = calloc(k, sizeof(*a->rdlen))) == NULL))
+		goto out;
+	for (i = 0; k > 0 && i < n; i++) {
+		if (v[i].type != qtype || v[i].class != LDNS_RR_CLASS_IN ||
+		    ldns_dname_compare(v[i].owner, owner) != 0)
+			continue;
+		if ((a->rdata[a->n] = malloc(v[i].rdlen ? v[i].rdlen :
+		    1)) == NULL)
+			goto out;
+		memcpy(a->rdata[a->n], w + v[i].rdata, v[i].rdlen);
+		a->rdlen[a->n++] = v[i].rdlen;
+	}
+	rc = 0;
+out:
+	records_free(v, n);
+	ldns_rdf_deep_free(qname);
+	ldns_rdf_deep_free(target);
+	return rc;
+}
+
+void
+wire_answer_clear(struct wire_answer *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->rdata[i]);
+	free(a->rdata);
+	free(a->rdlen);
+	free(a->canon);
+	memset(a, 0, sizeof(*a));
 }

@@ -125,4 +125,22 @@ int		 wire_summarise(const ldns_pkt *, int qtype,
 		    struct wire_summary *);
 void		 wire_summary_clear(struct wire_summary *);
 
+/*
+ * What libunbound's own results (ub_result, its fill_res()) hold for a
+ * message it encoded: the RDATA of the question's type at the end of
+ * the question's CNAME chain in the answer section, as it lies (not
+ * parsed by type), and that name, as libunbound writes it, when it is
+ * not the question's.  0; 1 when the message does not parse
+ * (libunbound's results then say SERVFAIL); -1 when memory ran out.
+ * Either way a is the caller's to clear.
+ */
+struct wire_answer {
+	char		 *canon;	/* or NULL */
+	uint8_t		**rdata;
+	size_t		 *rdlen;
+	size_t		  n;
+};
+int		 wire_answer(const uint8_t *, size_t, struct wire_answer *);
+void		 wire_answer_clear(struct wire_answer *);
+
 #endif /* WIRE_H */

@@ -1,7 +1,8 @@
 /*
  * Fuzz target: a nameserver's response, through the modules that read
- * it: is it the answer to our question, what zone does a SOA or CAA
- * answer name, what a secure resolver answer proves (wire, dnssec), and
+ * it: what a resolver's answer holds, is it the answer to our question,
+ * what zone does a SOA or CAA answer name, what a secure resolver
+ * answer proves (wire, dnssec), and
  * the whole SPEC 5.3 analysis (records, serials, rcodes, DNSSEC
  * signatures against a zone key or proven by the resolver) of a zone
  * whose server sent it (zone).  Only the modules' headers are used.
@@ -120,7 +121,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ldns_rdf		*qname;
 	char			 apex[256], **ns = NULL;
 	size_t			 nns = 0;
+	struct wire_answer	 wa;
 
+	/* resolve: a lookup's answer as libunbound's results hold it (read
+	 * as it lies, before and whatever libldns makes of it). */
+	(void)wire_answer(data, size, &wa);
+	wire_answer_clear(&wa);
 	if ((pkt = wire_parse(data, size)) == NULL)
 		return 0;
 

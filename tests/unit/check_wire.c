@@ -286,6 +286,112 @@ START_TEST(test_rrsig_expiry)
 }
 END_TEST
 
+/* The wire of a response to qname/qtype with these answer records. */
+static uint8_t *
+answer_wire(const char *qname, ldns_rr_type qtype, const char *const *ans,
+    size_t *len)
+{
+	ldns_pkt	*p = pkt(0, ans, NULL);
+	ldns_rr		*q = ldns_rr_new();
+	ldns_rdf	*d = ldns_dname_new_frm_str(qname);
+	uint8_t		*w = NULL;
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(d);
+	ldns_rr_set_owner(q, d);
+	ldns_rr_set_type(q, qtype);
+	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
+	ldns_rr_set_question(q, true);
+	ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, q);
+	ck_assert_int_eq(ldns_pkt2wire(&w, p, len), LDNS_STATUS_OK);
+	ldns_pkt_free(p);
+	return w;
+}
+
+struct acase {
+	const char	*qname;
+	ldns_rr_type	 qtype;
+	const char	*ans[MAXRR];
+	int		 rc;
+	const char	*canon;		/* NULL: none */
+	size_t		 n;
+	size_t		 rdlen0;	/* of the first RDATA */
+};
+
+/*
+ * What libunbound's results hold, from its answer: the RDATA at the end
+ * of the question's CNAME chain, the chain's end when it is not the
+ * question (written as libunbound writes names), nothing of another
+ * name, type or class.
+ */
+static const struct acase acases[] = {
+	{ "x.example.", LDNS_RR_TYPE_CAA, { "x.example. CAA 0 issue \"ca.ex\"",
+	    "x.example. CAA 0 iodef \"mailto:a@b.ex\"" }, 0, NULL, 2, 12 },
+	/* Letter case is not a different name. */
+	{ "X.Example.", LDNS_RR_TYPE_CAA, { "x.EXAMPLE. CAA 0 issue \"ca\"" },
+	    0, NULL, 1, 9 },
+	{ "www.example.", LDNS_RR_TYPE_CAA, { "www.example. CNAME a.Example.",
+	    "a.example. CAA 0 issue \"ca\"" }, 0, "a.example.", 1, 9 },
+	/* The chain's end without the type: the name, no data. */
+	{ "www.example.", LDNS_RR_TYPE_CAA, { "www.example. CNAME a.example.",
+	    "a.example. CNAME b.example." }, 0, "b.example.", 0, 0 },
+	/* Records of another name or type are not the answer. */
+	{ "x.example.", LDNS_RR_TYPE_TXT, { "y.example. TXT \"a\"",
+	    "x.example. A 192.0.2.1" }, 0, NULL, 0, 0 },
+	{ "x.example.", LDNS_RR_TYPE_A, { "x.example. A 192.0.2.1" }, 0, NULL,
+	    1, 4 },
+	/* libunbound writes a name's other bytes as '?'. */
+	{ "www.example.", LDNS_RR_TYPE_TXT, { "www.example. CNAME a\\.b.ex.",
+	    "a\\.b.ex. TXT \"t\"" }, 0, "a?b.ex.", 1, 2 },
+};
+
+START_TEST(test_answer)
+{
+	const struct acase	*c = &acases[_i];
+	struct wire_answer	 a;
+	uint8_t			*w;
+	size_t			 len;
+
+	w = answer_wire(c->qname, c->qtype, c->ans, &len);
+	ck_assert_int_eq(wire_answer(w, len, &a), c->rc);
+	ck_assert_uint_eq(a.n, c->n);
+	if (c->canon == NULL)
+		ck_assert_ptr_null(a.canon);
+	else
+		ck_assert_str_eq(a.canon, c->canon);
+	if (c->n > 0)
+		ck_assert_uint_eq(a.rdlen[0], c->rdlen0);
+	wire_answer_clear(&a);
+	/* Cut anywhere, it does not parse: SERVFAIL, as libunbound's. */
+	ck_assert_int_eq(wire_answer(w, len - 1, &a), 1);
+	ck_assert_uint_eq(a.n, 0);
+	wire_answer_clear(&a);
+	free(w);
+}
+END_TEST
+
+/*
+ * A record libldns refuses to parse (a CAA whose tag runs past its end)
+ * is passed on as it lies, as libunbound passes it on: the CA's parser
+ * then rejects it in the CA's words.
+ */
+START_TEST(test_answer_unparsed)
+{
+	static const uint8_t	 w[] = {
+		0, 0, 0x84, 0, 0, 1, 0, 1, 0, 0, 0, 0,
+		1, 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 1, 1, 0, 1,
+		0xc0, 12, 1, 1, 0, 1, 0, 0, 1, 44, 0, 4, 0, 9, 'i', 's' };
+	struct wire_answer	 a;
+
+	ck_assert_int_eq(wire_answer(w, sizeof(w), &a), 0);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_uint_eq(a.rdlen[0], 4);
+	ck_assert_int_eq(memcmp(a.rdata[0], "\0\x09is", 4), 0);
+	ck_assert_ptr_null(a.canon);
+	wire_answer_clear(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -302,6 +408,9 @@ main(void)
 	tcase_add_test(tc, test_referral);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_rrsig_expiry);
+	tcase_add_loop_test(tc, test_answer, 0,
+	    sizeof(acases) / sizeof(acases[0]));
+	tcase_add_test(tc, test_answer_unparsed);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
