@@ -131,27 +131,39 @@ nomem:
 	return a;
 }
 
+/*
+ * Append a lookup to one of the queues between the threads; the eventfd
+ * that wakes its reader is written only when the queue was empty.
+ */
+static void
+push(struct pending *p, struct pending **head, struct pending **tail,
+    int fd)
+{
+	uint64_t	 one = 1;
+	int		 wake;
+
+	p->qnext = NULL;
+	(void)pthread_mutex_lock(&p->r->lock);
+	wake = *head == NULL;
+	if (*tail != NULL)
+		(*tail)->qnext = p;
+	else
+		*head = p;
+	*tail = p;
+	(void)pthread_mutex_unlock(&p->r->lock);
+	if (wake)
+		(void)!write(fd, &one, sizeof(one));
+}
+
 /* On a lane's thread: queue a lookup's answer for the caller's thread. */
 static void
 finish(struct pending *p, struct resolve_answer *a)
 {
 	struct resolve	*r = p->r;
-	uint64_t	 one = 1;
-	int		 wake;
 
 	p->ans = a;
 	p->answered = 1;
-	p->qnext = NULL;
-	(void)pthread_mutex_lock(&r->lock);
-	wake = r->done == NULL;
-	if (r->done_tail != NULL)
-		r->done_tail->qnext = p;
-	else
-		r->done = p;
-	r->done_tail = p;
-	(void)pthread_mutex_unlock(&r->lock);
-	if (wake)
-		(void)!write(r->donefd, &one, sizeof(one));
+	push(p, &r->done, &r->done_tail, r->donefd);
 }
 
 static void
@@ -299,8 +311,6 @@ lane_hand_over(struct pending *p)
 {
 	struct resolve	*r = p->r;
 	struct lane	*l = p->lane;
-	uint64_t	 one = 1;
-	int		 wake;
 
 	if (lane_start(l, l != &r->lanes[0]) == -1) {
 		p->lane = l = &r->lanes[0];
@@ -312,17 +322,7 @@ lane_hand_over(struct pending *p)
 	/* Its first lookup failed: so would the others. */
 	if (l->error != 0)
 		return l->error;
-	p->qnext = NULL;
-	(void)pthread_mutex_lock(&r->lock);
-	wake = l->in == NULL;
-	if (l->in_tail != NULL)
-		l->in_tail->qnext = p;
-	else
-		l->in = p;
-	l->in_tail = p;
-	(void)pthread_mutex_unlock(&r->lock);
-	if (wake)
-		(void)!write(l->wakefd, &one, sizeof(one));
+	push(p, &l->in, &l->in_tail, l->wakefd);
 	return 0;
 }
 
