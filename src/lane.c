@@ -236,7 +236,6 @@ lane_first(struct lane *l, struct pending *p)
 
 	rc = ub_resolve_event(l->ctx, p->qname, p->qtype, 1, p, on_answer,
 	    &p->id);
-	l->started = 1;
 	/* A name libunbound refuses is that lookup's failure alone. */
 	l->error = rc != UB_SYNTAX ? rc : 0;
 	(void)sem_post(&l->go);
@@ -244,9 +243,9 @@ lane_first(struct lane *l, struct pending *p)
 }
 
 /*
- * Start a lane's thread, with its first lookup: 0, or -1 when it cannot
- * start.  A lane whose lookups another can take (fallback) is not tried
- * again.
+ * Start a lane's thread, with its first lookup: 1 when it started now, 0
+ * when it ran already, -1 when it cannot start.  A lane whose lookups
+ * another can take (fallback) is not tried again.
  */
 static int
 lane_start(struct lane *l, int fallback)
@@ -275,7 +274,7 @@ lane_start(struct lane *l, int fallback)
 	l->threaded = 1;
 	/* For top -H and the bench; best effort. */
 	(void)pthread_setname_np(l->thread, l->name);
-	return 0;
+	return 1;
 }
 
 void
@@ -311,19 +310,41 @@ lane_hand_over(struct pending *p)
 {
 	struct resolve	*r = p->r;
 	struct lane	*l = p->lane;
+	int		 rc;
 
-	if (lane_start(l, l != &r->lanes[0]) == -1) {
+	if ((rc = lane_start(l, l != &r->lanes[0])) == -1) {
 		p->lane = l = &r->lanes[0];
-		if (lane_start(l, 0) == -1)
+		if ((rc = lane_start(l, 0)) == -1)
 			return UB_NOMEM;
 	}
-	if (!l->started)
+	if (rc == 1)
 		return lane_first(l, p);
 	/* Its first lookup failed: so would the others. */
 	if (l->error != 0)
 		return l->error;
 	push(p, &l->in, &l->in_tail, l->wakefd);
 	return 0;
+}
+
+int
+lane_queues_init(struct resolve *r, char *err, size_t errlen)
+{
+	r->donefd = -1;
+	if (pthread_mutex_init(&r->lock, NULL) != 0 || !(r->locked = 1) ||
+	    (r->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+		(void)snprintf(err, errlen, "resolver: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+lane_queues_free(struct resolve *r)
+{
+	if (r->donefd != -1)
+		(void)close(r->donefd);
+	if (r->locked)
+		(void)pthread_mutex_destroy(&r->lock);
 }
 
 struct pending *

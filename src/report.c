@@ -133,9 +133,12 @@ name_text(FILE *f, const struct result_run *run, const struct result_name *n,
 		report_msg(f, "%s: warning: %s", label, n->warnings[w]);
 }
 
-/* How many names the deadline left not checked, and what to do. */
+/*
+ * How many names the deadline, or a failure of our own resolver, left
+ * not checked, and what to do.
+ */
 static void
-deadline_text(FILE *f, const struct result_run *run)
+not_checked_text(FILE *f, const struct result_run *run)
 {
 	size_t	 ncut = run->count[VERDICT_NOT_CHECKED] - run->local;
 	char	 unsent[48] = "";
@@ -281,7 +284,7 @@ summary_text(FILE *f, const struct result_run *run)
 	char	 cut[48] = "";
 
 	if (ncut > 0) {
-		deadline_text(f, run);
+		not_checked_text(f, run);
 		(void)snprintf(cut, sizeof(cut), ", %zu not checked", ncut);
 	}
 	report_msg(f, "%zu name%s checked: %zu ok, %zu refused, %zu "
@@ -353,7 +356,7 @@ report_text(FILE *f, const struct result_run *run, const struct report_opts *o)
 	cert_text(f, run, o->quiet);
 	allowed_text(f, run);
 	if (o->quiet && run->count[VERDICT_NOT_CHECKED] > 0)
-		deadline_text(f, run);
+		not_checked_text(f, run);
 	else if (!o->quiet)
 		summary_text(f, run);
 }

@@ -3,8 +3,6 @@
  * a lane (lane.c); here: their settings, which lane a name goes to, the
  * window of lookups in flight, and delivery to the callbacks.
  */
-#include <sys/eventfd.h>
-
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
@@ -311,15 +309,10 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
 		(void)snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->donefd = -1;
 	r->validate = validate;
 	r->window = RESOLVE_WINDOW;
-	if (pthread_mutex_init(&r->lock, NULL) != 0 ||
-	    !(r->locked = 1) ||
-	    (r->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
-		(void)snprintf(err, errlen, "resolver: %s", strerror(errno));
+	if (lane_queues_init(r, err, errlen) == -1)
 		goto fail;
-	}
 	for (i = 0; i < n; i++) {
 		r->nlanes++;
 		if (lane_init(r, &r->lanes[i], err, errlen) == -1 ||
@@ -670,10 +663,7 @@ resolve_free(struct resolve *r)
 	resolve_cancel_all(r);
 	for (i = 0; i < r->nlanes; i++)
 		lane_free(&r->lanes[i]);
-	if (r->donefd != -1)
-		(void)close(r->donefd);
-	if (r->locked)
-		(void)pthread_mutex_destroy(&r->lock);
+	lane_queues_free(r);
 	free(r->pend);
 	free(r);
 }

@@ -48,7 +48,6 @@ struct lane {
 	int			  nothread;	/* its thread could not start:
 						   its lookups go to the first
 						   lane */
-	int			  started;	/* its first lookup was */
 	int			  error;	/* libunbound's, on the first */
 	sem_t			  go;		/* the thread may run */
 	int			  sem;		/* go initialised */
@@ -102,11 +101,14 @@ struct resolve {
 };
 
 /*
- * lane.c.  On the caller's thread: set a lane's event base up; hand a
- * lookup over (0, or libunbound's error; its lane's thread starts with
- * its first lookup); take the answers that came, in order; stop every
- * lane, whose queues are then the caller's; free a lane's base.
+ * lane.c.  On the caller's thread: set up (and free) the queues' lock
+ * and the answers' eventfd (resolve_fd()); set a lane's event base up;
+ * hand a lookup over (0, or libunbound's error; its lane's thread starts
+ * with its first lookup); take the answers that came, in order; stop
+ * every lane, whose queues are then the caller's; free a lane's base.
  */
+int		 lane_queues_init(struct resolve *, char *, size_t);
+void		 lane_queues_free(struct resolve *);
 int		 lane_init(struct resolve *, struct lane *, char *, size_t);
 int		 lane_hand_over(struct pending *);
 struct pending	*lane_take_done(struct resolve *);

@@ -623,6 +623,14 @@ records(const uint8_t *w, size_t len, ldns_rdf **qname, uint16_t *qtype,
 	return 0;
 }
 
+/* Whether a record is of the answer: its type, class IN, at owner. */
+static int
+of_answer(const struct rec *r, uint16_t qtype, const ldns_rdf *owner)
+{
+	return r->type == qtype && r->class == LDNS_RR_CLASS_IN &&
+	    ldns_dname_compare(r->owner, owner) == 0;
+}
+
 static void
 records_free(struct rec *v, size_t n)
 {
@@ -669,14 +677,12 @@ wire_answer(const uint8_t *w, size_t len, struct wire_answer *a)
 	    (a->canon = name_text(owner ? owner : sname)) == NULL)
 		goto out;
 	for (i = 0; owner != NULL && i < n; i++)
-		k += v[i].type == qtype && v[i].class == LDNS_RR_CLASS_IN &&
-		    ldns_dname_compare(v[i].owner, owner) == 0;
+		k += of_answer(&v[i], qtype, owner);
 	if (k > 0 && ((a->rdata = calloc(k, sizeof(*a->rdata))) == NULL ||
 	    (a->rdlen = calloc(k, sizeof(*a->rdlen))) == NULL))
 		goto out;
 	for (i = 0; k > 0 && i < n; i++) {
-		if (v[i].type != qtype || v[i].class != LDNS_RR_CLASS_IN ||
-		    ldns_dname_compare(v[i].owner, owner) != 0)
+		if (!of_answer(&v[i], qtype, owner))
 			continue;
 		if ((a->rdata[a->n] = malloc(v[i].rdlen ? v[i].rdlen :
 		    1)) == NULL)
