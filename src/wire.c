@@ -126,6 +126,41 @@ wire_is_answer(const ldns_pkt *pkt, uint16_t id, const ldns_rdf *qname,
 	    ldns_dname_compare(ldns_rr_owner(qrr), qname) == 0;
 }
 
+/* The OPT record of wire_query(): root owner, type 41, its fields. */
+static const uint8_t query_opt[] = {
+	0,			/* owner: the root */
+	0, 41,			/* OPT */
+	0x10, 0x00,		/* UDP payload size: 4096 */
+	0, 0, 0x80, 0,		/* extended RCODE, version, flags: DO */
+	0, 4,			/* RDLENGTH */
+	0, 3, 0, 0		/* NSID, empty */
+};
+
+uint8_t *
+wire_query(const ldns_rdf *qname, int qtype, uint16_t id, size_t *len)
+{
+	uint8_t	*w;
+	size_t	 n, q;
+
+	if (qname == NULL || ldns_rdf_get_type(qname) != LDNS_RDF_TYPE_DNAME ||
+	    (q = ldns_rdf_size(qname)) == 0 || q > LDNS_MAX_DOMAINLEN + 1)
+		return NULL;
+	n = 12 + q + 4 + sizeof(query_opt);
+	if ((w = calloc(1, n)) == NULL)
+		return NULL;
+	w[0] = (uint8_t)(id >> 8);
+	w[1] = (uint8_t)id;
+	w[5] = 1;		/* QDCOUNT */
+	w[11] = 1;		/* ARCOUNT: the OPT record */
+	memcpy(w + 12, ldns_rdf_data(qname), q);
+	w[12 + q] = (uint8_t)(qtype >> 8);
+	w[13 + q] = (uint8_t)qtype;
+	w[15 + q] = LDNS_RR_CLASS_IN;
+	memcpy(w + 16 + q, query_opt, sizeof(query_opt));
+	*len = n;
+	return w;
+}
+
 int
 wire_nsid(const ldns_pkt *pkt, char *out, size_t size)
 {

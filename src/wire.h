@@ -45,6 +45,16 @@ int		 wire_is_answer(const ldns_pkt *, uint16_t, const ldns_rdf *,
 		    int);
 
 /*
+ * A query as the nameserver check sends it: the ID, no flags (RD
+ * clear), one question of class IN, and an OPT record (RFC 6891) with a
+ * 4096-byte buffer, the DO bit and an empty NSID option (RFC 5001).
+ * The bytes are the caller's to free; NULL when memory ran out or qname
+ * is not a name.
+ */
+uint8_t		*wire_query(const ldns_rdf *qname, int qtype, uint16_t id,
+		    size_t *len);
+
+/*
  * RFC 5001: the server's NSID, when the answer carries one, as text
  * (printable ASCII as is, else hex) in out.  1 when there is one.
  */

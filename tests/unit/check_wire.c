@@ -217,6 +217,71 @@ START_TEST(test_is_answer)
 }
 END_TEST
 
+/* The query libldns builds with the same settings, in wire form. */
+static uint8_t *
+ldns_query(const char *name, int qtype, uint16_t id, size_t *len)
+{
+	ldns_pkt		*p;
+	ldns_edns_option_list	*opts = ldns_edns_option_list_new();
+	uint8_t			*w = NULL;
+
+	p = ldns_pkt_query_new(ldns_dname_new_frm_str(name),
+	    (ldns_rr_type)qtype, LDNS_RR_CLASS_IN, 0);
+	ck_assert_ptr_nonnull(p);
+	ldns_pkt_set_id(p, id);
+	ldns_pkt_set_rd(p, 0);
+	ldns_pkt_set_edns_udp_size(p, 4096);
+	ldns_pkt_set_edns_do(p, 1);
+	ck_assert(ldns_edns_option_list_push(opts,
+	    ldns_edns_new_from_data(LDNS_EDNS_NSID, 0, "")));
+	ldns_pkt_set_edns_option_list(p, opts);
+	ck_assert_int_eq(ldns_pkt2wire(&w, p, len), LDNS_STATUS_OK);
+	ldns_pkt_free(p);
+	return w;
+}
+
+/* Byte for byte what libldns makes of the same query, and it parses. */
+START_TEST(test_query)
+{
+	static const struct {
+		const char	*name;
+		int		 qtype;
+		uint16_t	 id;
+	} c[] = {
+		{ "Example.COM.", 257, 0 },
+		{ "_acme-challenge.www.example.", 16, 4711 },
+		{ ".", 48, 65535 },
+		{ "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.caatest.", 6, 0x8001 }
+	};
+	size_t		 i, len, llen;
+	uint8_t		*w, *lw;
+	ldns_rdf	*name;
+	ldns_pkt	*p = NULL;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		name = ldns_dname_new_frm_str(c[i].name);
+		w = wire_query(name, c[i].qtype, c[i].id, &len);
+		ck_assert_ptr_nonnull(w);
+		lw = ldns_query(c[i].name, c[i].qtype, c[i].id, &llen);
+		ck_assert_uint_eq(len, llen);
+		ck_assert_mem_eq(w, lw, len);
+		ck_assert_int_eq(ldns_wire2pkt(&p, w, len), LDNS_STATUS_OK);
+		ck_assert_uint_eq(ldns_pkt_id(p), c[i].id);
+		ck_assert(!ldns_pkt_rd(p) && ldns_pkt_edns_do(p));
+		ck_assert_uint_eq(ldns_pkt_edns_udp_size(p), 4096);
+		ldns_pkt_free(p);
+		p = NULL;
+		free(lw);
+		free(w);
+		ldns_rdf_deep_free(name);
+	}
+	ck_assert_ptr_null(wire_query(NULL, 257, 1, &len));
+	name = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, "192.0.2.1");
+	ck_assert_ptr_null(wire_query(name, 257, 1, &len));
+	ldns_rdf_deep_free(name);
+}
+END_TEST
+
 START_TEST(test_fields)
 {
 	ldns_rr		*rr = ldns_rr_new_frm_type(LDNS_RR_TYPE_RRSIG);
@@ -405,6 +470,7 @@ main(void)
 	tcase_add_test(tc, test_ns);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_is_answer);
+	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_referral);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_rrsig_expiry);
