@@ -41,7 +41,7 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_resolve tests/unit/check_file \
         tests/unit/check_client tests/unit/check_state \
         tests/unit/check_dehydrated tests/unit/check_monitor \
-        tests/unit/check_lookups
+        tests/unit/check_lookups tests/unit/check_probe
 
 all: caa-preflight
 
@@ -74,6 +74,7 @@ tests/unit/check_challenge: tests/unit/check_challenge.c
 tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c tests/unit/uboption.h
 tests/unit/check_lookups: tests/unit/check_lookups.c tests/unit/uboption.h
+tests/unit/check_probe: tests/unit/check_probe.c
 tests/unit/check_file: tests/unit/check_file.c
 tests/unit/check_client: tests/unit/check_client.c
 tests/unit/check_state: tests/unit/check_state.c tests/unit/statefix.h

@@ -1,6 +1,7 @@
 /*
  * probe: direct queries to authoritative servers.
  */
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -19,15 +20,25 @@
 #include "wire.h"
 
 /*
- * Packets a query reads that are not its answer before it gives up: each
- * malformed one costs a small leak inside libldns's parser, so a peer
- * flooding a socket must not get to feed it without bound.
+ * Packets a query sees on its server's socket that are no query's
+ * answer before it gives up: a peer flooding a socket must not hold a
+ * query for the whole run.  Only a packet with the ID of a query in
+ * flight is parsed (each malformed one costs a small leak inside
+ * libldns's parser), and that is at most this many per query too.
  */
 #define PROBE_MAXSTRAY	16
 /* Sockets open at once, whatever the number of servers. */
 #define PROBE_MAXOPEN	512
 /* No DNS message is larger. */
 #define PROBE_MAXMSG	65535
+/*
+ * IDs a server's socket remembers after their queries ended: a second
+ * answer to a retried query, or a late one, is not a stray, and no new
+ * query takes such an ID while an answer to it may still arrive.
+ */
+#define PROBE_RECENT	64
+/* Datagrams read off one socket in one round of the event loop. */
+#define PROBE_READS	64
 
 enum qstate {
 	Q_QUEUED,	/* waiting for a slot */
@@ -36,21 +47,21 @@ enum qstate {
 	Q_TCPREAD	/* TCP query written, reading */
 };
 
+struct peer;
+
 struct query {
 	struct probe		*p;
-	char			 addr[INET6_ADDRSTRLEN];
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
+	struct peer		*peer;		/* the address asked */
 	uint8_t			*wire;		/* the query */
 	size_t			 wirelen;
 	uint16_t		 id;
 	ldns_rdf		*qname;
 	int			 qtype;
 	enum qstate		 state;
-	int			 fd;
+	int			 fd;		/* TCP only */
 	int			 attempt;
 	int			 truncated;
-	int			 stray;		/* packets that were not ours */
+	size_t			 strays;	/* the peer's, when sent */
 	double			 start;
 	double			 deadline;
 	uint8_t			*buf;		/* TCP: length + message */
@@ -59,29 +70,56 @@ struct query {
 	void			*arg;
 	struct query		*next;		/* queued or active */
 	struct query		*prev;		/* active only */
+	struct query		*unext;		/* on the peer's socket */
 };
 
-/* Queries in flight to one address (the politeness cap). */
-struct inflight {
+/*
+ * One server address: the queries in flight to it (the politeness cap)
+ * and the one UDP socket they share: each query costs a send and a
+ * receive, not a socket of its own.  The socket stays open between
+ * queries (a zone's names reach its servers a few at a time) unless
+ * PROBE_MAXOPEN sockets are open; only one a query waits on is polled.
+ */
+struct peer {
 	char			 addr[INET6_ADDRSTRLEN];
-	size_t			 n;
-	struct inflight		*next;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	size_t			 n;		/* in flight, TCP included */
+	int			 fd;		/* or -1 */
+	struct query		*udp;		/* waiting on fd */
+	size_t			 strays;	/* packets no query's answer */
+	int			 err;		/* a send's, not yet told */
+	uint16_t		 recent[PROBE_RECENT];
+	size_t			 nrecent;
+	unsigned		 mark;		/* polled in this round */
+	struct peer		*next;		/* in the hash chain */
 };
 
-#define PROBE_NADDRB	1024
+#define PROBE_NPEERB	1024
+
+/* What one pollfd stands for: a peer's UDP socket or a TCP query. */
+struct polled {
+	struct peer	*peer;
+	struct query	*q;
+};
 
 struct probe {
-	struct inflight	*addrs[PROBE_NADDRB];
+	struct peer	*peers[PROBE_NPEERB];
 	struct query	*active;	/* sent, waiting */
 	struct query	*queued;	/* waiting for a slot, in order */
 	struct query	*queued_tail;
-	struct query	*polled[PROBE_MAXOPEN];	/* by pollfd index */
+	struct polled	 polled[PROBE_MAXOPEN];	/* by pollfd index */
 	size_t		 npolled;
+	unsigned	 round;
 	size_t		 nactive;
 	size_t		 nqueued;
+	size_t		 nopen;		/* peers' sockets */
+	int		 errs;		/* a peer has err set */
 	size_t		 sent;
 	int		 per_server;
 	int		 attempt_ms;
+	uint16_t	 ids[256];	/* random query IDs not yet used */
+	size_t		 nids;
 };
 
 struct probe *
@@ -108,25 +146,54 @@ query_free(struct query *q)
 }
 
 static int
-parse_addr(struct query *q, const char *addr)
+parse_addr(struct peer *a, const char *addr)
 {
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)&q->ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&q->ss;
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)&a->ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&a->ss;
 
-	memset(&q->ss, 0, sizeof(q->ss));
+	memset(&a->ss, 0, sizeof(a->ss));
 	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(53);
-		q->sslen = sizeof(*s4);
+		a->sslen = sizeof(*s4);
 		return 0;
 	}
 	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(53);
-		q->sslen = sizeof(*s6);
+		a->sslen = sizeof(*s6);
 		return 0;
 	}
 	return -1;
+}
+
+/* The peer for an address, made on first use; NULL when it is none. */
+static struct peer *
+peer_of(struct probe *p, const char *addr)
+{
+	struct peer	*a;
+	size_t		 h = 5381;
+	const char	*c;
+
+	if (strlen(addr) >= sizeof(a->addr))
+		return NULL;
+	for (c = addr; *c != '\0'; c++)
+		h = h * 33 + (unsigned char)*c;
+	h %= PROBE_NPEERB;
+	for (a = p->peers[h]; a != NULL; a = a->next)
+		if (strcmp(a->addr, addr) == 0)
+			return a;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	if (parse_addr(a, addr) == -1) {
+		free(a);
+		return NULL;
+	}
+	memcpy(a->addr, addr, strlen(addr) + 1);
+	a->fd = -1;
+	a->next = p->peers[h];
+	p->peers[h] = a;
+	return a;
 }
 
 int
@@ -151,10 +218,7 @@ int
 probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
     probe_cb cb, void *arg)
 {
-	struct query		*q;
-	ldns_pkt		*pkt = NULL;
-	ldns_edns_option_list	*opts = NULL;
-	ldns_edns_option	*nsid = NULL;
+	struct query	*q;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return -1;
@@ -163,33 +227,13 @@ probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
 	q->cb = cb;
 	q->arg = arg;
 	q->qtype = qtype;
-	if (strlen(addr) >= sizeof(q->addr) || parse_addr(q, addr) == -1)
-		goto fail;
-	memcpy(q->addr, addr, strlen(addr) + 1);
-	if ((q->qname = ldns_dname_new_frm_str(qname)) == NULL)
-		goto fail;
-	pkt = ldns_pkt_query_new(ldns_rdf_clone(q->qname), (ldns_rr_type)qtype,
-	    LDNS_RR_CLASS_IN, 0);
-	if (pkt == NULL)
-		goto fail;
-	/* RFC 1035 §4.1.1 id; arc4random is not in glibc 2.36. */
-	q->id = (uint16_t)(ldns_get_random() & 0xffff);
-	ldns_pkt_set_id(pkt, q->id);
-	ldns_pkt_set_rd(pkt, 0);
-	ldns_pkt_set_edns_udp_size(pkt, 4096);
-	ldns_pkt_set_edns_do(pkt, 1);
-	/* RFC 5001: ask every server for its NSID (an empty option). */
-	if ((opts = ldns_edns_option_list_new()) == NULL ||
-	    (nsid = ldns_edns_new_from_data(LDNS_EDNS_NSID, 0, "")) == NULL ||
-	    !ldns_edns_option_list_push(opts, nsid)) {
-		ldns_edns_deep_free(nsid);
-		ldns_edns_option_list_deep_free(opts);
-		goto fail;
+	/* The ID is set when the query is sent (see dispatch()). */
+	if ((q->peer = peer_of(p, addr)) == NULL ||
+	    (q->qname = ldns_dname_new_frm_str(qname)) == NULL ||
+	    (q->wire = wire_query(q->qname, qtype, 0, &q->wirelen)) == NULL) {
+		query_free(q);
+		return -1;
 	}
-	ldns_pkt_set_edns_option_list(pkt, opts);
-	if (probe_pkt2wire(pkt, &q->wire, &q->wirelen) == -1)
-		goto fail;
-	ldns_pkt_free(pkt);
 	q->state = Q_QUEUED;
 	if (p->queued_tail != NULL)
 		p->queued_tail->next = q;
@@ -198,31 +242,101 @@ probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
 	p->queued_tail = q;
 	p->nqueued++;
 	return 0;
-fail:
-	ldns_pkt_free(pkt);
-	query_free(q);
-	return -1;
 }
 
-static struct inflight *
-inflight_of(struct probe *p, const char *addr)
+/*
+ * RFC 5452 §9.2: an unpredictable ID.  Drawn from the kernel 256 at a
+ * time, one system call where libldns's took one (getpid()) per query.
+ */
+static uint16_t
+random_id(struct probe *p)
 {
-	struct inflight	*a;
-	size_t		 h = 5381;
-	const char	*c;
+	size_t	 i;
 
-	for (c = addr; *c != '\0'; c++)
-		h = h * 33 + (unsigned char)*c;
-	h %= PROBE_NADDRB;
-	for (a = p->addrs[h]; a != NULL; a = a->next)
-		if (strcmp(a->addr, addr) == 0)
-			return a;
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return NULL;
-	memcpy(a->addr, addr, strlen(addr) + 1);
-	a->next = p->addrs[h];
-	p->addrs[h] = a;
-	return a;
+	if (p->nids == 0) {
+		if (getrandom(p->ids, sizeof(p->ids), 0) !=
+		    (ssize_t)sizeof(p->ids))
+			for (i = 0; i < sizeof(p->ids) / sizeof(p->ids[0]); i++)
+				p->ids[i] = (uint16_t)ldns_get_random();
+		p->nids = sizeof(p->ids) / sizeof(p->ids[0]);
+	}
+	return p->ids[--p->nids];
+}
+
+/* The query on a's socket with this ID, or NULL. */
+static struct query *
+peer_query(const struct peer *a, uint16_t id)
+{
+	struct query	*q;
+
+	for (q = a->udp; q != NULL; q = q->unext)
+		if (q->id == id)
+			return q;
+	return NULL;
+}
+
+static int
+peer_recent(const struct peer *a, uint16_t id)
+{
+	size_t	 i, n = a->nrecent < PROBE_RECENT ? a->nrecent : PROBE_RECENT;
+
+	for (i = 0; i < n; i++)
+		if (a->recent[i] == id)
+			return 1;
+	return 0;
+}
+
+/* An ID no query of a's socket has now or had lately. */
+static uint16_t
+fresh_id(struct probe *p, const struct peer *a)
+{
+	uint16_t	 id;
+
+	do
+		id = random_id(p);
+	while (peer_query(a, id) != NULL || peer_recent(a, id));
+	return id;
+}
+
+/* The query no longer waits on its peer's socket. */
+static void
+leave_socket(struct query *q)
+{
+	struct peer	*a = q->peer;
+	struct query	**pp;
+
+	for (pp = &a->udp; *pp != NULL; pp = &(*pp)->unext)
+		if (*pp == q) {
+			*pp = q->unext;
+			q->unext = NULL;
+			a->recent[a->nrecent++ % PROBE_RECENT] = q->id;
+			break;
+		}
+}
+
+static void
+peer_close(struct probe *p, struct peer *a)
+{
+	if (a->fd == -1)
+		return;
+	close(a->fd);
+	a->fd = -1;
+	p->nopen--;
+}
+
+/* Room for one more socket: an idle peer's closed when none is left. */
+static void
+make_room(struct probe *p)
+{
+	struct peer	*a;
+	size_t		 i;
+
+	for (i = 0; i < PROBE_NPEERB && p->nopen >= PROBE_MAXOPEN; i++)
+		for (a = p->peers[i]; a != NULL; a = a->next)
+			if (a->fd != -1 && a->udp == NULL) {
+				peer_close(p, a);
+				break;
+			}
 }
 
 /* The active list is linked both ways: a query leaves it at once. */
@@ -240,8 +354,6 @@ link_active(struct probe *p, struct query *q)
 static void
 unlink_active(struct probe *p, struct query *q)
 {
-	struct inflight	*a;
-
 	if (q->prev == NULL && p->active != q)
 		return;		/* not in flight */
 	if (q->prev != NULL)
@@ -252,8 +364,10 @@ unlink_active(struct probe *p, struct query *q)
 		q->next->prev = q->prev;
 	q->next = q->prev = NULL;
 	p->nactive--;
-	if ((a = inflight_of(p, q->addr)) != NULL && a->n > 0)
-		a->n--;
+	if (q->peer->n > 0)
+		q->peer->n--;
+	if (q->state == Q_UDP)
+		leave_socket(q);
 }
 
 /* Finish a query: hand the result over and free it. */
@@ -276,47 +390,96 @@ finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 	query_free(q);
 }
 
+/* A socket connected to the address: only its datagrams reach us. */
 static int
-open_socket(struct query *q, int type)
+open_socket(const struct peer *a, int type)
 {
 	int	 fd;
 
-	/* Flags given at creation: two system calls fewer per query. */
-	if ((fd = socket(q->ss.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	/* Flags given at creation: two system calls fewer per socket. */
+	if ((fd = socket(a->ss.ss_family, type | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		return -1;
-	/*
-	 * A connected socket takes datagrams from that address only: an
-	 * answer from anywhere else never reaches us.
-	 */
-	if (connect(fd, (struct sockaddr *)&q->ss, q->sslen) == -1 &&
+	if (connect(fd, (const struct sockaddr *)&a->ss, a->sslen) == -1 &&
 	    errno != EINPROGRESS) {
 		close(fd);
 		return -1;
 	}
-	q->fd = fd;
-	return 0;
+	return fd;
 }
 
 static void
 send_udp(struct query *q)
 {
 	q->p->sent++;
-	/* A send error shows up as an error on the socket: poll sees it. */
-	(void)send(q->fd, q->wire, q->wirelen, 0);
 	q->deadline = resolve_now_ms() + q->p->attempt_ms;
+	if (send(q->peer->fd, q->wire, q->wirelen, 0) != -1 ||
+	    errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+		return;
+	/*
+	 * The error an earlier datagram left on the shared socket (an ICMP
+	 * "port unreachable"), which this send took in its stead: poll will
+	 * not see it, so every query on the socket is told it, as soon as
+	 * none of the loops over them is running (fail_errors()).
+	 */
+	q->peer->err = errno;
+	q->p->errs = 1;
+}
+
+/* Queries on a socket a send found an error on end with it. */
+static void
+fail_errors(struct probe *p)
+{
+	struct query	*q, *next;
+
+	if (!p->errs)
+		return;
+	p->errs = 0;
+	/* Each finish() frees its own query only. */
+	for (q = p->active; q != NULL; q = next) {
+		next = q->next;
+		if (q->state == Q_UDP && q->peer->err != 0)
+			finish(q, PROBE_ERROR, NULL, strerror(q->peer->err));
+	}
 }
 
 static void
 start_tcp(struct query *q)
 {
-	close(q->fd);
-	q->fd = -1;
+	leave_socket(q);
 	q->truncated = 1;
 	q->state = Q_CONNECT;
 	q->deadline = resolve_now_ms() + 2.0 * q->p->attempt_ms;
-	if (open_socket(q, SOCK_STREAM) == -1)
+	if ((q->fd = open_socket(q->peer, SOCK_STREAM)) == -1)
 		finish(q, PROBE_TCP_FAILED, NULL, strerror(errno));
+}
+
+/* Send q over UDP on its peer's socket, opened if need be. */
+static int
+start_udp(struct probe *p, struct query *q)
+{
+	struct peer	*a = q->peer;
+
+	q->start = resolve_now_ms();
+	q->attempt = 1;
+	if (a->fd == -1) {
+		make_room(p);
+		if ((a->fd = open_socket(a, SOCK_DGRAM)) == -1)
+			return -1;
+		p->nopen++;
+	}
+	/* An error told to the queries before is not this one's. */
+	if (a->udp == NULL)
+		a->err = 0;
+	q->id = fresh_id(p, a);
+	q->wire[0] = (uint8_t)(q->id >> 8);
+	q->wire[1] = (uint8_t)q->id;
+	q->strays = a->strays;
+	q->unext = a->udp;
+	a->udp = q;
+	q->state = Q_UDP;
+	send_udp(q);
+	return 0;
 }
 
 /* Start queued queries while slots are free. */
@@ -326,88 +489,122 @@ dispatch(struct probe *p)
 	struct query	**pp, *q, *prev = NULL;
 
 	for (pp = &p->queued; *pp != NULL && p->nactive < PROBE_MAXOPEN;) {
-		struct inflight *a;
-
 		q = *pp;
-		a = inflight_of(p, q->addr);
-		if (a == NULL || a->n >= (size_t)p->per_server) {
+		if (q->peer->n >= (size_t)p->per_server) {
 			prev = q;
 			pp = &q->next;
 			continue;
 		}
-		a->n++;
+		q->peer->n++;
 		*pp = q->next;
 		if (p->queued_tail == q)
 			p->queued_tail = prev;
 		p->nqueued--;
 		link_active(p, q);
-		q->start = resolve_now_ms();
-		q->state = Q_UDP;
-		q->attempt = 1;
-		if (open_socket(q, SOCK_DGRAM) == -1) {
+		if (start_udp(p, q) == -1) {
 			finish(q, PROBE_ERROR, NULL, strerror(errno));
 			pp = &p->queued;
 			prev = NULL;
-			continue;
 		}
-		send_udp(q);
+	}
+	fail_errors(p);
+}
+
+/* Every query waiting on a's socket ends with this error. */
+static void
+peer_fail(struct peer *a, const char *why)
+{
+	while (a->udp != NULL)
+		finish(a->udp, PROBE_ERROR, NULL, why);
+}
+
+/* A packet that was no query's answer: queries it floods give up. */
+static void
+stray(struct peer *a)
+{
+	struct query	*q, *next;
+
+	a->strays++;
+	for (q = a->udp; q != NULL; q = next) {
+		next = q->unext;
+		if (a->strays - q->strays >= PROBE_MAXSTRAY)
+			finish(q, PROBE_ERROR, NULL, "flooded with packets "
+			    "that are not the answer");
 	}
 }
 
+/* One datagram from a's address. */
 static void
-on_udp(struct query *q, short revents)
+on_datagram(struct peer *a, const uint8_t *buf, size_t n)
 {
-	uint8_t		 buf[PROBE_MAXMSG];
-	ssize_t		 n;
+	struct query	*q = NULL;
 	ldns_pkt	*pkt = NULL;
+	ldns_status	 st;
+	uint16_t	 id = 0;
+	char		 why[96];
+
+	if (n >= 12) {
+		id = (uint16_t)(buf[0] << 8 | buf[1]);
+		q = peer_query(a, id);
+	}
+	if (q == NULL) {
+		/* A second or late answer to a query that ended is not. */
+		if (n < 12 || !peer_recent(a, id))
+			stray(a);
+		return;
+	}
+	if ((st = ldns_wire2pkt(&pkt, buf, n)) != LDNS_STATUS_OK) {
+		/* Ours (ID, QR) but unparseable: say so, not "silent". */
+		if (buf[2] & 0x80) {
+			(void)snprintf(why, sizeof(why), "malformed answer: %s",
+			    ldns_get_errorstr_by_id(st));
+			finish(q, PROBE_ERROR, NULL, why);
+		} else
+			stray(a);
+		return;
+	}
+	/* Anything but the answer to q is ignored, not trusted. */
+	if (!wire_is_answer(pkt, q->id, q->qname, q->qtype)) {
+		ldns_pkt_free(pkt);
+		stray(a);
+		return;
+	}
+	if (ldns_pkt_tc(pkt)) {
+		ldns_pkt_free(pkt);
+		start_tcp(q);
+		return;
+	}
+	finish(q, PROBE_ANSWER, pkt, NULL);
+}
+
+static void
+on_udp(struct peer *a, short revents)
+{
+	static uint8_t	 buf[PROBE_MAXMSG];
+	ssize_t		 n;
+	size_t		 k;
+	int		 e = 0;
+	socklen_t	 el = sizeof(e);
 
 	if (revents & POLLERR) {
-		int	 e = 0;
-		socklen_t el = sizeof(e);
-
-		(void)getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &e, &el);
-		finish(q, PROBE_ERROR, NULL, e ? strerror(e) : "socket error");
+		(void)getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &e, &el);
+		peer_fail(a, e ? strerror(e) : "socket error");
 		return;
 	}
-	while ((n = recv(q->fd, buf, sizeof(buf), 0)) >= 0) {
-		ldns_status st;
-
-		if (q->stray++ >= PROBE_MAXSTRAY) {
-			finish(q, PROBE_ERROR, NULL, "flooded with packets that "
-			    "are not the answer");
-			return;
-		}
-		st = ldns_wire2pkt(&pkt, buf, (size_t)n);
-
-		if (st != LDNS_STATUS_OK) {
-			/* Ours (ID, QR) but unparseable: say so, not "silent". */
-			if (n >= 12 && (buf[0] << 8 | buf[1]) == q->id &&
-			    (buf[2] & 0x80)) {
-				char	 why[96];
-
-				(void)snprintf(why, sizeof(why), "malformed "
-				    "answer: %s", ldns_get_errorstr_by_id(st));
-				finish(q, PROBE_ERROR, NULL, why);
-				return;
-			}
+	/*
+	 * Until no query waits (what is left is read as strays by the next
+	 * one), and a round's share at most: poll comes back for the rest,
+	 * so a flood cannot hold the loop.
+	 */
+	for (k = 0; a->udp != NULL && k < PROBE_READS; k++) {
+		if ((n = recv(a->fd, buf, sizeof(buf), 0)) >= 0) {
+			on_datagram(a, buf, (size_t)n);
 			continue;
 		}
-		/* Anything but the answer to q is ignored, not trusted. */
-		if (!wire_is_answer(pkt, q->id, q->qname, q->qtype)) {
-			ldns_pkt_free(pkt);
-			pkt = NULL;
-			continue;
-		}
-		if (ldns_pkt_tc(pkt)) {
-			ldns_pkt_free(pkt);
-			start_tcp(q);
-			return;
-		}
-		finish(q, PROBE_ANSWER, pkt, NULL);
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			peer_fail(a, strerror(errno));
 		return;
 	}
-	if (errno != EAGAIN && errno != EWOULDBLOCK)
-		finish(q, PROBE_ERROR, NULL, strerror(errno));
 }
 
 static void
@@ -489,12 +686,25 @@ probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
 	size_t		 n = 0;
 
 	dispatch(p);
+	p->round++;
 	for (q = p->active; q != NULL && n < max && n < PROBE_MAXOPEN;
 	    q = q->next) {
-		pfd[n].fd = q->fd;
-		pfd[n].events = q->state == Q_CONNECT ? POLLOUT : POLLIN;
-		pfd[n].revents = 0;
-		p->polled[n++] = q;
+		if (q->state == Q_UDP) {
+			/* A peer's socket once, however many wait on it. */
+			if (q->peer->mark == p->round)
+				continue;
+			q->peer->mark = p->round;
+			pfd[n].fd = q->peer->fd;
+			pfd[n].events = POLLIN;
+			p->polled[n].peer = q->peer;
+			p->polled[n].q = NULL;
+		} else {
+			pfd[n].fd = q->fd;
+			pfd[n].events = q->state == Q_CONNECT ? POLLOUT : POLLIN;
+			p->polled[n].peer = NULL;
+			p->polled[n].q = q;
+		}
+		pfd[n++].revents = 0;
 	}
 	p->npolled = n;
 	return n;
@@ -504,19 +714,22 @@ void
 probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
 {
 	struct query	*q, *next;
+	struct peer	*a;
 	size_t		 i;
 	double		 now;
 
-	/* Each event finishes at most its own query: the map holds. */
+	/*
+	 * A TCP query's event finishes at most that query, and a socket's
+	 * only queries waiting on it (peers live as long as the probe): the
+	 * map holds.  A socket closed meanwhile is not looked at.
+	 */
 	for (i = 0; i < n && i < p->npolled; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		q = p->polled[i];
-		if (q->fd != pfd[i].fd)
-			continue;
-		if (q->state == Q_UDP)
-			on_udp(q, pfd[i].revents);
-		else
+		if ((a = p->polled[i].peer) != NULL) {
+			if (a->fd == pfd[i].fd)
+				on_udp(a, pfd[i].revents);
+		} else if ((q = p->polled[i].q)->fd == pfd[i].fd)
 			on_tcp(q, pfd[i].revents);
 	}
 	now = resolve_now_ms();
@@ -593,15 +806,16 @@ probe_cancel_all(struct probe *p)
 void
 probe_free(struct probe *p)
 {
-	struct inflight	*a, *next;
+	struct peer	*a, *next;
 	size_t		 i;
 
 	if (p == NULL)
 		return;
 	probe_cancel_all(p);
-	for (i = 0; i < PROBE_NADDRB; i++)
-		for (a = p->addrs[i]; a != NULL; a = next) {
+	for (i = 0; i < PROBE_NPEERB; i++)
+		for (a = p->peers[i]; a != NULL; a = next) {
 			next = a->next;
+			peer_close(p, a);
 			free(a);
 		}
 	free(p);

@@ -1,10 +1,12 @@
 /*
  * probe: direct, non-recursive queries to one authoritative server
  * address, on our own non-blocking sockets, driven by the caller's event
- * loop.  Messages are built and parsed with libldns: EDNS0 with a
- * 4096-byte buffer and the DO bit, UDP first, TCP when truncated, one
- * retry on timeout, then as long again listening for a late answer.  At most a fixed number of queries are in flight to
- * any one address, so a large run does not trip rate limiting.
+ * loop.  EDNS0 with a 4096-byte buffer and the DO bit, UDP first, TCP
+ * when truncated, one retry on timeout, then as long again listening for
+ * a late answer; answers are parsed with libldns.  At most a fixed
+ * number of queries are in flight to any one address, so a large run
+ * does not trip rate limiting; over UDP they share one connected socket
+ * per address, each with an ID none of the others has.
  */
 #ifndef PROBE_H
 #define PROBE_H

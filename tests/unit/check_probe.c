@@ -1,0 +1,345 @@
+/*
+ * Unit tests for the direct queries: the queries to one address share
+ * one socket and are told apart by ID and question, whatever order the
+ * answers come in; a second answer to a query that ended is not a
+ * stray, a flood of packets that are nobody's answer is; an address
+ * that refuses tells every query waiting on it.
+ *
+ * The server is a UDP socket of the test's on 127.0.0.1 port 53, in a
+ * network namespace of the test's own (unshare(2), as the integration
+ * harness does), so nothing of the machine's is in the way.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "probe.h"
+#include "resolve.h"
+
+#define SERVER	"127.0.0.1"
+#define NOBODY	"127.0.0.2"	/* nothing listens: ICMP port unreachable */
+#define T_CAA	257
+#define MAXQ	64
+
+/* What the server read: the query and where it came from. */
+struct heard {
+	uint8_t			 buf[512];
+	size_t			 len;
+	struct sockaddr_in	 from;
+};
+
+/* What the probe handed back for one query. */
+struct got {
+	int			 done;
+	enum probe_state	 state;
+	char			 qname[64];
+	char			 err[128];
+};
+
+static struct heard	 heard[MAXQ];
+static size_t		 nheard;
+
+static void
+cb(void *arg, struct probe_result *r)
+{
+	struct got	*g = arg;
+	char		*s;
+
+	g->done++;
+	g->state = r->state;
+	(void)snprintf(g->err, sizeof(g->err), "%s", r->err);
+	if (r->pkt != NULL) {
+		s = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(
+		    ldns_pkt_question(r->pkt), 0)));
+		(void)snprintf(g->qname, sizeof(g->qname), "%s", s);
+		free(s);
+		ldns_pkt_free(r->pkt);
+	}
+}
+
+static int
+server(void)
+{
+	struct sockaddr_in	 sin;
+	int			 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(53);
+	ck_assert_int_eq(inet_pton(AF_INET, SERVER, &sin.sin_addr), 1);
+	ck_assert_int_ge(fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0),
+	    0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+/*
+ * Run the probe's side of the loop, and read what the server hears,
+ * until want queries were heard (want > 0) or nothing is pending.
+ */
+static void
+loop(struct probe *p, int fd, size_t want)
+{
+	struct pollfd	 pfd[MAXQ + 1];
+	size_t		 n;
+	socklen_t	 sl;
+	ssize_t		 r;
+	int		 rounds = 0;
+
+	for (;;) {
+		n = probe_pollfds(p, pfd + 1, MAXQ);
+		if (want > 0 ? nheard >= want : probe_pending(p) == 0)
+			return;
+		ck_assert_int_lt(rounds++, 200);
+		pfd[0].fd = fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		(void)poll(pfd, n + 1, 20);
+		while (nheard < MAXQ) {
+			sl = sizeof(heard[nheard].from);
+			r = recvfrom(fd, heard[nheard].buf,
+			    sizeof(heard[nheard].buf), 0,
+			    (struct sockaddr *)&heard[nheard].from, &sl);
+			if (r < 0)
+				break;
+			heard[nheard++].len = (size_t)r;
+		}
+		probe_events(p, pfd + 1, n);
+	}
+}
+
+/* The answer to a heard query: its header and question, QR and AA. */
+static void
+answer(int fd, const struct heard *h, int id)
+{
+	uint8_t	 b[512];
+	size_t	 i = 12;
+
+	while (i < h->len && h->buf[i] != 0)
+		i += (size_t)h->buf[i] + 1;
+	i += 5;				/* the root label, type, class */
+	ck_assert_uint_le(i, h->len);
+	memcpy(b, h->buf, i);
+	if (id >= 0) {
+		b[0] = (uint8_t)(id >> 8);
+		b[1] = (uint8_t)id;
+	}
+	b[2] |= 0x84;			/* QR, AA */
+	b[10] = b[11] = 0;		/* no OPT record */
+	ck_assert_int_eq(sendto(fd, b, i, 0, (const struct sockaddr *)&h->from,
+	    sizeof(h->from)), (ssize_t)i);
+}
+
+static uint16_t
+id_of(const struct heard *h)
+{
+	return (uint16_t)(h->buf[0] << 8 | h->buf[1]);
+}
+
+static struct probe *
+start(int per_server, const char *const *names, struct got *g, size_t n)
+{
+	struct probe	*p = probe_new(per_server, 2000);
+	size_t		 i;
+
+	ck_assert_ptr_nonnull(p);
+	nheard = 0;
+	memset(g, 0, n * sizeof(*g));
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(probe_query(p, SERVER, names[i], T_CAA, cb,
+		    &g[i]), 0);
+	return p;
+}
+
+static const char *const abc[] = { "a.test.", "b.test.", "c.test." };
+
+/* Three queries, one socket, answers in the reverse order. */
+START_TEST(test_shared)
+{
+	struct got	 g[3];
+	struct probe	*p = start(32, abc, g, 3);
+	struct pollfd	 pfd[8];
+	int		 fd = server();
+	size_t		 i;
+
+	loop(p, fd, 3);
+	ck_assert_uint_eq(probe_pollfds(p, pfd, 8), 1);
+	for (i = 1; i < 3; i++) {
+		ck_assert_uint_eq(heard[i].from.sin_port, heard[0].from.sin_port);
+		ck_assert_uint_ne(id_of(&heard[i]), id_of(&heard[0]));
+	}
+	for (i = 3; i-- > 0;)
+		answer(fd, &heard[i], -1);
+	loop(p, fd, 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(g[i].done, 1);
+		ck_assert_int_eq(g[i].state, PROBE_ANSWER);
+		ck_assert_str_eq(g[i].qname, abc[i]);
+	}
+	ck_assert_uint_eq(probe_sent(p), 3);
+	probe_free(p);
+	close(fd);
+}
+END_TEST
+
+/*
+ * a's answer, then more copies of it than a query takes strays, then
+ * b's: b is answered.  The same number of packets with an ID nobody
+ * used: b gives up, flooded.
+ */
+START_TEST(test_strays)
+{
+	struct got	 g[2];
+	struct probe	*p;
+	int		 fd = server(), flood = _i;
+	size_t		 i;
+	uint16_t	 other;
+
+	p = start(1, abc, g, 2);	/* one at a time: b after a */
+	loop(p, fd, 1);
+	answer(fd, &heard[0], -1);
+	loop(p, fd, 2);
+	ck_assert_int_eq(g[0].state, PROBE_ANSWER);
+	ck_assert_uint_eq(heard[1].from.sin_port, heard[0].from.sin_port);
+	other = (uint16_t)(id_of(&heard[0]) ^ id_of(&heard[1]) ^ 0x5a5a);
+	for (i = 0; i < 20; i++)
+		answer(fd, &heard[0], flood ? other : -1);
+	answer(fd, &heard[1], -1);
+	loop(p, fd, 0);
+	ck_assert_int_eq(g[1].done, 1);
+	if (flood) {
+		ck_assert_int_eq(g[1].state, PROBE_ERROR);
+		ck_assert_str_eq(g[1].err, "flooded with packets that are not "
+		    "the answer");
+	} else {
+		ck_assert_int_eq(g[1].state, PROBE_ANSWER);
+		ck_assert_str_eq(g[1].qname, abc[1]);
+	}
+	probe_free(p);
+	close(fd);
+}
+END_TEST
+
+/*
+ * Nothing listens: every query on the socket is told, none waits.  The
+ * ICMP error the first datagram brings is taken by the next send (two
+ * queries), or shows on the socket when none follows (one, three).
+ */
+START_TEST(test_refused)
+{
+	struct got	 g[3];
+	struct probe	*p = probe_new(32, 2000);
+	size_t		 i, n = (size_t)_i;
+
+	memset(g, 0, sizeof(g));
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(probe_query(p, NOBODY, abc[i], T_CAA, cb,
+		    &g[i]), 0);
+	nheard = 0;
+	loop(p, -1, 0);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(g[i].done, 1);
+		ck_assert_int_eq(g[i].state, PROBE_ERROR);
+		ck_assert_str_eq(g[i].err, strerror(ECONNREFUSED));
+	}
+	probe_free(p);
+}
+END_TEST
+
+/* The cap holds, and the IDs of queries in flight differ. */
+START_TEST(test_cap)
+{
+	static char	 names[40][32];
+	const char	*v[40];
+	struct got	 g[40];
+	struct probe	*p;
+	int		 fd = server();
+	size_t		 i, k;
+
+	for (i = 0; i < 40; i++) {
+		(void)snprintf(names[i], sizeof(names[i]), "n%zu.test.", i);
+		v[i] = names[i];
+	}
+	p = start(32, v, g, 40);
+	loop(p, fd, 32);
+	ck_assert_uint_eq(nheard, 32);
+	ck_assert_uint_eq(probe_pending(p), 40);
+	for (i = 0; i < 32; i++)
+		for (k = 0; k < i; k++)
+			ck_assert_uint_ne(id_of(&heard[i]), id_of(&heard[k]));
+	for (i = 0; i < 32; i++)
+		answer(fd, &heard[i], -1);
+	loop(p, fd, 40);
+	for (i = 32; i < 40; i++)
+		answer(fd, &heard[i], -1);
+	loop(p, fd, 0);
+	for (i = 0; i < 40; i++) {
+		ck_assert_int_eq(g[i].state, PROBE_ANSWER);
+		ck_assert_str_eq(g[i].qname, names[i]);
+	}
+	probe_free(p);
+	close(fd);
+}
+END_TEST
+
+/* A network namespace of our own, with its loopback up. */
+static int
+own_network(void)
+{
+	struct ifreq	 ifr;
+	int		 s;
+
+	if (unshare(CLONE_NEWNET) == -1 &&
+	    unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1) {
+		fprintf(stderr, "check_probe: cannot make a network namespace: "
+		    "%s\n", strerror(errno));
+		return -1;
+	}
+	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	(void)snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
+		return close(s), -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1)
+		return close(s), -1;
+	close(s);
+	return 0;
+}
+
+int
+main(void)
+{
+	Suite	*s = suite_create("probe");
+	TCase	*tc = tcase_create("probe");
+	SRunner	*sr;
+	int	 failed;
+
+	if (own_network() == -1)
+		return EXIT_FAILURE;
+	tcase_add_test(tc, test_shared);
+	tcase_add_loop_test(tc, test_strays, 0, 2);
+	tcase_add_loop_test(tc, test_refused, 1, 4);
+	tcase_add_test(tc, test_cap);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
