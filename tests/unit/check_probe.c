@@ -6,8 +6,9 @@
  * that refuses tells every query waiting on it.
  *
  * The server is a UDP socket of the test's on 127.0.0.1 port 53, in a
- * network namespace of the test's own (unshare(2), as the integration
- * harness does), so nothing of the machine's is in the way.
+ * network namespace of the test's own (unshare(2), with a user namespace
+ * where it is not root, as the integration harness does), so nothing of
+ * the machine's is in the way.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -330,8 +331,13 @@ main(void)
 	SRunner	*sr;
 	int	 failed;
 
-	if (own_network() == -1)
-		return EXIT_FAILURE;
+	/* As the integration suite: skipped, and said, but not under CI. */
+	if (own_network() == -1) {
+		if (getenv("CI") != NULL && *getenv("CI") != '\0')
+			return EXIT_FAILURE;
+		fprintf(stderr, "check_probe: SKIPPED: nothing was tested\n");
+		return EXIT_SUCCESS;
+	}
 	tcase_add_test(tc, test_shared);
 	tcase_add_loop_test(tc, test_strays, 0, 2);
 	tcase_add_loop_test(tc, test_refused, 1, 4);
