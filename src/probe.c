@@ -27,7 +27,10 @@
  * libldns's parser), and that is at most this many per query too.
  */
 #define PROBE_MAXSTRAY	16
-/* Sockets open at once, whatever the number of servers. */
+/*
+ * Sockets open at once (the peers' UDP ones, idle ones among them, and
+ * the TCP queries'), whatever the number of servers.
+ */
 #define PROBE_MAXOPEN	512
 /* No DNS message is larger. */
 #define PROBE_MAXMSG	65535
@@ -113,7 +116,7 @@ struct probe {
 	unsigned	 round;
 	size_t		 nactive;
 	size_t		 nqueued;
-	size_t		 nopen;		/* peers' sockets */
+	size_t		 nopen;		/* sockets, see PROBE_MAXOPEN */
 	int		 errs;		/* a peer has err set */
 	size_t		 sent;
 	int		 per_server;
@@ -137,8 +140,10 @@ probe_new(int per_server, int attempt_ms)
 static void
 query_free(struct query *q)
 {
-	if (q->fd != -1)
+	if (q->fd != -1) {
 		close(q->fd);
+		q->p->nopen--;
+	}
 	free(q->wire);
 	free(q->buf);
 	ldns_rdf_deep_free(q->qname);
@@ -450,8 +455,12 @@ start_tcp(struct query *q)
 	q->truncated = 1;
 	q->state = Q_CONNECT;
 	q->deadline = resolve_now_ms() + 2.0 * q->p->attempt_ms;
-	if ((q->fd = open_socket(q->peer, SOCK_STREAM)) == -1)
+	make_room(q->p);
+	if ((q->fd = open_socket(q->peer, SOCK_STREAM)) == -1) {
 		finish(q, PROBE_TCP_FAILED, NULL, strerror(errno));
+		return;
+	}
+	q->p->nopen++;
 }
 
 /* Send q over UDP on its peer's socket, opened if need be. */

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -297,6 +298,56 @@ START_TEST(test_cap)
 }
 END_TEST
 
+static size_t
+open_fds(void)
+{
+	DIR	*d = opendir("/proc/self/fd");
+	size_t	 n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * More servers than sockets may be open: sockets kept open between
+ * queries are closed for new ones, and never more than 512 are open.
+ */
+START_TEST(test_open_bound)
+{
+	static char	 addrs[600][20];
+	static struct got g[600];
+	struct pollfd	 pfd[MAXQ];
+	struct probe	*p = probe_new(32, 2000);
+	size_t		 i, n, base = open_fds(), most = 0;
+	int		 rounds = 0;
+
+	for (i = 0; i < 600; i++) {
+		(void)snprintf(addrs[i], sizeof(addrs[i]), "127.0.%zu.%zu",
+		    2 + i / 200, 1 + i % 200);
+		ck_assert_int_eq(probe_query(p, addrs[i], abc[0], T_CAA, cb,
+		    &g[i]), 0);
+	}
+	while (probe_pending(p) > 0) {
+		ck_assert_int_lt(rounds++, 200);
+		n = probe_pollfds(p, pfd, MAXQ);
+		if (open_fds() - base > most)
+			most = open_fds() - base;
+		(void)poll(pfd, n, 20);
+		probe_events(p, pfd, n);
+	}
+	ck_assert_uint_le(most, 512);
+	for (i = 0; i < 600; i++) {
+		ck_assert_int_eq(g[i].done, 1);
+		ck_assert_str_eq(g[i].err, strerror(ECONNREFUSED));
+	}
+	probe_free(p);
+	ck_assert_uint_eq(open_fds(), base);
+}
+END_TEST
+
 /* A network namespace of our own, with its loopback up. */
 static int
 own_network(void)
@@ -342,6 +393,7 @@ main(void)
 	tcase_add_loop_test(tc, test_strays, 0, 2);
 	tcase_add_loop_test(tc, test_refused, 1, 4);
 	tcase_add_test(tc, test_cap);
+	tcase_add_test(tc, test_open_bound);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
