@@ -25,7 +25,7 @@ static struct result_query	 q_txt = { { "_acme-challenge.ok.example", 16,
 static const struct result_query *lv_www[] = { &q_www, &q_ex };
 static const struct result_query *lv_ok[] = { &q_ex };
 static const char *issuers[] = { "letsencrypt.org" };
-static const char *warns[] = { "a \"quoted\"\nnote" };
+static const char *warns[] = { "a \"quoted\"\nnote \xc3\xbc\x7f\\" };
 static struct result_dns01	 dns01 = { "dns-01", &q_txt, VERDICT_WARN, 1,
     0, "dns-01: SERVFAIL looking up TXT", "fix the TXT", NULL };
 
@@ -131,7 +131,8 @@ static const char *const text_lines[] = {
 	"caa-preflight: *.ok.example: a nameserver of example is at fault "
 	    "(below): the CA can fail or decide differently depending on the "
 	    "server it reaches",
-	"caa-preflight: *.ok.example: warning: a \"quoted\"\\010note",
+	"caa-preflight: *.ok.example: warning: a \"quoted\"\\010note "
+	"\xc3\xbc\\127\\",
 	"caa-preflight: 192.0.2.1: not subject to CAA (IP address); CAs skip "
 	    "CAA for IP identifiers",
 	"caa-preflight: example: nameserver ns2.example (192.0.2.2, NSID "
@@ -366,7 +367,7 @@ START_TEST(test_json)
 	    "\"considered\":\"issue\",\"records\":[{\"flags\":0,\"tag\":"
 	    "\"issue\",\"value\":\"sectigo.com\"}]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"warnings\":[\"a \\\"quoted\\\""
-	    "\\u000anote\"]"));
+	    "\\u000anote \\u00c3\\u00bc\\u007f\\\\\"]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"dns01\":{\"name\":"
 	    "\"_acme-challenge.ok.example\",\"status\":\"SERVFAIL\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"method\":\"dns-01\",\"severity\":"
