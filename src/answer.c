@@ -343,8 +343,11 @@ answer_persist(const struct resolve_answer *a, const char *qname,
 	memset(n, 0, sizeof(*n));
 	if (not_checked_run(a, qname, timeout, "dns-persist-01", n))
 		return;
-	/* Boulder: a lookup that fails fails the challenge, in its words. */
-	if (a == NULL || a->state != RESOLVE_DONE ||
+	/*
+	 * Boulder: a lookup that fails fails the challenge, in its words
+	 * (not_checked_run() took a lookup the resolver failed, or none).
+	 */
+	if (a->state != RESOLVE_DONE ||
 	    a->dnssec == RESOLVE_BOGUS || (a->rcode != 0 && a->rcode != 3)) {
 		answer_dns01(a, qname, "dns-persist-01", timeout, n);
 		return;
