@@ -24,11 +24,62 @@ wire_norm(const char *in, char *out, size_t size)
 	out[len] = '\0';
 }
 
+/*
+ * A name in presentation form, as libldns writes it (the same escapes),
+ * without its allocations: this runs for most records of every answer.
+ * Anything but a well-formed uncompressed name, and -1.
+ */
+static int
+dname_text(const ldns_rdf *rdf, char *t, size_t size)
+{
+	const uint8_t	*d = ldns_rdf_data(rdf);
+	size_t		 n = ldns_rdf_size(rdf), pos = 0, o = 0, i, len;
+	uint8_t		 c;
+
+	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME || n == 0 ||
+	    n > LDNS_MAX_DOMAINLEN + 1)
+		return -1;
+	if (n == 1 && d[0] == 0) {
+		(void)snprintf(t, size, ".");
+		return 0;
+	}
+	while (pos < n && (len = d[pos]) != 0) {
+		if (len > 63 || pos + 1 + len >= n)
+			return -1;
+		for (i = pos + 1; i <= pos + len; i++) {
+			/* Four bytes at most, a dot and the NUL: room left. */
+			if (o + 6 > size)
+				return -1;
+			c = d[i];
+			if (c == '.' || c == ';' || c == '(' || c == ')' ||
+			    c == '\\') {
+				t[o++] = '\\';
+				t[o++] = (char)c;
+			} else if (c < 0x21 || c > 0x7e)
+				o += (size_t)snprintf(t + o, size - o, "\\%03u",
+				    c);
+			else
+				t[o++] = (char)c;
+		}
+		t[o++] = '.';
+		pos += 1 + len;
+	}
+	if (pos != n - 1)
+		return -1;
+	t[o] = '\0';
+	return 0;
+}
+
 void
 wire_rdf_name(const ldns_rdf *rdf, char *out, size_t size)
 {
-	char	*t = rdf != NULL ? ldns_rdf2str(rdf) : NULL;
+	char	 buf[4 * LDNS_MAX_DOMAINLEN + 8], *t;
 
+	if (rdf != NULL && dname_text(rdf, buf, sizeof(buf)) == 0) {
+		wire_norm(buf, out, size);
+		return;
+	}
+	t = rdf != NULL ? ldns_rdf2str(rdf) : NULL;
 	wire_norm(t ? t : "", out, size);
 	free(t);
 }

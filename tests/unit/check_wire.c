@@ -282,6 +282,58 @@ START_TEST(test_query)
 }
 END_TEST
 
+/* wire_rdf_name() writes what libldns writes, for any bytes in labels. */
+START_TEST(test_rdf_name)
+{
+	uint8_t		 d[LDNS_MAX_DOMAINLEN + 1];
+	char		 fast[1100], slow[1100], small[12], *t;
+	ldns_rdf	*rdf;
+	size_t		 n, len, i;
+	unsigned	 seed = 7, round;
+
+	for (round = 0; round < 20000; round++) {
+		/* Labels of 1 to 12 random bytes, any byte from 0 to 255. */
+		n = 0;
+		do {
+			len = 1 + rand_r(&seed) % 12;
+			d[n++] = (uint8_t)len;
+			for (i = 0; i < len; i++)
+				d[n++] = (uint8_t)(round % 3 == 0 ?
+				    rand_r(&seed) : 'A' + rand_r(&seed) % 60);
+		} while (n < 200 && rand_r(&seed) % 4 != 0);
+		d[n++] = 0;
+		rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, n, d);
+		ck_assert_ptr_nonnull(rdf);
+		t = ldns_rdf2str(rdf);
+		ck_assert_ptr_nonnull(t);
+		wire_norm(t, slow, sizeof(slow));
+		wire_rdf_name(rdf, fast, sizeof(fast));
+		ck_assert_str_eq(fast, slow);
+		/* Cut short the same way. */
+		wire_norm(t, slow, sizeof(small));
+		wire_rdf_name(rdf, small, sizeof(small));
+		ck_assert_str_eq(small, slow);
+		free(t);
+		ldns_rdf_deep_free(rdf);
+	}
+	/* The root, and a name with an escaped dot and a space. */
+	rdf = ldns_dname_new_frm_str(".");
+	wire_rdf_name(rdf, fast, sizeof(fast));
+	ck_assert_str_eq(fast, ".");
+	ldns_rdf_deep_free(rdf);
+	rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, 13,
+	    "\003a.B\004c d\\\000");
+	wire_rdf_name(rdf, fast, sizeof(fast));
+	ck_assert_str_eq(fast, "a\\.b.c\\032d\\\\");
+	ldns_rdf_deep_free(rdf);
+	/* Not a name: libldns's own text. */
+	rdf = ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 257);
+	wire_rdf_name(rdf, fast, sizeof(fast));
+	ck_assert_str_eq(fast, "257");
+	ldns_rdf_deep_free(rdf);
+}
+END_TEST
+
 START_TEST(test_fields)
 {
 	ldns_rr		*rr = ldns_rr_new_frm_type(LDNS_RR_TYPE_RRSIG);
@@ -473,6 +525,7 @@ main(void)
 	tcase_add_test(tc, test_query);
 	tcase_add_test(tc, test_referral);
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_rdf_name);
 	tcase_add_test(tc, test_rrsig_expiry);
 	tcase_add_loop_test(tc, test_answer, 0,
 	    sizeof(acases) / sizeof(acases[0]));
