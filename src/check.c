@@ -686,12 +686,14 @@ mark_name(struct check *k, struct check_name *n)
 	judge(k, n);
 }
 
-/*
- * Take in the answers that came: a name is decided as soon as every
- * lookup it needs is answered, and the zones its decision rests on are
- * handed to the nameserver check at once, while other names still
- * resolve.
- */
+/* Does the answer's earliest signature expiry count (see horizon())? */
+static int
+wants_horizon(const struct check *k, const struct check_query *q)
+{
+	return k->c->signature_days != 0 && q->ans != NULL &&
+	    q->ans->dnssec == RESOLVE_SECURE;
+}
+
 /*
  * SPEC 5.7: when the signatures a validated answer of the CA's rests on
  * (its records, or its denial) expire, and which zone made them.  The
@@ -701,14 +703,13 @@ mark_name(struct check *k, struct check_name *n)
  * has them cached from validating).
  */
 static int
-horizon(struct check *k, struct check_query *q)
+horizon(struct check *k, struct check_query *q, const ldns_pkt *pkt)
 {
 	char	 signer[NAME_MAX_TEXT];
 
-	if (k->c->signature_days == 0 || q->ans == NULL ||
-	    q->ans->dnssec != RESOLVE_SECURE || q->ans->packet == NULL ||
-	    !wire_rrsig_expiry(q->ans->packet, q->ans->packetlen, k->now,
-	    &q->sig_expires, signer, sizeof(signer)))
+	if (!wants_horizon(k, q) || pkt == NULL ||
+	    !wire_rrsig_min(pkt, k->now, 0, &q->sig_expires, signer,
+	    sizeof(signer)))
 		return 0;
 	if ((q->signer = strdup(signer)) == NULL)
 		return -1;
@@ -727,14 +728,21 @@ horizon(struct check *k, struct check_query *q)
 	return 0;
 }
 
+/*
+ * Take in the answers that came: a name is decided as soon as every
+ * lookup it needs is answered, and the zones its decision rests on are
+ * handed to the nameserver check at once, while other names still
+ * resolve.
+ */
 static int
 take_in(struct check *k)
 {
 	struct check_query	*q;
 	struct check_name	*n;
+	ldns_pkt		*pkt;
 	char			 target[NAME_MAX_TEXT];
 	size_t			 i;
-	int			 rc = 0;
+	int			 rc = 0, hint;
 
 	if (k->nomem)
 		rc = -1;
@@ -747,12 +755,17 @@ take_in(struct check *k)
 		if (check_alias_target(q, target, sizeof(target)) &&
 		    (q->target = strdup(target)) == NULL)
 			rc = -1;
+		/* The packet, parsed once for the two that read it. */
+		hint = k->srv != NULL && q->nwaiters > 0;
+		pkt = q->ans != NULL && (hint || wants_horizon(k, q)) ?
+		    wire_parse(q->ans->packet, q->ans->packetlen) : NULL;
 		/* The zone that answered, for the nameserver check. */
-		if (k->srv != NULL && q->nwaiters > 0 &&
-		    servers_hint(k->srv, q->qname, q->qtype, q->ans) == -1)
+		if (hint && servers_hint(k->srv, q->qname, q->qtype, q->ans,
+		    pkt) == -1)
 			rc = -1;
-		if (horizon(k, q) == -1)
+		if (horizon(k, q, pkt) == -1)
 			rc = -1;
+		ldns_pkt_free(pkt);
 		/* The decision needs the RDATA, not the whole packet. */
 		if (q->ans != NULL) {
 			free(q->ans->packet);

@@ -194,14 +194,12 @@ servers_want(struct servers *s, const char *qname, int qtype)
 	return 0;
 }
 
-/* The answer's packet, parsed, when it can tell anything. */
-static ldns_pkt *
-answer_pkt(const struct resolve_answer *a)
+/* Whether the answer can tell anything about the zone. */
+static int
+answer_tells(const struct resolve_answer *a)
 {
-	if (a == NULL || a->state != RESOLVE_DONE ||
-	    a->dnssec == RESOLVE_BOGUS || (a->rcode != 0 && a->rcode != 3))
-		return NULL;
-	return wire_parse(a->packet, a->packetlen);
+	return a != NULL && a->state == RESOLVE_DONE &&
+	    a->dnssec != RESOLVE_BOGUS && (a->rcode == 0 || a->rcode == 3);
 }
 
 /*
@@ -242,18 +240,16 @@ hint_lookups(struct servers *s, const char *apex)
 
 int
 servers_hint(struct servers *s, const char *qname, int qtype,
-    const struct resolve_answer *a)
+    const struct resolve_answer *a, const ldns_pkt *pkt)
 {
 	char		 apex[256];
-	ldns_pkt	*pkt;
 	int		 rc = 0, added;
 
-	if ((pkt = answer_pkt(a)) == NULL)
+	if (pkt == NULL || !answer_tells(a))
 		return 0;
 	if (a->dnssec == RESOLVE_SECURE && dnssec_prove(s->proven, pkt) == -1)
 		rc = -1;
 	wire_zone_in_pkt(pkt, qname, qtype, apex, sizeof(apex));
-	ldns_pkt_free(pkt);
 	if (apex[0] == '\0')
 		return rc;
 	if ((added = lookups_hint(s->lk, qname, apex)) == -1 ||

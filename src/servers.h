@@ -17,6 +17,7 @@
 struct probe;
 struct resolve;
 struct resolve_answer;
+struct ldns_struct_pkt;
 struct zone;
 struct zone_judge;
 
@@ -35,11 +36,13 @@ void		 servers_free(struct servers *);
  * Learn the zone of a name the CA queries from the answer it got (the
  * SOA of a negative answer, the signer of a signed one), and start the
  * zone's lookups; a name whose answer does not tell is looked up itself
- * when wanted.  Call it outside the resolver's callbacks.  0, or -1
- * when memory ran out.
+ * when wanted.  The answer's packet comes parsed (NULL when it could
+ * not be): the caller reads it too.  Call it outside the resolver's
+ * callbacks.  0, or -1 when memory ran out.
  */
 int		 servers_hint(struct servers *, const char *, int,
-		    const struct resolve_answer *);
+		    const struct resolve_answer *,
+		    const struct ldns_struct_pkt *);
 /* A name the CA queries (type CAA or TXT): probe it in its zone. */
 int		 servers_want(struct servers *, const char *, int);
 /*
