@@ -528,10 +528,18 @@ server_ensure(struct servers *s, struct szone *sz, const char *host,
 	i = (size_t)(sv - z->servers);
 	/* Names added to the zone since: probe them too. */
 	while (sv->nq < z->nnames) {
-		q = reallocarray(sv->q, sv->nq + 1, sizeof(*q));
-		if (q == NULL)
-			return -1;
-		sv->q = q;
+		/*
+		 * Room for 4, then twice as much when full (4, 8, 16...):
+		 * a zone's names come a few at a time.
+		 */
+		if (sv->nq == 0 ||
+		    (sv->nq >= 4 && (sv->nq & (sv->nq - 1)) == 0)) {
+			q = reallocarray(sv->q, sv->nq == 0 ? 4 : sv->nq * 2,
+			    sizeof(*q));
+			if (q == NULL)
+				return -1;
+			sv->q = q;
+		}
 		q = &sv->q[sv->nq];
 		memset(q, 0, sizeof(*q));
 		q->serial = -1;
