@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <ldns/ldns.h>
+#include <openssl/evp.h>
 
 #include "dnssec.h"
 #include "wire.h"
@@ -63,72 +64,118 @@ find(struct digest *const *b, size_t n, const uint8_t *d)
 	return NULL;
 }
 
-static int
-cmpdigest(const void *a, const void *b)
+/* Bytes of one record as a digest reads them: its size, or 0. */
+static size_t
+rr_canon_size(const ldns_rr *rr)
 {
-	return memcmp(a, b, LDNS_SHA256_DIGEST_LENGTH);
+	size_t	 i, n = ldns_rdf_size(ldns_rr_owner(rr)) + 6;
+
+	for (i = 0; i < ldns_rr_rd_count(rr); i++)
+		n += ldns_rdf_size(ldns_rr_rdf(rr, i));
+	return n - ldns_rdf_size(ldns_rr_owner(rr)) - 6 > 65535 ? 0 : n;
 }
 
-/* One record without its TTL: owner in lower case, type, class, RDATA. */
-static int
-rr_digest(ldns_buffer *b, const ldns_rr *rr, uint8_t *d)
+/*
+ * One record without its TTL, at o: owner in lower case, type, class,
+ * RDATA length and RDATA.  Each part is sized, so that no two records
+ * write the same bytes.
+ */
+static void
+rr_canon(const ldns_rr *rr, uint8_t *o)
 {
-	size_t		 at;
-	ldns_sha256_CTX	 ctx;
+	const ldns_rdf	*owner = ldns_rr_owner(rr), *f;
+	const uint8_t	*d = ldns_rdf_data(owner);
+	size_t		 i, n = ldns_rdf_size(owner), len;
+	uint8_t		*rdlen;
 
-	ldns_buffer_clear(b);
-	if (ldns_rdf2buffer_wire_canonical(b, ldns_rr_owner(rr)) !=
-	    LDNS_STATUS_OK)
-		return -1;
-	ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_type(rr));
-	ldns_buffer_write_u16(b, (uint16_t)ldns_rr_get_class(rr));
-	at = ldns_buffer_position(b);
-	ldns_buffer_write_u16(b, 0);
-	if (ldns_rr_rdata2buffer_wire(b, rr) != LDNS_STATUS_OK ||
-	    !ldns_buffer_status_ok(b))
-		return -1;
-	ldns_buffer_write_u16_at(b, at,
-	    (uint16_t)(ldns_buffer_position(b) - at - 2));
-	ldns_sha256_init(&ctx);
-	ldns_sha256_update(&ctx, ldns_buffer_begin(b), ldns_buffer_position(b));
-	ldns_sha256_final(d, &ctx);
-	return 0;
+	for (i = 0; i < n; i++)
+		*o++ = (uint8_t)(d[i] >= 'A' && d[i] <= 'Z' ? d[i] + 32 : d[i]);
+	*o++ = (uint8_t)(ldns_rr_get_type(rr) >> 8);
+	*o++ = (uint8_t)ldns_rr_get_type(rr);
+	*o++ = (uint8_t)(ldns_rr_get_class(rr) >> 8);
+	*o++ = (uint8_t)ldns_rr_get_class(rr);
+	rdlen = o;
+	o += 2;
+	for (i = 0, len = 0; i < ldns_rr_rd_count(rr); i++) {
+		f = ldns_rr_rdf(rr, i);
+		memcpy(o, ldns_rdf_data(f), ldns_rdf_size(f));
+		o += ldns_rdf_size(f);
+		len += ldns_rdf_size(f);
+	}
+	rdlen[0] = (uint8_t)(len >> 8);
+	rdlen[1] = (uint8_t)len;
+}
+
+/* A record's bytes within the digest's buffer. */
+struct span {
+	const uint8_t	*p;
+	size_t		 n;
+};
+
+static int
+cmpspan(const void *a, const void *b)
+{
+	const struct span	*x = a, *y = b;
+	int			 c;
+
+	c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+	if (c != 0)
+		return c;
+	return x->n < y->n ? -1 : x->n > y->n;
 }
 
 /*
  * The digest of an RRset and one RRSIG over it, as far as the signature
  * check sees them: TTLs (which caches count down), the case of owner
  * names and the order of the records do not count; the RDATA of every
- * record and the RRSIG's, with its signature, do.
+ * record and the RRSIG's, with its signature, do.  One SHA-256 over the
+ * records in byte order, then the RRSIG.
  */
 static int
 rrsig_digest(const ldns_rr_list *rrset, const ldns_rr *sig, uint8_t *d)
 {
-	uint8_t		 one[LDNS_SHA256_DIGEST_LENGTH], *all;
-	ldns_buffer	*b;
-	ldns_sha256_CTX	 ctx;
-	size_t		 i, n = ldns_rr_list_rr_count(rrset);
+	uint8_t		 small[2048], *buf = small, *at;
+	struct span	 few[16], *sp = few;
+	EVP_MD_CTX	*ctx = NULL;
+	size_t		 i, n = ldns_rr_list_rr_count(rrset), len, total;
+	unsigned	 dlen = 0;
 	int		 rc = -1;
 
-	if ((b = ldns_buffer_new(512)) == NULL)
+	if ((total = rr_canon_size(sig)) == 0)
 		return -1;
-	if ((all = calloc(n + 1, LDNS_SHA256_DIGEST_LENGTH)) == NULL)
+	for (i = 0; i < n; i++) {
+		if ((len = rr_canon_size(ldns_rr_list_rr(rrset, i))) == 0)
+			return -1;
+		total += len;
+	}
+	if ((total > sizeof(small) && (buf = malloc(total)) == NULL) ||
+	    (n > 16 && (sp = calloc(n, sizeof(*sp))) == NULL))
+		goto out;
+	for (i = 0, at = buf; i < n; i++) {
+		sp[i].p = at;
+		sp[i].n = rr_canon_size(ldns_rr_list_rr(rrset, i));
+		rr_canon(ldns_rr_list_rr(rrset, i), at);
+		at += sp[i].n;
+	}
+	qsort(sp, n, sizeof(*sp), cmpspan);
+	rr_canon(sig, at);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (rr_digest(b, ldns_rr_list_rr(rrset, i),
-		    all + i * LDNS_SHA256_DIGEST_LENGTH) == -1)
+		if (EVP_DigestUpdate(ctx, sp[i].p, sp[i].n) != 1)
 			goto out;
-	qsort(all, n, LDNS_SHA256_DIGEST_LENGTH, cmpdigest);
-	if (rr_digest(b, sig, one) == -1)
+	if (EVP_DigestUpdate(ctx, at, rr_canon_size(sig)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, d, &dlen) != 1 ||
+	    dlen != LDNS_SHA256_DIGEST_LENGTH)
 		goto out;
-	ldns_sha256_init(&ctx);
-	ldns_sha256_update(&ctx, all, n * LDNS_SHA256_DIGEST_LENGTH);
-	ldns_sha256_update(&ctx, one, sizeof(one));
-	ldns_sha256_final(d, &ctx);
 	rc = 0;
 out:
-	free(all);
-	ldns_buffer_free(b);
+	EVP_MD_CTX_free(ctx);
+	if (sp != few)
+		free(sp);
+	if (buf != small)
+		free(buf);
 	return rc;
 }
 

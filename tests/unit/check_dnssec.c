@@ -186,6 +186,89 @@ START_TEST(test_proven)
 }
 END_TEST
 
+/*
+ * A packet of the given records (ttl each) and one RRSIG, the signature
+ * field's last byte changed by flip.
+ */
+static ldns_pkt *
+served(const char *const *recs, size_t n, uint32_t ttl, const ldns_rr *sig,
+    int flip)
+{
+	ldns_pkt	*p = ldns_pkt_new();
+	ldns_rr		*r, *s = ldns_rr_clone(sig);
+	ldns_rdf	*f = ldns_rr_rdf(s, 8);
+	size_t		 i;
+
+	ldns_pkt_set_qr(p, 1);
+	ldns_pkt_set_aa(p, 1);
+	for (i = 0; i < n; i++) {
+		r = rr(recs[i]);
+		ldns_rr_set_ttl(r, ttl);
+		ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, r);
+	}
+	ldns_rdf_data(f)[ldns_rdf_size(f) - 1] ^= (uint8_t)flip;
+	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, s);
+	return p;
+}
+
+/*
+ * What counts in a proof: a second server's RRset passes as proven with
+ * other TTLs, its owner in other case and its records in another order;
+ * not with one record changed or missing, nor with another signature.
+ */
+START_TEST(test_proven_same)
+{
+	static const char *const set2[] = {
+		"example. CAA 0 issue \"letsencrypt.org\"",
+		"example. CAA 0 issuewild \";\"",
+	}, *reordered[] = {
+		"EXAMPLE. CAA 0 issuewild \";\"",
+		"Example. CAA 0 issue \"letsencrypt.org\"",
+	}, *changed[] = {
+		"example. CAA 0 issue \"letsencrypt.org\"",
+		"example. CAA 0 issuewild \"sectigo.com\"",
+	};
+	time_t			 now = time(NULL);
+	struct dnssec_proven	*pv = dnssec_proven_new();
+	struct dnssec_zone	*z;
+	ldns_rr_list		*set = ldns_rr_list_new(), *sigs;
+	ldns_pkt		*p;
+	char			 what[128];
+	size_t			 i;
+
+	make_key(now - 86400, now + 86400);
+	for (i = 0; i < 2; i++)
+		ldns_rr_list_push_rr(set, rr(set2[i]));
+	sigs = ldns_sign_public(set, keys);
+	ck_assert_ptr_nonnull(sigs);
+	p = served(set2, 2, 300, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_int_eq(dnssec_prove(pv, p), 0);
+	ck_assert_uint_eq(dnssec_proven_count(pv), 1);
+	ldns_pkt_free(p);
+	free_key();
+	/* Another key: only a proof can pass the records now. */
+	make_key(now - 86400, now + 86400);
+	z = zone(pv);
+	p = served(reordered, 2, 60, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_ptr_null(dnssec_check(z, p, what, sizeof(what)));
+	ldns_pkt_free(p);
+	p = served(changed, 2, 300, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_ptr_nonnull(dnssec_check(z, p, what, sizeof(what)));
+	ldns_pkt_free(p);
+	p = served(set2, 1, 300, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_ptr_nonnull(dnssec_check(z, p, what, sizeof(what)));
+	ldns_pkt_free(p);
+	p = served(set2, 2, 300, ldns_rr_list_rr(sigs, 0), 1);
+	ck_assert_ptr_nonnull(dnssec_check(z, p, what, sizeof(what)));
+	ldns_pkt_free(p);
+	dnssec_zone_free(z);
+	ldns_rr_list_deep_free(sigs);
+	ldns_rr_list_deep_free(set);
+	dnssec_proven_free(pv);
+	free_key();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -197,6 +280,7 @@ main(void)
 	tcase_add_loop_test(tc, test_check, 0,
 	    sizeof(scases) / sizeof(scases[0]));
 	tcase_add_test(tc, test_proven);
+	tcase_add_test(tc, test_proven_same);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
