@@ -21,9 +21,16 @@ struct digest {
 	struct digest	*next;
 };
 
+/* SHA-256, fetched once: libcrypto's implicit fetch costs more per call. */
+struct digester {
+	EVP_MD		*md;
+	EVP_MD_CTX	*ctx;
+};
+
 struct dnssec_proven {
 	struct digest	*b[NPROVEN];
 	size_t		 n;
+	struct digester	 g;
 };
 
 struct dnssec_zone {
@@ -32,7 +39,23 @@ struct dnssec_zone {
 	ldns_rr_list			*keys;
 	/* Every server of a zone sends the same signed RRsets. */
 	struct digest			*verified[NVERIFIED];
+	struct digester			 g;
 };
+
+static int
+digester_init(struct digester *g)
+{
+	g->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	g->ctx = EVP_MD_CTX_new();
+	return g->md != NULL && g->ctx != NULL ? 0 : -1;
+}
+
+static void
+digester_free(struct digester *g)
+{
+	EVP_MD_CTX_free(g->ctx);
+	EVP_MD_free(g->md);
+}
 
 static void
 chain_free(struct digest **b, size_t n)
@@ -132,46 +155,43 @@ cmpspan(const void *a, const void *b)
  * records in byte order, then the RRSIG.
  */
 static int
-rrsig_digest(const ldns_rr_list *rrset, const ldns_rr *sig, uint8_t *d)
+rrsig_digest(const struct digester *g, const ldns_rr_list *rrset,
+    const ldns_rr *sig, uint8_t *d)
 {
 	uint8_t		 small[2048], *buf = small, *at;
 	struct span	 few[16], *sp = few;
-	EVP_MD_CTX	*ctx = NULL;
-	size_t		 i, n = ldns_rr_list_rr_count(rrset), len, total;
+	size_t		 i, n = ldns_rr_list_rr_count(rrset), total, siglen;
 	unsigned	 dlen = 0;
 	int		 rc = -1;
 
-	if ((total = rr_canon_size(sig)) == 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((len = rr_canon_size(ldns_rr_list_rr(rrset, i))) == 0)
-			return -1;
-		total += len;
-	}
-	if ((total > sizeof(small) && (buf = malloc(total)) == NULL) ||
+	if ((siglen = rr_canon_size(sig)) == 0 ||
 	    (n > 16 && (sp = calloc(n, sizeof(*sp))) == NULL))
+		goto out;
+	for (i = 0, total = siglen; i < n; i++) {
+		if ((sp[i].n = rr_canon_size(ldns_rr_list_rr(rrset, i))) == 0)
+			goto out;
+		total += sp[i].n;
+	}
+	if (total > sizeof(small) && (buf = malloc(total)) == NULL)
 		goto out;
 	for (i = 0, at = buf; i < n; i++) {
 		sp[i].p = at;
-		sp[i].n = rr_canon_size(ldns_rr_list_rr(rrset, i));
 		rr_canon(ldns_rr_list_rr(rrset, i), at);
 		at += sp[i].n;
 	}
 	qsort(sp, n, sizeof(*sp), cmpspan);
 	rr_canon(sig, at);
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if (EVP_DigestInit_ex(g->ctx, g->md, NULL) != 1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (EVP_DigestUpdate(ctx, sp[i].p, sp[i].n) != 1)
+		if (EVP_DigestUpdate(g->ctx, sp[i].p, sp[i].n) != 1)
 			goto out;
-	if (EVP_DigestUpdate(ctx, at, rr_canon_size(sig)) != 1 ||
-	    EVP_DigestFinal_ex(ctx, d, &dlen) != 1 ||
+	if (EVP_DigestUpdate(g->ctx, at, siglen) != 1 ||
+	    EVP_DigestFinal_ex(g->ctx, d, &dlen) != 1 ||
 	    dlen != LDNS_SHA256_DIGEST_LENGTH)
 		goto out;
 	rc = 0;
 out:
-	EVP_MD_CTX_free(ctx);
 	if (sp != few)
 		free(sp);
 	if (buf != small)
@@ -210,7 +230,15 @@ signs(const ldns_rr *rr, const ldns_rdf *owner, ldns_rr_type ty)
 struct dnssec_proven *
 dnssec_proven_new(void)
 {
-	return calloc(1, sizeof(struct dnssec_proven));
+	struct dnssec_proven	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if (digester_init(&p->g) == -1) {
+		dnssec_proven_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 void
@@ -219,6 +247,7 @@ dnssec_proven_free(struct dnssec_proven *p)
 	if (p == NULL)
 		return;
 	chain_free(p->b, NPROVEN);
+	digester_free(&p->g);
 	free(p);
 }
 
@@ -270,7 +299,7 @@ prove_rrset(struct dnssec_proven *p, const ldns_rr_list *sec,
 	if (nsig == 1) {
 		if ((v = calloc(1, sizeof(*v))) == NULL)
 			rc = -1;
-		else if (rrsig_digest(rrset, sig, v->d) == -1 ||
+		else if (rrsig_digest(&p->g, rrset, sig, v->d) == -1 ||
 		    find(p->b, NPROVEN, v->d) != NULL)
 			free(v);
 		else {
@@ -312,11 +341,11 @@ dnssec_zone_new(const char *apex, const struct dnssec_proven *proven)
 
 	if ((z = calloc(1, sizeof(*z))) == NULL)
 		return NULL;
-	if ((z->apex = strdup(apex)) == NULL) {
-		free(z);
+	z->proven = proven;
+	if ((z->apex = strdup(apex)) == NULL || digester_init(&z->g) == -1) {
+		dnssec_zone_free(z);
 		return NULL;
 	}
-	z->proven = proven;
 	return z;
 }
 
@@ -327,6 +356,7 @@ dnssec_zone_free(struct dnssec_zone *z)
 		return;
 	chain_free(z->verified, NVERIFIED);
 	ldns_rr_list_deep_free(z->keys);
+	digester_free(&z->g);
 	free(z->apex);
 	free(z);
 }
@@ -375,7 +405,7 @@ verify_once(struct dnssec_zone *z, ldns_rr_list *rrset, ldns_rr *sig)
 	size_t		 h;
 	int		 proven = 0;
 
-	if (rrsig_digest(rrset, sig, d) == -1)
+	if (rrsig_digest(&z->g, rrset, sig, d) == -1)
 		return LDNS_STATUS_MEM_ERR;
 	if ((v = find(z->verified, NVERIFIED, d)) != NULL)
 		return v->st;

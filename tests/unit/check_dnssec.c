@@ -269,6 +269,53 @@ START_TEST(test_proven_same)
 }
 END_TEST
 
+/* An RRset of 20 long records: the same rules past the small buffers. */
+START_TEST(test_proven_large)
+{
+	char			 text[20][200];
+	const char		*recs[20], *rev[20];
+	time_t			 now = time(NULL);
+	struct dnssec_proven	*pv = dnssec_proven_new();
+	struct dnssec_zone	*z;
+	ldns_rr_list		*set = ldns_rr_list_new(), *sigs;
+	ldns_pkt		*p;
+	char			 what[128];
+	size_t			 i;
+
+	for (i = 0; i < 20; i++) {
+		(void)snprintf(text[i], sizeof(text[i]), "example. TXT \"%02zu "
+		    "%0150d\"", i, 0);
+		recs[i] = text[i];
+		rev[19 - i] = text[i];
+	}
+	make_key(now - 86400, now + 86400);
+	for (i = 0; i < 20; i++)
+		ldns_rr_list_push_rr(set, rr(recs[i]));
+	sigs = ldns_sign_public(set, keys);
+	ck_assert_ptr_nonnull(sigs);
+	p = served(recs, 20, 300, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_int_eq(dnssec_prove(pv, p), 0);
+	ck_assert_uint_eq(dnssec_proven_count(pv), 1);
+	ldns_pkt_free(p);
+	free_key();
+	make_key(now - 86400, now + 86400);
+	z = zone(pv);
+	p = served(rev, 20, 60, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_ptr_null(dnssec_check(z, p, what, sizeof(what)));
+	ldns_pkt_free(p);
+	text[7][20] = '1';
+	p = served(recs, 20, 300, ldns_rr_list_rr(sigs, 0), 0);
+	ck_assert_ptr_nonnull(dnssec_check(z, p, what, sizeof(what)));
+	ck_assert_str_eq(what, "example. TXT");
+	ldns_pkt_free(p);
+	dnssec_zone_free(z);
+	ldns_rr_list_deep_free(sigs);
+	ldns_rr_list_deep_free(set);
+	dnssec_proven_free(pv);
+	free_key();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -281,6 +328,7 @@ main(void)
 	    sizeof(scases) / sizeof(scases[0]));
 	tcase_add_test(tc, test_proven);
 	tcase_add_test(tc, test_proven_same);
+	tcase_add_test(tc, test_proven_large);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
