@@ -878,7 +878,13 @@ run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 		if ((k->rp = resolve_new_plain(k->c, err, errlen)) == NULL)
 			return -1;
 		if ((k->pr = probe_new(k->c->max_inflight,
-		    PROBE_ATTEMPT_MS)) == NULL ||
+		    PROBE_ATTEMPT_MS)) == NULL && errno != ENOMEM) {
+			/* Its epoll descriptor: out of descriptors, say. */
+			(void)snprintf(err, errlen, "cannot start the "
+			    "nameserver check: %s", strerror(errno));
+			return -1;
+		}
+		if (k->pr == NULL ||
 		    (k->srv = servers_new(k->r, k->rp, k->pr)) == NULL) {
 			(void)snprintf(err, errlen, "out of memory");
 			return -1;

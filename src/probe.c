@@ -1,6 +1,7 @@
 /*
  * probe: direct queries to authoritative servers.
  */
+#include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
@@ -42,6 +43,8 @@
 #define PROBE_RECENT	64
 /* Datagrams read off one socket in one round of the event loop. */
 #define PROBE_READS	64
+/* Ready sockets taken from epoll at a time. */
+#define PROBE_EVENTS	64
 
 enum qstate {
 	Q_QUEUED,	/* waiting for a slot */
@@ -81,7 +84,9 @@ struct query {
  * and the one UDP socket they share: each query costs a send and a
  * receive, not a socket of its own.  The socket stays open between
  * queries (a zone's names reach its servers a few at a time) unless
- * PROBE_MAXOPEN sockets are open; only one a query waits on is polled.
+ * PROBE_MAXOPEN sockets are open.  Every open one is in the probe's
+ * epoll set from its opening to its closing: a round of the event loop
+ * costs what is ready, not a poll over hundreds of sockets.
  */
 struct peer {
 	char			 addr[INET6_ADDRSTRLEN];
@@ -94,15 +99,14 @@ struct peer {
 	int			 err;		/* a send's, not yet told */
 	uint16_t		 recent[PROBE_RECENT];
 	size_t			 nrecent;
-	unsigned		 mark;		/* polled in this round */
 	struct peer		*next;		/* in the hash chain */
 };
 
 #define PROBE_NPEERB	1024
 
-/* What one pollfd stands for: a peer's UDP socket or a TCP query. */
+/* What one pollfd stands for: the UDP sockets' epoll, or a TCP query. */
 struct polled {
-	struct peer	*peer;
+	int		 ep;
 	struct query	*q;
 };
 
@@ -113,7 +117,7 @@ struct probe {
 	struct query	*queued_tail;
 	struct polled	 polled[PROBE_MAXOPEN];	/* by pollfd index */
 	size_t		 npolled;
-	unsigned	 round;
+	int		 ep;		/* epoll: the peers' UDP sockets */
 	size_t		 nactive;
 	size_t		 nqueued;
 	size_t		 nopen;		/* sockets, see PROBE_MAXOPEN */
@@ -132,6 +136,10 @@ probe_new(int per_server, int attempt_ms)
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
+	if ((p->ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		free(p);
+		return NULL;
+	}
 	p->per_server = per_server > 0 ? per_server : 1;
 	p->attempt_ms = attempt_ms;
 	return p;
@@ -467,7 +475,8 @@ start_tcp(struct query *q)
 static int
 start_udp(struct probe *p, struct query *q)
 {
-	struct peer	*a = q->peer;
+	struct peer		*a = q->peer;
+	struct epoll_event	 ev;
 
 	q->start = resolve_now_ms();
 	q->attempt = 1;
@@ -476,6 +485,12 @@ start_udp(struct probe *p, struct query *q)
 		if ((a->fd = open_socket(a, SOCK_DGRAM)) == -1)
 			return -1;
 		p->nopen++;
+		ev.events = EPOLLIN;
+		ev.data.ptr = a;
+		if (epoll_ctl(p->ep, EPOLL_CTL_ADD, a->fd, &ev) == -1) {
+			peer_close(p, a);
+			return -1;
+		}
 	}
 	/* An error told to the queries before is not this one's. */
 	if (a->udp == NULL)
@@ -587,7 +602,7 @@ on_datagram(struct peer *a, const uint8_t *buf, size_t n)
 }
 
 static void
-on_udp(struct peer *a, short revents)
+on_udp(struct probe *p, struct peer *a, uint32_t events)
 {
 	static uint8_t	 buf[PROBE_MAXMSG];
 	ssize_t		 n;
@@ -595,15 +610,23 @@ on_udp(struct peer *a, short revents)
 	int		 e = 0;
 	socklen_t	 el = sizeof(e);
 
-	if (revents & POLLERR) {
+	/*
+	 * No query waits on the socket: what came (a late second answer,
+	 * an ICMP error, a stray) is no query's.  The socket is closed, and
+	 * the next query to the address opens a fresh one.
+	 */
+	if (a->udp == NULL) {
+		peer_close(p, a);
+		return;
+	}
+	if (events & EPOLLERR) {
 		(void)getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &e, &el);
 		peer_fail(a, e ? strerror(e) : "socket error");
 		return;
 	}
 	/*
-	 * Until no query waits (what is left is read as strays by the next
-	 * one), and a round's share at most: poll comes back for the rest,
-	 * so a flood cannot hold the loop.
+	 * Until no query waits, and a round's share at most: epoll tells of
+	 * the rest in the next round, so a flood cannot hold the loop.
 	 */
 	for (k = 0; a->udp != NULL && k < PROBE_READS; k++) {
 		if ((n = recv(a->fd, buf, sizeof(buf), 0)) >= 0) {
@@ -688,6 +711,33 @@ on_tcp(struct query *q, short revents)
 	tcp_fail(q, "garbage over TCP");
 }
 
+/* The UDP sockets that are ready, each read (or closed) in turn. */
+static void
+udp_ready(struct probe *p)
+{
+	struct epoll_event	 evs[PROBE_EVENTS];
+	struct peer		*a;
+	int			 i, n, calls;
+
+	/* Each open socket once, or a few times over at most. */
+	for (calls = 0; calls <= PROBE_MAXOPEN / PROBE_EVENTS; calls++) {
+		if ((n = epoll_wait(p->ep, evs, PROBE_EVENTS, 0)) <= 0)
+			return;
+		for (i = 0; i < n; i++) {
+			/*
+			 * Closed by an earlier event of this call (to make
+			 * room for TCP): its event is stale.  Sockets are
+			 * only opened by dispatch(), never in between.
+			 */
+			a = evs[i].data.ptr;
+			if (a->fd != -1)
+				on_udp(p, a, evs[i].events);
+		}
+		if (n < PROBE_EVENTS)
+			return;
+	}
+}
+
 size_t
 probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
 {
@@ -695,25 +745,23 @@ probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
 	size_t		 n = 0;
 
 	dispatch(p);
-	p->round++;
+	if (max == 0)
+		return 0;
+	/* Every UDP socket at once, then each TCP query's own. */
+	pfd[n].fd = p->ep;
+	pfd[n].events = POLLIN;
+	pfd[n].revents = 0;
+	p->polled[n].ep = 1;
+	p->polled[n++].q = NULL;
 	for (q = p->active; q != NULL && n < max && n < PROBE_MAXOPEN;
 	    q = q->next) {
-		if (q->state == Q_UDP) {
-			/* A peer's socket once, however many wait on it. */
-			if (q->peer->mark == p->round)
-				continue;
-			q->peer->mark = p->round;
-			pfd[n].fd = q->peer->fd;
-			pfd[n].events = POLLIN;
-			p->polled[n].peer = q->peer;
-			p->polled[n].q = NULL;
-		} else {
-			pfd[n].fd = q->fd;
-			pfd[n].events = q->state == Q_CONNECT ? POLLOUT : POLLIN;
-			p->polled[n].peer = NULL;
-			p->polled[n].q = q;
-		}
-		pfd[n++].revents = 0;
+		if (q->state != Q_CONNECT && q->state != Q_TCPREAD)
+			continue;
+		pfd[n].fd = q->fd;
+		pfd[n].events = q->state == Q_CONNECT ? POLLOUT : POLLIN;
+		pfd[n].revents = 0;
+		p->polled[n].ep = 0;
+		p->polled[n++].q = q;
 	}
 	p->npolled = n;
 	return n;
@@ -723,22 +771,20 @@ void
 probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
 {
 	struct query	*q, *next;
-	struct peer	*a;
 	size_t		 i;
 	double		 now;
 
 	/*
-	 * A TCP query's event finishes at most that query, and a socket's
-	 * only queries waiting on it (peers live as long as the probe): the
-	 * map holds.  A socket closed meanwhile is not looked at.
+	 * A TCP query's event finishes at most that query, and a UDP
+	 * socket's only queries waiting on it: the map holds.  A socket
+	 * closed meanwhile is not looked at.
 	 */
 	for (i = 0; i < n && i < p->npolled; i++) {
 		if (pfd[i].revents == 0)
 			continue;
-		if ((a = p->polled[i].peer) != NULL) {
-			if (a->fd == pfd[i].fd)
-				on_udp(a, pfd[i].revents);
-		} else if ((q = p->polled[i].q)->fd == pfd[i].fd)
+		if (p->polled[i].ep)
+			udp_ready(p);
+		else if ((q = p->polled[i].q)->fd == pfd[i].fd)
 			on_tcp(q, pfd[i].revents);
 	}
 	now = resolve_now_ms();
@@ -827,5 +873,6 @@ probe_free(struct probe *p)
 			peer_close(p, a);
 			free(a);
 		}
+	close(p->ep);
 	free(p);
 }
