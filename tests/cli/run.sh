@@ -152,6 +152,13 @@ if [ -z "${CAA_PREFLIGHT_SANITIZED:-}" ]; then
 	done
 	run ulimit-thread 3 unshare -n sh -c 'ulimit -v 17000; exec "$0" example.com' "$BIN" &&
 	    has err "caa-preflight: cannot start the resolver's thread: Resource temporarily unavailable" && ok
+	# Too few descriptors for an event base: libevent itself would
+	# exit 1, "the CA will refuse"; the lane asks for room first.
+	for n in 6 10 14; do
+		run "ulimit-n-$n" 3 unshare -n sh -c 'ulimit -n "$1"; exec "$0" --timeout 2 example.com' "$BIN" "$n" &&
+		    has err "caa-preflight: resolver: event base: Too many open files: raise the limit on open files (ulimit -n)" &&
+		    [ "$(wc -l <"$T/err")" -eq 1 ] && ok
+	done
 fi
 
 # -n checks what the real run would stop on: libunbound's options, the
