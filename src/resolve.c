@@ -216,7 +216,7 @@ setup(const struct conf *c, int validate, struct event_base *base,
 	 *
 	 * Many lookups at once: libunbound's default of 16 outgoing
 	 * queries would serialise a large run.  1,024 ports serve the
-	 * 256-lookup window, each lookup with a few queries out at once;
+	 * 512-lookup window, most lookups with a query or two out at once;
 	 * each port costs memory set up before the first query (4,096
 	 * added 8 ms to every run).
 	 *

@@ -97,7 +97,7 @@ int		 resolve_query(struct resolve *, const char *, int,
 int		 resolve_query_ahead(struct resolve *, const char *, int,
 		    resolve_cb, void *);
 /*
- * Lookups handed to libunbound at once, over all its lanes (256 unless
+ * Lookups handed to libunbound at once, over all its lanes (512 unless
  * set); the others wait, in order, whatever their lane.
  */
 void		 resolve_set_window(struct resolve *, size_t);
