@@ -198,7 +198,7 @@ tests/fuzz/fuzz_response: tests/fuzz/fuzz_response.c src/wire.c \
     src/dnssec.c src/zone.c $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_response.c \
 	    src/wire.c src/dnssec.c src/zone.c src/caa.c \
-	    `pkg-config --libs ldns`
+	    `pkg-config --libs ldns libcrypto`
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
