@@ -321,7 +321,7 @@ START_TEST(test_rdf_name)
 	wire_rdf_name(rdf, fast, sizeof(fast));
 	ck_assert_str_eq(fast, ".");
 	ldns_rdf_deep_free(rdf);
-	rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, 13,
+	rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, 10,
 	    "\003a.B\004c d\\\000");
 	wire_rdf_name(rdf, fast, sizeof(fast));
 	ck_assert_str_eq(fast, "a\\.b.c\\032d\\\\");
