@@ -1,7 +1,8 @@
 /*
- * check_priv: the check's own state, shared by its two files (check.c
- * runs the lookups and decides; checktree.c builds the result tree from
- * what they left).  Nothing outside the check includes it.
+ * check_priv: the check's own state, shared by its files (check.c runs
+ * the lookups and decides; checktree.c builds the result tree from what
+ * they left; checkns.c feeds the nameserver check; checkfd.c fits the
+ * run to its descriptors).  Nothing outside the check includes it.
  */
 #ifndef CHECK_PRIV_H
 #define CHECK_PRIV_H
@@ -111,6 +112,8 @@ struct check_name {
 
 struct check {
 	const struct conf	 *c;
+	size_t			  probe_fds;	/* 0: PROBE_MAXOPEN */
+	size_t			  ports;	/* 0: RESOLVE_PORTS */
 	struct check_name	 *names;
 	size_t			  nnames;
 	size_t			  cap;
@@ -159,6 +162,17 @@ int		 check_build_result(struct check *);
 /* The alias target of a lookup, when it has one, normalised: 1, else 0. */
 int		 check_alias_target(const struct check_query *, char *,
 		    size_t);
+
+/* checkfd.c */
+/*
+ * Fit the resolvers' UDP ports and the probe's sockets to the limit on
+ * open files (k->ports, k->probe_fds: 0 when the defaults fit).  0, or
+ * -1 with err written when even the fewest do not fit.
+ */
+int		 check_fit_descriptors(struct check *, char *err,
+		    size_t errlen);
+/* No more lookups at once than the resolver has ports for. */
+void		 check_fit_window(struct resolve *, size_t ports);
 
 /* checkns.c */
 /*

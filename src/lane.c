@@ -25,17 +25,14 @@
 
 #define LANE_STACK	(2 * 1024 * 1024)
 
-/*
- * Descriptors an event base needs as it is made (its epoll, its signal
- * socket pair, our eventfd) and a few for its first lookups.  libevent
- * exits when it cannot make the socket pair, with status 1, which here
- * says "the CA will refuse": the lane asks for room first.
- */
-#define LANE_FDS	8
-
 static void	on_wake(evutil_socket_t, short, void *);
 
-/* Should libevent give up all the same: not checked, never a verdict. */
+/*
+ * libevent exits when it cannot make an event base's descriptors, with
+ * status 1, which here says "the CA will refuse".  The run makes sure of
+ * its descriptors first (check.c); should libevent give up all the same,
+ * the check was not done: status 3, never a verdict.
+ */
 static void
 event_fatal(int err)
 {
@@ -47,35 +44,12 @@ event_fatal(int err)
 	_exit(3);
 }
 
-/* Can n more descriptors be opened now?  errno says why not. */
-static int
-room_for(int n)
-{
-	int	 fds[LANE_FDS], i, k, e = 0;
-
-	for (i = 0; i < n && i < LANE_FDS; i++)
-		if ((fds[i] = eventfd(0, EFD_CLOEXEC)) == -1) {
-			e = errno;
-			break;
-		}
-	for (k = 0; k < i; k++)
-		close(fds[k]);
-	errno = e;
-	return e == 0;
-}
-
 int
 lane_init(struct resolve *r, struct lane *l, char *err, size_t errlen)
 {
 	l->r = r;
 	l->wakefd = -1;
 	event_set_fatal_callback(event_fatal);
-	if (!room_for(LANE_FDS)) {
-		(void)snprintf(err, errlen, "resolver: event base: %s%s",
-		    strerror(errno), errno == EMFILE ? ": raise the limit on "
-		    "open files (ulimit -n)" : "");
-		return -1;
-	}
 	if (sem_init(&l->go, 0, 0) == -1 || !(l->sem = 1) ||
 	    (l->base = event_base_new()) == NULL ||
 	    (l->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||

@@ -3,6 +3,7 @@
  * environment, wrapper mode and exit status (SPEC 2, 5.6, 6).
  */
 #include <errno.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <getopt.h>
@@ -828,6 +829,30 @@ deliver(const struct cli *cl, const struct result_run *run)
 	    run->exit;
 }
 
+/* The limit on open files as given: the wrapped command gets it back. */
+static struct rlimit	 nofile;
+static int		 nofile_raised;
+
+/*
+ * As high as the hard limit lets (65,536 at most): a large run keeps a
+ * descriptor for each UDP port of its resolvers and each socket of its
+ * nameserver check (see check.c), and the common soft limit of 1,024
+ * is less than that.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit	 up;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == -1)
+		return;
+	up = nofile;
+	up.rlim_cur = nofile.rlim_max == RLIM_INFINITY ||
+	    nofile.rlim_max > 65536 ? 65536 : nofile.rlim_max;
+	if (up.rlim_cur > nofile.rlim_cur && setrlimit(RLIMIT_NOFILE, &up) == 0)
+		nofile_raised = 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -852,6 +877,7 @@ main(int argc, char *argv[])
 #ifdef M_ARENA_MAX
 	(void)mallopt(M_ARENA_MAX, 1);
 #endif
+	raise_nofile();
 	memset(&cl, 0, sizeof(cl));
 	memset(&ns, 0, sizeof(ns));
 	if ((rc = parse_args(argc, argv, &cl)) != -1)
@@ -911,6 +937,8 @@ main(int argc, char *argv[])
 		conf_free(c);
 		names_free(&ns);
 		free(cl.issuers);
+		if (nofile_raised)
+			(void)setrlimit(RLIMIT_NOFILE, &nofile);
 		/* SPEC 2.2: no shell, ever. */
 		execvp(cl.cmd[0], cl.cmd);
 		report_msg(stderr, "%s: cannot run: %s", cl.cmd[0],

@@ -28,11 +28,6 @@
  * libldns's parser), and that is at most this many per query too.
  */
 #define PROBE_MAXSTRAY	16
-/*
- * Sockets open at once (the peers' UDP ones, idle ones among them, and
- * the TCP queries'), whatever the number of servers.
- */
-#define PROBE_MAXOPEN	512
 /* No DNS message is larger. */
 #define PROBE_MAXMSG	65535
 /*
@@ -121,6 +116,7 @@ struct probe {
 	size_t		 nactive;
 	size_t		 nqueued;
 	size_t		 nopen;		/* sockets, see PROBE_MAXOPEN */
+	size_t		 maxopen;	/* PROBE_MAXOPEN, or fewer */
 	int		 errs;		/* a peer has err set */
 	size_t		 sent;
 	int		 per_server;
@@ -142,6 +138,7 @@ probe_new(int per_server, int attempt_ms)
 	}
 	p->per_server = per_server > 0 ? per_server : 1;
 	p->attempt_ms = attempt_ms;
+	p->maxopen = PROBE_MAXOPEN;
 	return p;
 }
 
@@ -344,7 +341,7 @@ make_room(struct probe *p)
 	struct peer	*a;
 	size_t		 i;
 
-	for (i = 0; i < PROBE_NPEERB && p->nopen >= PROBE_MAXOPEN; i++)
+	for (i = 0; i < PROBE_NPEERB && p->nopen >= p->maxopen; i++)
 		for (a = p->peers[i]; a != NULL; a = a->next)
 			if (a->fd != -1 && a->udp == NULL) {
 				peer_close(p, a);
@@ -512,7 +509,7 @@ dispatch(struct probe *p)
 {
 	struct query	**pp, *q, *prev = NULL;
 
-	for (pp = &p->queued; *pp != NULL && p->nactive < PROBE_MAXOPEN;) {
+	for (pp = &p->queued; *pp != NULL && p->nactive < p->maxopen;) {
 		q = *pp;
 		if (q->peer->n >= (size_t)p->per_server) {
 			prev = q;
@@ -856,6 +853,12 @@ probe_cancel_all(struct probe *p)
 	p->queued_tail = NULL;
 	while ((q = p->active) != NULL)
 		finish(q, PROBE_CANCELLED, NULL, "the run's deadline passed");
+}
+
+void
+probe_set_maxopen(struct probe *p, size_t n)
+{
+	p->maxopen = n < 1 ? 1 : n > PROBE_MAXOPEN ? PROBE_MAXOPEN : n;
 }
 
 void

@@ -49,6 +49,13 @@ typedef void (*probe_cb)(void *, struct probe_result *);
  * wait before the one retry (TCP gets twice that).
  */
 struct probe	*probe_new(int per_server, int attempt_ms);
+/*
+ * Sockets open at once (the peers' UDP ones, idle ones among them, and
+ * the TCP queries'), whatever the number of servers: PROBE_MAXOPEN
+ * unless fewer are set, to fit a limit on open files.
+ */
+#define PROBE_MAXOPEN	512
+void		 probe_set_maxopen(struct probe *, size_t);
 void		 probe_free(struct probe *);
 
 /* Queue a query for qname/qtype to address (IPv4 or IPv6 text). */

@@ -61,6 +61,18 @@ static const struct {
 	{ "ede", "yes" },
 };
 
+/*
+ * UDP ports each context may have open at once (outgoing-range): each
+ * is a descriptor.  See resolve_set_ports().
+ */
+static size_t	 ports = RESOLVE_PORTS;
+
+void
+resolve_set_ports(size_t n)
+{
+	ports = n < 16 ? 16 : n > RESOLVE_PORTS ? RESOLVE_PORTS : n;
+}
+
 /* Shown by -v, as libunbound holds them after every option. */
 static const char *const shown[] = {
 	"qname-minimisation", "use-caps-for-id", "harden-below-nxdomain",
@@ -203,6 +215,7 @@ setup(const struct conf *c, int validate, struct event_base *base,
     char *err, size_t errlen, char *ta_used, size_t ta_len)
 {
 	struct ub_ctx	*ctx;
+	char		 range[24];
 	size_t		 i;
 	int		 rc;
 
@@ -218,7 +231,9 @@ setup(const struct conf *c, int validate, struct event_base *base,
 	 * queries would serialise a large run.  1,024 ports serve the
 	 * 512-lookup window, most lookups with a query or two out at once;
 	 * each port costs memory set up before the first query (4,096
-	 * added 8 ms to every run).
+	 * added 8 ms to every run).  Fewer where the limit on open files
+	 * calls for it (resolve_set_ports()): a query with no port free
+	 * waits for one, where one with no descriptor fails.
 	 *
 	 * prefetch-key asks for a zone's DNSKEYs as soon as its DS is
 	 * seen, alongside the query, not after the answer: the same keys,
@@ -227,7 +242,8 @@ setup(const struct conf *c, int validate, struct event_base *base,
 	 * Then the CA's own settings (SPEC 4.1), so that the answers are
 	 * the ones its resolver gets.
 	 */
-	if (setopt(ctx, "outgoing-range", "1024", err, errlen) == -1 ||
+	(void)snprintf(range, sizeof(range), "%zu", ports);
+	if (setopt(ctx, "outgoing-range", range, err, errlen) == -1 ||
 	    setopt(ctx, "num-queries-per-thread", "4096", err, errlen) == -1 ||
 	    setopt(ctx, "prefetch-key", "yes", err, errlen) == -1)
 		goto fail;
@@ -287,8 +303,8 @@ fail:
 }
 
 /* Validating contexts: two when there are two cores to run them. */
-static size_t
-lanes_for(int validate)
+size_t
+resolve_contexts(int validate)
 {
 	long	 cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -302,7 +318,7 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
     char *ta_used, size_t ta_len)
 {
 	struct resolve		*r;
-	size_t			 i, n = lanes_for(validate);
+	size_t			 i, n = resolve_contexts(validate);
 	char			 num[8];
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -586,6 +602,12 @@ void
 resolve_set_window(struct resolve *r, size_t window)
 {
 	r->window = window > 0 ? window : 1;
+}
+
+size_t
+resolve_window(const struct resolve *r)
+{
+	return r->window;
 }
 
 size_t

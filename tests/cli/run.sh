@@ -152,13 +152,17 @@ if [ -z "${CAA_PREFLIGHT_SANITIZED:-}" ]; then
 	done
 	run ulimit-thread 3 unshare -n sh -c 'ulimit -v 17000; exec "$0" example.com' "$BIN" &&
 	    has err "caa-preflight: cannot start the resolver's thread: Resource temporarily unavailable" && ok
-	# Too few descriptors for an event base: libevent itself would
-	# exit 1, "the CA will refuse"; the lane asks for room first.
-	for n in 6 10 14; do
+	# Too few descriptors for the resolvers' ports and the nameserver
+	# check's sockets (libevent itself would exit 1, "the CA will
+	# refuse", below about 20): "could not check", and what to raise.
+	for n in 6 10 14 100 150; do
 		run "ulimit-n-$n" 3 unshare -n sh -c 'ulimit -n "$1"; exec "$0" --timeout 2 example.com' "$BIN" "$n" &&
-		    has err "caa-preflight: resolver: event base: Too many open files: raise the limit on open files (ulimit -n)" &&
+		    grep -Eqx "caa-preflight: too few file descriptors: the limit on open files is $n, a run needs 1[0-9]{2}: raise it \(ulimit -n\)" "$T/err" &&
 		    [ "$(wc -l <"$T/err")" -eq 1 ] && ok
 	done
+	# Enough for the fewest ports and sockets: the run goes on.
+	run ulimit-n-200 3 unshare -n sh -c 'ulimit -n 200; exec "$0" --timeout 2 example.com' "$BIN" &&
+	    has err "caa-preflight: no lookup got any answer from DNS: check the network and the resolver settings (forward, root_hints, trust_anchor): 1 name not checked" && ok
 fi
 
 # -n checks what the real run would stop on: libunbound's options, the

@@ -873,8 +873,10 @@ class S:
 
     def __init__(self, title, names, status, lines, args=(), check=None,
                  max_seconds=None, conf="conf", text=None, env=None,
-                 slack=2.0, plain_only=False):
+                 slack=2.0, plain_only=False, nofile=None):
         self.title = title
+        # A limit on open files (soft and hard) to run under.
+        self.nofile = nofile
         # Not under valgrind or a sanitizer (an LD_PRELOAD library).
         self.plain_only = plain_only
         self.slack = slack
@@ -1133,6 +1135,15 @@ def j_many(doc):
     j_off(doc)
     # Each name, ok.caatest, other.caatest and caatest: asked once each.
     assert doc["lookups"] == 603, doc["lookups"]
+    v = [n["verdict"] for n in doc["names"]]
+    assert v == ["ok"] * 600 + ["refused"], v
+
+
+def j_nofile(doc):
+    # Each name, ok.caatest, other.caatest and caatest: asked once each;
+    # every server of the three zones asked for each of their names.
+    assert doc["lookups"] >= 603, doc["lookups"]
+    assert doc["direct_queries"] >= 2 * 601, doc["direct_queries"]
     v = [n["verdict"] for n in doc["names"]]
     assert v == ["ok"] * 600 + ["refused"], v
 
@@ -1893,6 +1904,13 @@ SCENARIOS = [
     S("more names than lookups in flight at once", MANY, 1,
       refused_other("other.caatest", "other.caatest") +
       [summary(601, ok=600, refused=1)], conf="offconf", check=j_many),
+    # The same names, with the nameserver check, under a limit on open
+    # files far below what 1,024 ports per resolver and 512 sockets need:
+    # a query without a descriptor would read as SERVFAIL (exit 2).
+    S("more names than descriptors: the same verdicts", MANY, 1,
+      refused_other("other.caatest", "other.caatest") +
+      [summary(601, ok=600, refused=1)], nofile=256, plain_only=True,
+      check=j_nofile),
     # valgrind adds about 3 s to a run of 600 names (start, leak check).
     S("a run too large for its deadline", CUT, 3, [], conf="offconf",
       args=["--timeout", "7"], text=cut_report, check=j_cut,
@@ -1944,6 +1962,9 @@ def instrumented():
 
 def invoke(binary, u, s, fmt):
     cmd = wrap() + [binary, "-c", getattr(u, s.conf)] + s.args
+    if s.nofile is not None:
+        cmd = ["prlimit", "--nofile=%d:%d" % (s.nofile, s.nofile),
+               "--"] + cmd
     if fmt == "json":
         cmd += ["--format", "json"]
     cmd += s.names
