@@ -187,6 +187,15 @@ start(int per_server, const char *const *names, struct got *g, size_t n)
 
 static const char *const abc[] = { "a.test.", "b.test.", "c.test." };
 
+/* The query for name was answered, once. */
+static void
+answered(const struct got *g, const char *name)
+{
+	ck_assert_int_eq(g->done, 1);
+	ck_assert_int_eq(g->state, PROBE_ANSWER);
+	ck_assert_str_eq(g->qname, name);
+}
+
 /* Three queries, one socket, answers in the reverse order. */
 START_TEST(test_shared)
 {
@@ -205,11 +214,8 @@ START_TEST(test_shared)
 	for (i = 3; i-- > 0;)
 		answer(fd, &heard[i], -1);
 	loop(p, fd, 0);
-	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(g[i].done, 1);
-		ck_assert_int_eq(g[i].state, PROBE_ANSWER);
-		ck_assert_str_eq(g[i].qname, abc[i]);
-	}
+	for (i = 0; i < 3; i++)
+		answered(&g[i], abc[i]);
 	ck_assert_uint_eq(probe_sent(p), 3);
 	probe_free(p);
 	close(fd);
@@ -233,7 +239,7 @@ START_TEST(test_idle)
 	loop(p, fd, 1);
 	answer(fd, &heard[0], -1);
 	loop(p, fd, 0);
-	ck_assert_int_eq(g[0].state, PROBE_ANSWER);
+	answered(&g[0], abc[0]);
 	first = heard[0].from.sin_port;
 	base = open_fds();
 	answer(fd, &heard[0], -1);
@@ -250,9 +256,7 @@ START_TEST(test_idle)
 	ck_assert_uint_ne(heard[0].from.sin_port, first);
 	answer(fd, &heard[0], -1);
 	loop(p, fd, 0);
-	ck_assert_int_eq(g[1].done, 1);
-	ck_assert_int_eq(g[1].state, PROBE_ANSWER);
-	ck_assert_str_eq(g[1].qname, abc[1]);
+	answered(&g[1], abc[1]);
 	probe_free(p);
 	close(fd);
 }
@@ -275,22 +279,20 @@ START_TEST(test_strays)
 	loop(p, fd, 1);
 	answer(fd, &heard[0], -1);
 	loop(p, fd, 2);
-	ck_assert_int_eq(g[0].state, PROBE_ANSWER);
+	answered(&g[0], abc[0]);
 	ck_assert_uint_eq(heard[1].from.sin_port, heard[0].from.sin_port);
 	other = (uint16_t)(id_of(&heard[0]) ^ id_of(&heard[1]) ^ 0x5a5a);
 	for (i = 0; i < 20; i++)
 		answer(fd, &heard[0], flood ? other : -1);
 	answer(fd, &heard[1], -1);
 	loop(p, fd, 0);
-	ck_assert_int_eq(g[1].done, 1);
 	if (flood) {
+		ck_assert_int_eq(g[1].done, 1);
 		ck_assert_int_eq(g[1].state, PROBE_ERROR);
 		ck_assert_str_eq(g[1].err, "flooded with packets that are not "
 		    "the answer");
-	} else {
-		ck_assert_int_eq(g[1].state, PROBE_ANSWER);
-		ck_assert_str_eq(g[1].qname, abc[1]);
-	}
+	} else
+		answered(&g[1], abc[1]);
 	probe_free(p);
 	close(fd);
 }
@@ -349,10 +351,8 @@ START_TEST(test_cap)
 	for (i = 32; i < 40; i++)
 		answer(fd, &heard[i], -1);
 	loop(p, fd, 0);
-	for (i = 0; i < 40; i++) {
-		ck_assert_int_eq(g[i].state, PROBE_ANSWER);
-		ck_assert_str_eq(g[i].qname, names[i]);
-	}
+	for (i = 0; i < 40; i++)
+		answered(&g[i], names[i]);
 	probe_free(p);
 	close(fd);
 }
