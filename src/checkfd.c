@@ -1,7 +1,6 @@
 /*
- * checkfd: the run's file descriptors.  Every UDP port the resolvers may
- * open and every socket of the nameserver check must fit the limit on
- * open files (main() raises it to the hard limit first).
+ * checkfd: the run's file descriptors, fitted to the limit on open files
+ * (which main() raises to the hard limit first).
  */
 #include <sys/resource.h>
 

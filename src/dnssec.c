@@ -91,11 +91,11 @@ find(struct digest *const *b, size_t n, const uint8_t *d)
 static size_t
 rr_canon_size(const ldns_rr *rr)
 {
-	size_t	 i, n = ldns_rdf_size(ldns_rr_owner(rr)) + 6;
+	size_t	 i, rdlen = 0;
 
 	for (i = 0; i < ldns_rr_rd_count(rr); i++)
-		n += ldns_rdf_size(ldns_rr_rdf(rr, i));
-	return n - ldns_rdf_size(ldns_rr_owner(rr)) - 6 > 65535 ? 0 : n;
+		rdlen += ldns_rdf_size(ldns_rr_rdf(rr, i));
+	return rdlen > 65535 ? 0 : ldns_rdf_size(ldns_rr_owner(rr)) + 6 + rdlen;
 }
 
 /*

@@ -428,8 +428,8 @@ send_udp(struct query *q)
 		return;
 	/*
 	 * The error an earlier datagram left on the shared socket (an ICMP
-	 * "port unreachable"), which this send took in its stead: poll will
-	 * not see it, so every query on the socket is told it, as soon as
+	 * "port unreachable"), which this send took in its stead: epoll will
+	 * not tell of it, so every query on the socket is told it, as soon as
 	 * none of the loops over them is running (fail_errors()).
 	 */
 	q->peer->err = errno;
