@@ -874,15 +874,11 @@ run_lookups(struct check *k, double deadline, char *err, size_t errlen)
 	k->r = resolve_new(k->c, err, errlen, k->ta, sizeof(k->ta));
 	if (k->r == NULL)
 		return -1;
-	if (k->ports > 0)
-		check_fit_window(k->r, k->ports * resolve_lanes(k->r));
 	k->nsettings = resolve_settings(k->r, k->settings, RESOLVE_NSETTINGS);
 	if (k->c->nameservers != CONF_OFF) {
 		/* The probe's own lookups: see resolve_new_plain(). */
 		if ((k->rp = resolve_new_plain(k->c, err, errlen)) == NULL)
 			return -1;
-		if (k->ports > 0)
-			check_fit_window(k->rp, k->ports);
 		if ((k->pr = probe_new(k->c->max_inflight,
 		    PROBE_ATTEMPT_MS)) == NULL && errno != ENOMEM) {
 			/* Its epoll descriptor: out of descriptors, say. */

@@ -113,7 +113,6 @@ struct check_name {
 struct check {
 	const struct conf	 *c;
 	size_t			  probe_fds;	/* 0: PROBE_MAXOPEN */
-	size_t			  ports;	/* 0: RESOLVE_PORTS */
 	struct check_name	 *names;
 	size_t			  nnames;
 	size_t			  cap;
@@ -165,14 +164,12 @@ int		 check_alias_target(const struct check_query *, char *,
 
 /* checkfd.c */
 /*
- * Fit the resolvers' UDP ports and the probe's sockets to the limit on
- * open files (k->ports, k->probe_fds: 0 when the defaults fit).  0, or
- * -1 with err written when even the fewest do not fit.
+ * Fit the resolvers' UDP ports (resolve_set_ports()) and the probe's
+ * sockets (k->probe_fds, 0 when the default fits) to the limit on open
+ * files.  0, or -1 with err written when even the fewest do not fit.
  */
 int		 check_fit_descriptors(struct check *, char *err,
 		    size_t errlen);
-/* No more lookups at once than the resolver has ports for. */
-void		 check_fit_window(struct resolve *, size_t ports);
 
 /* checkns.c */
 /*

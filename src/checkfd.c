@@ -20,9 +20,9 @@
  * port has no descriptor, libunbound fails the query, and the CA's
  * lookup would read as a server's SERVFAIL, a false block.  Below what
  * the defaults need, the ports and the probe's sockets shrink to fit,
- * and so does the window of lookups handed to libunbound (a lookup
- * mostly has one query out); below what the fewest need, the check
- * cannot be done.
+ * and so does the window of lookups handed to libunbound (resolve.c: a
+ * lookup mostly has one query out); below what the fewest need, the
+ * check cannot be done.
  */
 int
 check_fit_descriptors(struct check *k, char *err, size_t errlen)
@@ -52,15 +52,6 @@ check_fit_descriptors(struct check *k, char *err, size_t errlen)
 		    PROBE_MAXOPEN : avail / 4;
 		k->probe_fds = probe;
 	}
-	k->ports = (avail - probe) / ctxs;
-	resolve_set_ports(k->ports);
+	resolve_set_ports((avail - probe) / ctxs);
 	return 0;
-}
-
-/* No more lookups at once than the resolver has ports. */
-void
-check_fit_window(struct resolve *r, size_t ports)
-{
-	if (ports < resolve_window(r))
-		resolve_set_window(r, ports);
 }

@@ -326,7 +326,8 @@ create(const struct conf *c, int validate, char *err, size_t errlen,
 		return NULL;
 	}
 	r->validate = validate;
-	r->window = RESOLVE_WINDOW;
+	/* No more lookups at once than its contexts have ports for. */
+	r->window = ports * n < RESOLVE_WINDOW ? ports * n : RESOLVE_WINDOW;
 	if (lane_queues_init(r, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -602,12 +603,6 @@ void
 resolve_set_window(struct resolve *r, size_t window)
 {
 	r->window = window > 0 ? window : 1;
-}
-
-size_t
-resolve_window(const struct resolve *r)
-{
-	return r->window;
 }
 
 size_t

@@ -101,11 +101,11 @@ int		 resolve_query_ahead(struct resolve *, const char *, int,
  * set); the others wait, in order, whatever their lane.
  */
 void		 resolve_set_window(struct resolve *, size_t);
-size_t		 resolve_window(const struct resolve *);
 /*
  * UDP ports, so descriptors, each context made from now on may have
  * open at once: 1,024 unless fewer are set (16 at least), so that the
- * run fits a limit on open files.
+ * run fits a limit on open files.  The window of a resolver made then
+ * is no larger than its contexts' ports.
  */
 void		 resolve_set_ports(size_t);
 #define RESOLVE_PORTS	1024
