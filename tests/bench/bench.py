@@ -10,10 +10,11 @@ nameserver; the same script 16 names at a time.  With the nameserver
 probe on and off.  Figures are printed, not judged; beside
 caa-preflight's CPU time, each of its threads' (a validating thread's
 is a floor no wall time can go below), and the CPU time the servers and
-the relay spent meanwhile on the same cores.
+the relay (shown apart: it stands for the network) spent meanwhile on
+the same cores.
 
 Environment: BENCH_DELAY_MS (one way, default 20), BENCH_SIZES (default
-1000,10000), BENCH_BASELINE_NAMES (how many of the 1,000 names the dig
+1000,10000), BENCH_BASELINE_NAMES (how many of the first size's names the dig
 scripts run over, default all; their figures are then scaled), BENCH_RRL
 (0: skip the closing run with NSD's response-rate limiting on),
 BENCH_RUNS (caa-preflight runs per size and mode, median shown; default 3),
@@ -208,6 +209,7 @@ def row(label, wall, cpu, rss, queries, n, bound):
 THREAD_ORDER = ["main", "resolver-ca", "resolver-ca1", "resolver-ca2",
                 "resolver-probe", "libunbound"]
 OTHERS_KEY = " servers and relay"
+RELAY_KEY = " relay"
 
 
 def threads_row(threads, wall, bound):
@@ -216,7 +218,7 @@ def threads_row(threads, wall, bound):
     for name in sorted(threads, key=lambda n: (
             THREAD_ORDER.index(n) if n in THREAD_ORDER else 9, n)):
         cpu = threads[name]
-        if name == OTHERS_KEY:
+        if name in (OTHERS_KEY, RELAY_KEY):
             continue
         if name == "main":
             parts.append("main %.2f s" % cpu)
@@ -226,10 +228,13 @@ def threads_row(threads, wall, bound):
                                     100.0 * cpu / wall))
     print("  %-34s cpu per thread: %s" % ("", ", ".join(parts)))
     if OTHERS_KEY in threads:
+        relay = threads.get(RELAY_KEY, 0.0)
         print("  %-34s cpu of the servers and the relay meanwhile: %.2f s "
-              "(the machine's cores: %.0f%% busy with both)" % (
-                  "", threads[OTHERS_KEY],
-                  100.0 * sum(threads.values()) /
+              "(servers %.2f s, relay %.2f s; the machine's cores: %.0f%% "
+              "busy with both)" % (
+                  "", threads[OTHERS_KEY], threads[OTHERS_KEY] - relay,
+                  relay, 100.0 * sum(v for k, v in threads.items()
+                                     if k != RELAY_KEY) /
                   ((os.cpu_count() or 1) * wall)))
 
 
@@ -242,6 +247,7 @@ def up(work):
     u.procs.append(("relay", relay.proc))
     u.wait()
     OTHERS[:] = [p.pid for _, p in u.procs]
+    RELAY[:] = [relay.proc.pid]
     return u, relay
 
 
@@ -260,8 +266,10 @@ def write_confs(work):
 
 
 # The universe's servers and the relay, whose CPU time each run adds to:
-# they share the machine's cores with caa-preflight.
+# they share the machine's cores with caa-preflight.  The relay stands
+# for the network, and is shown apart.
 OTHERS = []
+RELAY = []
 
 
 def cpu_of(pid):
@@ -285,10 +293,12 @@ def others_cpu():
 def run_tool(binary, conf, names, relay):
     c0 = relay.count()
     o0 = others_cpu()
+    r0 = sum(cpu_of(pid) for pid in RELAY)
     wall, cpu, rss, threads, p = timed([binary, "-q", "--format", "json",
                                         "-c", conf] + names)
-    # Under the name threads_row() prints apart.
+    # Under the names threads_row() prints apart.
     threads[OTHERS_KEY] = others_cpu() - o0
+    threads[RELAY_KEY] = sum(cpu_of(pid) for pid in RELAY) - r0
     sent = relay.count() - c0
     try:
         doc = json.loads(p.stdout)
