@@ -13,6 +13,8 @@
 
 /* Descriptors the run opens besides ports and probe sockets. */
 #define CHECK_FD_RESERVE	128
+/* The probe's sockets when descriptors are short: a few servers at once. */
+#define CHECK_PROBE_FDS_MIN	8
 
 /*
  * The limit on open files must hold every UDP port the resolvers may
@@ -39,7 +41,7 @@ check_fit_descriptors(struct check *k, char *err, size_t errlen)
 	    (size_t)rl.rlim_cur - CHECK_FD_RESERVE : 0;
 	if (avail >= ctxs * RESOLVE_PORTS + (ns ? PROBE_MAXOPEN : 0))
 		return 0;
-	least = ctxs * 16 + (ns ? 8 : 0);
+	least = ctxs * RESOLVE_PORTS_MIN + (ns ? CHECK_PROBE_FDS_MIN : 0);
 	if (avail < least) {
 		(void)snprintf(err, errlen, "too few file descriptors: the limit "
 		    "on open files is %llu, a run needs %zu: raise it "
@@ -48,8 +50,8 @@ check_fit_descriptors(struct check *k, char *err, size_t errlen)
 		return -1;
 	}
 	if (ns) {
-		probe = avail / 4 < 8 ? 8 : avail / 4 > PROBE_MAXOPEN ?
-		    PROBE_MAXOPEN : avail / 4;
+		probe = avail / 4 < CHECK_PROBE_FDS_MIN ? CHECK_PROBE_FDS_MIN :
+		    avail / 4 > PROBE_MAXOPEN ? PROBE_MAXOPEN : avail / 4;
 		k->probe_fds = probe;
 	}
 	resolve_set_ports((avail - probe) / ctxs);

@@ -70,7 +70,8 @@ static size_t	 ports = RESOLVE_PORTS;
 void
 resolve_set_ports(size_t n)
 {
-	ports = n < 16 ? 16 : n > RESOLVE_PORTS ? RESOLVE_PORTS : n;
+	ports = n < RESOLVE_PORTS_MIN ? RESOLVE_PORTS_MIN :
+	    n > RESOLVE_PORTS ? RESOLVE_PORTS : n;
 }
 
 /* Shown by -v, as libunbound holds them after every option. */

@@ -103,12 +103,13 @@ int		 resolve_query_ahead(struct resolve *, const char *, int,
 void		 resolve_set_window(struct resolve *, size_t);
 /*
  * UDP ports, so descriptors, each context made from now on may have
- * open at once: 1,024 unless fewer are set (16 at least), so that the
- * run fits a limit on open files.  The window of a resolver made then
- * is no larger than its contexts' ports.
+ * open at once: RESOLVE_PORTS unless fewer are set (RESOLVE_PORTS_MIN
+ * at least), so that the run fits a limit on open files.  The window of
+ * a resolver made then is no larger than its contexts' ports.
  */
 void		 resolve_set_ports(size_t);
-#define RESOLVE_PORTS	1024
+#define RESOLVE_PORTS		1024
+#define RESOLVE_PORTS_MIN	16
 /* The contexts resolve_new() (validate) or resolve_new_plain() makes. */
 size_t		 resolve_contexts(int validate);
 /*
