@@ -219,21 +219,27 @@ watch(int fd, uint64_t data)
 		die("epoll_ctl");
 }
 
+/* msgs[i]: one datagram at data, from or to the address at name. */
+static void
+set_msg(int i, void *data, size_t len, void *name, socklen_t namelen)
+{
+	iovs[i].iov_base = data;
+	iovs[i].iov_len = len;
+	memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
+	msgs[i].msg_hdr.msg_iov = &iovs[i];
+	msgs[i].msg_hdr.msg_iovlen = 1;
+	msgs[i].msg_hdr.msg_name = name;
+	msgs[i].msg_hdr.msg_namelen = namelen;
+}
+
 /* Up to BATCH datagrams from fd into bufs/froms; how many. */
 static int
 take(int fd)
 {
 	int	 n;
 
-	for (int i = 0; i < BATCH; i++) {
-		iovs[i].iov_base = bufs[i];
-		iovs[i].iov_len = DGRAM;
-		memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
-		msgs[i].msg_hdr.msg_iov = &iovs[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &froms[i];
-		msgs[i].msg_hdr.msg_namelen = sizeof(froms[i]);
-	}
+	for (int i = 0; i < BATCH; i++)
+		set_msg(i, bufs[i], DGRAM, &froms[i], sizeof(froms[i]));
 	n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
 	return n < 0 ? 0 : n;
 }
@@ -295,23 +301,28 @@ from_servers(double now, int fd)
 	} while (n == BATCH);
 }
 
-/* By socket, and in arrival order (kept in next) for each socket. */
+/* A due datagram, and its place in the queue. */
+struct due {
+	struct item	*it;
+	int		 seq;
+};
+
+/* By socket, and in arrival order for each socket. */
 static int
 by_fd(const void *a, const void *b)
 {
-	const struct item *x = *(struct item *const *)a;
-	const struct item *y = *(struct item *const *)b;
+	const struct due *x = a, *y = b;
 
-	if (x->fd != y->fd)
-		return x->fd < y->fd ? -1 : 1;
-	return (intptr_t)x->next < (intptr_t)y->next ? -1 : 1;
+	if (x->it->fd != y->it->fd)
+		return x->it->fd < y->it->fd ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Everything due: UDP for one socket in one call, TCP in order. */
+/* Everything due: TCP in order, UDP for one socket in one call. */
 static void
 send_due(double now)
 {
-	static struct item	*due[4096];
+	static struct due	 ready[4096];
 	int			 n = 0;
 
 	while (head != NULL && head->due <= now && n < 4096) {
@@ -320,39 +331,34 @@ send_due(double now)
 		head = it->next;
 		if (head == NULL)
 			tail = NULL;
-		if (!it->udp && it->fd >= 0)
+		if (it->udp) {
+			ready[n].it = it;
+			ready[n].seq = n;
+			n++;
+			continue;
+		}
+		if (it->fd >= 0)
 			(void)!write(it->fd, it->data, it->len);
-		if (it->udp)
-			due[n++] = it;
-		else
-			free(it);
+		free(it);
 	}
-	for (int i = 0; i < n; i++)
-		due[i]->next = (struct item *)(intptr_t)i;
-	qsort(due, (size_t)n, sizeof(due[0]), by_fd);
+	qsort(ready, (size_t)n, sizeof(ready[0]), by_fd);
 	for (int i = 0; i < n; ) {
 		int	 j = i, m = 0;
 
-		while (j < n && due[j]->fd == due[i]->fd)
+		while (j < n && ready[j].it->fd == ready[i].it->fd)
 			j++;
 		for (int k = i; k < j; k += m) {
 			m = j - k < BATCH ? j - k : BATCH;
 			for (int q = 0; q < m; q++) {
-				struct item *it = due[k + q];
+				struct item *it = ready[k + q].it;
 
-				iovs[q].iov_base = it->data;
-				iovs[q].iov_len = it->len;
-				memset(&msgs[q].msg_hdr, 0,
-				    sizeof(msgs[q].msg_hdr));
-				msgs[q].msg_hdr.msg_iov = &iovs[q];
-				msgs[q].msg_hdr.msg_iovlen = 1;
-				msgs[q].msg_hdr.msg_name = &it->to;
-				msgs[q].msg_hdr.msg_namelen = it->tolen;
+				set_msg(q, it->data, it->len, &it->to,
+				    it->tolen);
 			}
-			(void)sendmmsg(due[k]->fd, msgs, (unsigned)m, 0);
+			(void)sendmmsg(ready[k].it->fd, msgs, (unsigned)m, 0);
 		}
 		for (int k = i; k < j; k++)
-			free(due[k]);
+			free(ready[k].it);
 		i = j;
 	}
 }
