@@ -742,6 +742,10 @@ report(const struct cli *cl, const struct result_run *run)
 		report_text(stderr, run, &cl->ro);
 }
 
+/* Standard output's buffer when it is no terminal, and write_file()'s. */
+#define OUTBUF	(256 * 1024)
+static char	 outbuf[OUTBUF];
+
 /* The writers of write_file(). */
 typedef void (*writer)(FILE *, const struct result_run *, time_t);
 
@@ -762,7 +766,7 @@ static int
 write_file(const char *path, const char *what, writer fn,
     const struct result_run *run)
 {
-	char	 tmp[PATH_MAX];
+	char	 tmp[PATH_MAX], *buf = NULL;
 	FILE	*f = NULL;
 	int	 fd = -1, saved, made = 0;
 	mode_t	 mask;
@@ -779,6 +783,9 @@ write_file(const char *path, const char *what, writer fn,
 	if (fchmod(fd, 0644 & ~mask) == -1 || (f = fdopen(fd, "w")) == NULL)
 		goto fail;
 	fd = -1;
+	/* Large writes, as standard output's; stdio's own when no memory. */
+	if ((buf = malloc(OUTBUF)) != NULL)
+		(void)setvbuf(f, buf, _IOFBF, OUTBUF);
 	fn(f, run, time(NULL));
 	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1)
 		goto fail;
@@ -787,6 +794,8 @@ write_file(const char *path, const char *what, writer fn,
 		goto fail;
 	}
 	f = NULL;
+	free(buf);
+	buf = NULL;
 	if (rename(tmp, path) == -1)
 		goto fail;
 	return 0;
@@ -794,6 +803,7 @@ fail:
 	saved = errno;
 	if (f != NULL)
 		fclose(f);
+	free(buf);
 	if (fd != -1)
 		close(fd);
 	if (made)
@@ -877,6 +887,13 @@ main(int argc, char *argv[])
 #ifdef M_ARENA_MAX
 	(void)mallopt(M_ARENA_MAX, 1);
 #endif
+	/*
+	 * A report to a file or a pipe in large writes: stdio's 4 KiB
+	 * made 2,800 write()s of the 12 MB of JSON of 10,000 names.  A
+	 * terminal keeps its line buffering.  Before anything is written.
+	 */
+	if (!isatty(STDOUT_FILENO))
+		(void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	raise_nofile();
 	memset(&cl, 0, sizeof(cl));
 	memset(&ns, 0, sizeof(ns));
