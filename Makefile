@@ -24,13 +24,13 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 
 OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/client.o src/state.o src/dehydrated.o \
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
-       src/challenge.o src/answer.o src/resolve.o src/lane.o src/probe.o \
+       src/challenge.o src/answer.o src/resolve.o src/lane.o src/probe.o src/probe_queue.o \
        src/lookups.o src/servers.o src/parents.o src/check.o \
        src/checkns.o src/checktree.o src/checkfd.o src/report.o src/monitor.o
 HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h src/state_priv.h src/dehydrated.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
        src/challenge.h src/answer.h src/resolve.h src/resolve_priv.h \
-       src/probe.h \
+       src/probe.h src/probe_priv.h \
        src/lookups.h src/servers.h src/servers_priv.h src/check.h \
        src/check_priv.h src/report.h src/monitor.h
 UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \

@@ -1,8 +1,8 @@
 /*
- * probe: direct queries to authoritative servers.
+ * probe: direct queries to authoritative servers, on sockets of our own
+ * (which query is where: probe_queue.c).
  */
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 
 #include "probe.h"
+#include "probe_priv.h"
 #include "resolve.h"
 #include "wire.h"
 
@@ -30,100 +31,10 @@
 #define PROBE_MAXSTRAY	16
 /* No DNS message is larger. */
 #define PROBE_MAXMSG	65535
-/*
- * IDs a server's socket remembers after their queries ended: a second
- * answer to a retried query, or a late one, is not a stray, and no new
- * query takes such an ID while an answer to it may still arrive.
- */
-#define PROBE_RECENT	64
 /* Datagrams read off one socket in one round of the event loop. */
 #define PROBE_READS	64
 /* Ready sockets taken from epoll at a time. */
 #define PROBE_EVENTS	64
-
-enum qstate {
-	Q_QUEUED,	/* waiting for a slot */
-	Q_UDP,		/* datagram sent, waiting */
-	Q_CONNECT,	/* TCP connecting */
-	Q_TCPREAD	/* TCP query written, reading */
-};
-
-struct peer;
-
-struct query {
-	struct probe		*p;
-	struct peer		*peer;		/* the address asked */
-	uint8_t			*wire;		/* the query */
-	size_t			 wirelen;
-	uint16_t		 id;
-	ldns_rdf		*qname;
-	int			 qtype;
-	enum qstate		 state;
-	int			 fd;		/* TCP only */
-	int			 attempt;
-	int			 truncated;
-	size_t			 strays;	/* the peer's, when sent */
-	double			 start;
-	double			 deadline;
-	uint8_t			*buf;		/* TCP: length + message */
-	size_t			 have;
-	probe_cb		 cb;
-	void			*arg;
-	struct query		*next;		/* queued or active */
-	struct query		*prev;		/* active only */
-	struct query		*unext;		/* on the peer's socket */
-};
-
-/*
- * One server address: the queries in flight to it (the politeness cap)
- * and the one UDP socket they share: each query costs a send and a
- * receive, not a socket of its own.  The socket stays open between
- * queries (a zone's names reach its servers a few at a time) unless
- * PROBE_MAXOPEN sockets are open.  Every open one is in the probe's
- * epoll set from its opening to its closing: a round of the event loop
- * costs what is ready, not a poll over hundreds of sockets.
- */
-struct peer {
-	char			 addr[INET6_ADDRSTRLEN];
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	size_t			 n;		/* in flight, TCP included */
-	int			 fd;		/* or -1 */
-	struct query		*udp;		/* waiting on fd */
-	size_t			 strays;	/* packets no query's answer */
-	int			 err;		/* a send's, not yet told */
-	uint16_t		 recent[PROBE_RECENT];
-	size_t			 nrecent;
-	struct peer		*next;		/* in the hash chain */
-};
-
-#define PROBE_NPEERB	1024
-
-/* What one pollfd stands for: the UDP sockets' epoll, or a TCP query. */
-struct polled {
-	int		 ep;
-	struct query	*q;
-};
-
-struct probe {
-	struct peer	*peers[PROBE_NPEERB];
-	struct query	*active;	/* sent, waiting */
-	struct query	*queued;	/* waiting for a slot, in order */
-	struct query	*queued_tail;
-	struct polled	 polled[PROBE_MAXOPEN];	/* by pollfd index */
-	size_t		 npolled;
-	int		 ep;		/* epoll: the peers' UDP sockets */
-	size_t		 nactive;
-	size_t		 nqueued;
-	size_t		 nopen;		/* sockets, see PROBE_MAXOPEN */
-	size_t		 maxopen;	/* PROBE_MAXOPEN, or fewer */
-	int		 errs;		/* a peer has err set */
-	size_t		 sent;
-	int		 per_server;
-	int		 attempt_ms;
-	uint16_t	 ids[256];	/* random query IDs not yet used */
-	size_t		 nids;
-};
 
 struct probe *
 probe_new(int per_server, int attempt_ms)
@@ -233,6 +144,7 @@ probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return -1;
 	q->fd = -1;
+	q->list = L_NONE;
 	q->p = p;
 	q->cb = cb;
 	q->arg = arg;
@@ -245,83 +157,8 @@ probe_query(struct probe *p, const char *addr, const char *qname, int qtype,
 		return -1;
 	}
 	q->state = Q_QUEUED;
-	if (p->queued_tail != NULL)
-		p->queued_tail->next = q;
-	else
-		p->queued = q;
-	p->queued_tail = q;
-	p->nqueued++;
+	probe_enqueue(p, q);
 	return 0;
-}
-
-/*
- * RFC 5452 §9.2: an unpredictable ID.  Drawn from the kernel 256 at a
- * time, one system call where libldns's took one (getpid()) per query.
- */
-static uint16_t
-random_id(struct probe *p)
-{
-	size_t	 i;
-
-	if (p->nids == 0) {
-		if (getrandom(p->ids, sizeof(p->ids), 0) !=
-		    (ssize_t)sizeof(p->ids))
-			for (i = 0; i < sizeof(p->ids) / sizeof(p->ids[0]); i++)
-				p->ids[i] = (uint16_t)ldns_get_random();
-		p->nids = sizeof(p->ids) / sizeof(p->ids[0]);
-	}
-	return p->ids[--p->nids];
-}
-
-/* The query on a's socket with this ID, or NULL. */
-static struct query *
-peer_query(const struct peer *a, uint16_t id)
-{
-	struct query	*q;
-
-	for (q = a->udp; q != NULL; q = q->unext)
-		if (q->id == id)
-			return q;
-	return NULL;
-}
-
-static int
-peer_recent(const struct peer *a, uint16_t id)
-{
-	size_t	 i, n = a->nrecent < PROBE_RECENT ? a->nrecent : PROBE_RECENT;
-
-	for (i = 0; i < n; i++)
-		if (a->recent[i] == id)
-			return 1;
-	return 0;
-}
-
-/* An ID no query of a's socket has now or had lately. */
-static uint16_t
-fresh_id(struct probe *p, const struct peer *a)
-{
-	uint16_t	 id;
-
-	do
-		id = random_id(p);
-	while (peer_query(a, id) != NULL || peer_recent(a, id));
-	return id;
-}
-
-/* The query no longer waits on its peer's socket. */
-static void
-leave_socket(struct query *q)
-{
-	struct peer	*a = q->peer;
-	struct query	**pp;
-
-	for (pp = &a->udp; *pp != NULL; pp = &(*pp)->unext)
-		if (*pp == q) {
-			*pp = q->unext;
-			q->unext = NULL;
-			a->recent[a->nrecent++ % PROBE_RECENT] = q->id;
-			break;
-		}
 }
 
 static void
@@ -349,38 +186,7 @@ make_room(struct probe *p)
 			}
 }
 
-/* The active list is linked both ways: a query leaves it at once. */
-static void
-link_active(struct probe *p, struct query *q)
-{
-	q->prev = NULL;
-	q->next = p->active;
-	if (p->active != NULL)
-		p->active->prev = q;
-	p->active = q;
-	p->nactive++;
-}
-
-static void
-unlink_active(struct probe *p, struct query *q)
-{
-	if (q->prev == NULL && p->active != q)
-		return;		/* not in flight */
-	if (q->prev != NULL)
-		q->prev->next = q->next;
-	else
-		p->active = q->next;
-	if (q->next != NULL)
-		q->next->prev = q->prev;
-	q->next = q->prev = NULL;
-	p->nactive--;
-	if (q->peer->n > 0)
-		q->peer->n--;
-	if (q->state == Q_UDP)
-		leave_socket(q);
-}
-
-/* Finish a query: hand the result over and free it. */
+/* The lists are linked both ways: a query leaves one at once. */
 static void
 finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 {
@@ -389,13 +195,14 @@ finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 	memset(&r, 0, sizeof(r));
 	r.state = st;
 	r.pkt = pkt;
-	r.tcp = q->state == Q_TCPREAD || q->state == Q_CONNECT;
+	r.tcp = q->state == Q_TCPREAD || q->state == Q_CONNECT ||
+	    q->state == Q_TCPWAIT;
 	r.truncated = q->truncated;
 	r.late = st == PROBE_ANSWER && q->attempt == 3;
 	r.ms = resolve_now_ms() - q->start;
 	if (err != NULL)
 		(void)snprintf(r.err, sizeof(r.err), "%s", err);
-	unlink_active(q->p, q);
+	probe_unlink(q->p, q);
 	q->cb(q->arg, &r);
 	query_free(q);
 }
@@ -422,7 +229,7 @@ static void
 send_udp(struct query *q)
 {
 	q->p->sent++;
-	q->deadline = resolve_now_ms() + q->p->attempt_ms;
+	probe_arm(q, L_UDP, q->p->attempt_ms);
 	if (send(q->peer->fd, q->wire, q->wirelen, 0) != -1 ||
 	    errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
 		return;
@@ -441,31 +248,54 @@ static void
 fail_errors(struct probe *p)
 {
 	struct query	*q, *next;
+	enum qlist	 l;
 
 	if (!p->errs)
 		return;
 	p->errs = 0;
-	/* Each finish() frees its own query only. */
-	for (q = p->active; q != NULL; q = next) {
-		next = q->next;
-		if (q->state == Q_UDP && q->peer->err != 0)
-			finish(q, PROBE_ERROR, NULL, strerror(q->peer->err));
-	}
+	/* Each finish() frees its own query only; UDP ones are on two. */
+	for (l = L_UDP; l <= L_LONG; l++)
+		for (q = p->head[l]; q != NULL; q = next) {
+			next = q->next;
+			if (q->state == Q_UDP && q->peer->err != 0)
+				finish(q, PROBE_ERROR, NULL,
+				    strerror(q->peer->err));
+		}
 }
 
+/* A socket may be opened: one is free, or an idle peer's is closed. */
+static int
+room(struct probe *p)
+{
+	make_room(p);
+	return p->nopen < p->maxopen;
+}
+
+/*
+ * A truncated answer: the query again over TCP, on a socket of its own
+ * when one may be opened; else it waits for one (dispatch()), without a
+ * deadline: its wait is the probe's, not the server's.
+ */
 static void
 start_tcp(struct query *q)
 {
-	leave_socket(q);
+	struct probe	*p = q->p;
+
+	if (q->state == Q_UDP)
+		probe_leave_socket(q);
 	q->truncated = 1;
+	if (!room(p)) {
+		q->state = Q_TCPWAIT;
+		probe_list_add(p, q, L_TCPWAIT);
+		return;
+	}
 	q->state = Q_CONNECT;
-	q->deadline = resolve_now_ms() + 2.0 * q->p->attempt_ms;
-	make_room(q->p);
+	probe_arm(q, L_LONG, 2.0 * p->attempt_ms);
 	if ((q->fd = open_socket(q->peer, SOCK_STREAM)) == -1) {
 		finish(q, PROBE_TCP_FAILED, NULL, strerror(errno));
 		return;
 	}
-	q->p->nopen++;
+	p->nopen++;
 }
 
 /* Send q over UDP on its peer's socket, opened if need be. */
@@ -478,7 +308,6 @@ start_udp(struct probe *p, struct query *q)
 	q->start = resolve_now_ms();
 	q->attempt = 1;
 	if (a->fd == -1) {
-		make_room(p);
 		if ((a->fd = open_socket(a, SOCK_DGRAM)) == -1)
 			return -1;
 		p->nopen++;
@@ -492,7 +321,7 @@ start_udp(struct probe *p, struct query *q)
 	/* An error told to the queries before is not this one's. */
 	if (a->udp == NULL)
 		a->err = 0;
-	q->id = fresh_id(p, a);
+	q->id = probe_fresh_id(p, a);
 	q->wire[0] = (uint8_t)(q->id >> 8);
 	q->wire[1] = (uint8_t)q->id;
 	q->strays = a->strays;
@@ -503,30 +332,65 @@ start_udp(struct probe *p, struct query *q)
 	return 0;
 }
 
-/* Start queued queries while slots are free. */
+/*
+ * a's socket is open, or may be: full is set when none may be opened, and
+ * then not asked again this round (make_room() looks at every peer).
+ */
+static int
+has_socket(struct probe *p, const struct peer *a, int *full)
+{
+	if (a->fd != -1)
+		return 1;
+	if (*full || !room(p)) {
+		*full = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Start queued queries while their servers' slots are free and their
+ * sockets open or openable.  The cap is on sockets (PROBE_MAXOPEN, or
+ * fewer), not on queries: a query to a server whose socket is open costs
+ * none, and 32 of them at a time to each of hundreds of servers keep a
+ * large run's direct queries in step with its lookups.  A truncated
+ * query waiting for a TCP socket goes first, and until none waits no
+ * query opens a socket or takes a slot: a server's queries end within
+ * their deadlines, and its idle socket is then free for TCP.
+ */
 static void
 dispatch(struct probe *p)
 {
-	struct query	**pp, *q, *prev = NULL;
+	struct peer	*a, *prev = NULL, *next;
+	struct query	*q;
+	int		 full = 0;
 
-	for (pp = &p->queued; *pp != NULL && p->nactive < p->maxopen;) {
-		q = *pp;
-		if (q->peer->n >= (size_t)p->per_server) {
-			prev = q;
-			pp = &q->next;
+	while ((q = p->head[L_TCPWAIT]) != NULL && room(p))
+		start_tcp(q);
+	for (a = p->waiting; a != NULL && p->ntcpwait == 0; a = next) {
+		while ((q = a->queued) != NULL &&
+		    a->n < (size_t)p->per_server && has_socket(p, a, &full)) {
+			if ((a->queued = q->next) == NULL)
+				a->queued_tail = NULL;
+			p->nqueued--;
+			probe_link(p, q);
+			if (start_udp(p, q) == -1)
+				finish(q, PROBE_ERROR, NULL, strerror(errno));
+		}
+		/* A callback of finish() may have queued more behind. */
+		next = a->wnext;
+		if (a->queued != NULL) {
+			prev = a;
 			continue;
 		}
-		q->peer->n++;
-		*pp = q->next;
-		if (p->queued_tail == q)
-			p->queued_tail = prev;
-		p->nqueued--;
-		link_active(p, q);
-		if (start_udp(p, q) == -1) {
-			finish(q, PROBE_ERROR, NULL, strerror(errno));
-			pp = &p->queued;
-			prev = NULL;
-		}
+		if (prev != NULL)
+			prev->wnext = next;
+		else
+			p->waiting = next;
+		if (p->waiting_tail == a)
+			p->waiting_tail = prev;
+		a->wnext = NULL;
+		a->inwait = 0;
 	}
 	fail_errors(p);
 }
@@ -566,11 +430,11 @@ on_datagram(struct peer *a, const uint8_t *buf, size_t n)
 
 	if (n >= 12) {
 		id = (uint16_t)(buf[0] << 8 | buf[1]);
-		q = peer_query(a, id);
+		q = probe_peer_query(a, id);
 	}
 	if (q == NULL) {
 		/* A second or late answer to a query that ended is not. */
-		if (n < 12 || !peer_recent(a, id))
+		if (n < 12 || !probe_peer_recent(a, id))
 			stray(a);
 		return;
 	}
@@ -750,7 +614,7 @@ probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
 	pfd[n].revents = 0;
 	p->polled[n].ep = 1;
 	p->polled[n++].q = NULL;
-	for (q = p->active; q != NULL && n < max && n < PROBE_MAXOPEN;
+	for (q = p->head[L_LONG]; q != NULL && n < max && n < PROBE_MAXOPEN;
 	    q = q->next) {
 		if (q->state != Q_CONNECT && q->state != Q_TCPREAD)
 			continue;
@@ -767,7 +631,8 @@ probe_pollfds(struct probe *p, struct pollfd *pfd, size_t max)
 void
 probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
 {
-	struct query	*q, *next;
+	struct query	*q;
+	enum qlist	 l;
 	size_t		 i;
 	double		 now;
 
@@ -784,45 +649,51 @@ probe_events(struct probe *p, const struct pollfd *pfd, size_t n)
 		else if ((q = p->polled[i].q)->fd == pfd[i].fd)
 			on_tcp(q, pfd[i].revents);
 	}
+	/*
+	 * The expired queries, first on each list: each goes to a list's
+	 * end with a later deadline, or ends.
+	 */
 	now = resolve_now_ms();
-	for (q = p->active; q != NULL; q = next) {
-		next = q->next;
-		if (q->deadline > now)
-			continue;
-		if (q->state == Q_UDP && q->attempt == 1) {
-			/* One retry, same id: a late first answer counts. */
-			q->attempt = 2;
-			send_udp(q);
-		} else if (q->state == Q_UDP && q->attempt == 2) {
-			/*
-			 * Then listen as long again without sending: a server
-			 * that answers only now is slow, not silent, and is
-			 * reported with the time it took.
-			 */
-			q->attempt = 3;
-			q->deadline = now + 2.0 * q->p->attempt_ms;
-		} else if (q->state == Q_UDP)
-			finish(q, PROBE_TIMEOUT, NULL, "no answer");
-		else
-			tcp_fail(q, "TCP timed out");
-	}
+	for (l = L_UDP; l <= L_LONG; l++)
+		while ((q = p->head[l]) != NULL && q->deadline <= now) {
+			if (q->state == Q_UDP && q->attempt == 1) {
+				/* One retry, same id: a late first answer
+				 * counts. */
+				q->attempt = 2;
+				send_udp(q);
+			} else if (q->state == Q_UDP && q->attempt == 2) {
+				/*
+				 * Then listen as long again without sending:
+				 * a server that answers only now is slow, not
+				 * silent, and is reported with the time it
+				 * took.
+				 */
+				q->attempt = 3;
+				probe_arm(q, L_LONG, 2.0 * p->attempt_ms);
+			} else if (q->state == Q_UDP)
+				finish(q, PROBE_TIMEOUT, NULL, "no answer");
+			else
+				tcp_fail(q, "TCP timed out");
+		}
 	dispatch(p);
 }
 
 int
 probe_next_ms(struct probe *p)
 {
-	struct query	*q;
+	enum qlist	 l;
 	double		 now = resolve_now_ms(), best = 0;
 	int		 have = 0;
 
-	for (q = p->active; q != NULL; q = q->next)
-		if (!have || q->deadline - now < best) {
-			best = q->deadline - now;
+	/* Each list's first is its earliest. */
+	for (l = L_UDP; l <= L_LONG; l++)
+		if (p->head[l] != NULL &&
+		    (!have || p->head[l]->deadline - now < best)) {
+			best = p->head[l]->deadline - now;
 			have = 1;
 		}
 	if (!have)
-		return p->queued != NULL ? 0 : -1;
+		return p->nqueued > 0 || p->ntcpwait > 0 ? 0 : -1;
 	return best < 0 ? 0 : (int)best + 1;
 }
 
@@ -841,18 +712,27 @@ probe_sent(const struct probe *p)
 void
 probe_cancel_all(struct probe *p)
 {
+	struct peer	*a;
 	struct query	*q;
+	enum qlist	 l;
 
-	while (p->queued != NULL) {
-		q = p->queued;
-		p->queued = q->next;
-		p->nqueued--;
-		link_active(p, q);
-		q->start = resolve_now_ms();
+	while ((a = p->waiting) != NULL) {
+		while ((q = a->queued) != NULL) {
+			a->queued = q->next;
+			p->nqueued--;
+			probe_link(p, q);
+			q->start = resolve_now_ms();
+		}
+		a->queued_tail = NULL;
+		p->waiting = a->wnext;
+		a->wnext = NULL;
+		a->inwait = 0;
 	}
-	p->queued_tail = NULL;
-	while ((q = p->active) != NULL)
-		finish(q, PROBE_CANCELLED, NULL, "the run's deadline passed");
+	p->waiting_tail = NULL;
+	for (l = L_UDP; l < L_NLISTS; l++)
+		while ((q = p->head[l]) != NULL)
+			finish(q, PROBE_CANCELLED, NULL,
+			    "the run's deadline passed");
 }
 
 void

@@ -47,6 +47,7 @@ struct heard {
 /* What the probe handed back for one query. */
 struct got {
 	int			 done;
+	int			 order;		/* of all the results */
 	enum probe_state	 state;
 	char			 qname[64];
 	char			 err[128];
@@ -58,10 +59,12 @@ static size_t		 nheard;
 static void
 cb(void *arg, struct probe_result *r)
 {
+	static int	 results;
 	struct got	*g = arg;
 	char		*s;
 
 	g->done++;
+	g->order = ++results;
 	g->state = r->state;
 	(void)snprintf(g->err, sizeof(g->err), "%s", r->err);
 	if (r->pkt != NULL) {
@@ -142,9 +145,12 @@ loop(struct probe *p, int fd, size_t want)
 	}
 }
 
-/* The answer to a heard query: its header and question, QR and AA. */
+/*
+ * The answer to a heard query: its header and question, QR and AA, and
+ * TC as well when truncated is set.
+ */
 static void
-answer(int fd, const struct heard *h, int id)
+answer_tc(int fd, const struct heard *h, int id, int truncated)
 {
 	uint8_t	 b[512];
 	size_t	 i = 12;
@@ -158,10 +164,16 @@ answer(int fd, const struct heard *h, int id)
 		b[0] = (uint8_t)(id >> 8);
 		b[1] = (uint8_t)id;
 	}
-	b[2] |= 0x84;			/* QR, AA */
+	b[2] |= truncated ? 0x86 : 0x84;	/* QR, AA (, TC) */
 	b[10] = b[11] = 0;		/* no OPT record */
 	ck_assert_int_eq(sendto(fd, b, i, 0, (const struct sockaddr *)&h->from,
 	    sizeof(h->from)), (ssize_t)i);
+}
+
+static void
+answer(int fd, const struct heard *h, int id)
+{
+	answer_tc(fd, h, id, 0);
 }
 
 static uint16_t
@@ -388,6 +400,87 @@ START_TEST(test_open_bound)
 }
 END_TEST
 
+/*
+ * The cap is on sockets, not on queries: with one socket allowed, 40
+ * queries to one server are all in flight on it at once.
+ */
+START_TEST(test_sockets_not_queries)
+{
+	static char	 names[40][32];
+	const char	*v[40];
+	struct got	 g[40];
+	struct probe	*p;
+	int		 fd = server();
+	size_t		 i, base = open_fds();
+
+	for (i = 0; i < 40; i++) {
+		(void)snprintf(names[i], sizeof(names[i]), "n%zu.test.", i);
+		v[i] = names[i];
+	}
+	p = start(64, v, g, 40);
+	probe_set_maxopen(p, 1);
+	most_fds = base;
+	loop(p, fd, 40);
+	ck_assert_uint_eq(nheard, 40);
+	ck_assert_uint_eq(probe_pending(p), 40);
+	for (i = 1; i < 40; i++)
+		ck_assert_uint_eq(heard[i].from.sin_port, heard[0].from.sin_port);
+	for (i = 0; i < 40; i++)
+		answer(fd, &heard[i], -1);
+	loop(p, fd, 0);
+	for (i = 0; i < 40; i++)
+		answered(&g[i], names[i]);
+	/* The probe's epoll descriptor and the one socket. */
+	ck_assert_uint_le(most_fds - base, 2);
+	probe_free(p);
+	close(fd);
+}
+END_TEST
+
+/*
+ * A truncated answer when no socket may be opened for TCP: the query
+ * waits, with no deadline, until the server's UDP socket is idle and
+ * closed, and goes first: a query to another server, queued all along,
+ * is sent after it.  (Nothing listens on TCP, nor at NOBODY: both are
+ * refused.)  Never more sockets than allowed.
+ */
+START_TEST(test_tcp_waits)
+{
+	struct got	 g[3];
+	struct probe	*p;
+	struct pollfd	 pfd[8];
+	int		 fd = server();
+	size_t		 i, n, base = open_fds();
+
+	p = start(32, abc, g, 2);
+	memset(&g[2], 0, sizeof(g[2]));
+	ck_assert_int_eq(probe_query(p, NOBODY, abc[2], T_CAA, cb, &g[2]), 0);
+	probe_set_maxopen(p, 1);
+	most_fds = base;
+	loop(p, fd, 2);
+	answer_tc(fd, &heard[0], -1, 1);
+	for (i = 0; i < 5; i++) {
+		n = probe_pollfds(p, pfd, 8);
+		(void)poll(pfd, n, 20);
+		probe_events(p, pfd, n);
+	}
+	ck_assert_int_eq(g[0].done + g[1].done + g[2].done, 0);
+	answer(fd, &heard[1], -1);
+	loop(p, fd, 0);
+	answered(&g[1], abc[1]);
+	ck_assert_int_eq(g[0].done, 1);
+	ck_assert_int_eq(g[0].state, PROBE_TCP_FAILED);
+	ck_assert_str_eq(g[0].err, strerror(ECONNREFUSED));
+	ck_assert_int_eq(g[2].done, 1);
+	ck_assert_str_eq(g[2].err, strerror(ECONNREFUSED));
+	ck_assert_int_lt(g[1].order, g[0].order);
+	ck_assert_int_lt(g[0].order, g[2].order);
+	ck_assert_uint_le(most_fds - base, 2);
+	probe_free(p);
+	close(fd);
+}
+END_TEST
+
 /* A network namespace of our own, with its loopback up. */
 static int
 own_network(void)
@@ -435,6 +528,8 @@ main(void)
 	tcase_add_loop_test(tc, test_refused, 1, 4);
 	tcase_add_test(tc, test_cap);
 	tcase_add_test(tc, test_open_bound);
+	tcase_add_test(tc, test_sockets_not_queries);
+	tcase_add_test(tc, test_tcp_waits);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
