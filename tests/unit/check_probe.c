@@ -336,6 +336,18 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* n names, n0.test. to n<n-1>.test., and v pointing at them. */
+static void
+numbered(char names[][32], const char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		(void)snprintf(names[i], sizeof(names[i]), "n%zu.test.", i);
+		v[i] = names[i];
+	}
+}
+
 /* The cap holds, and the IDs of queries in flight differ. */
 START_TEST(test_cap)
 {
@@ -346,10 +358,7 @@ START_TEST(test_cap)
 	int		 fd = server();
 	size_t		 i, k;
 
-	for (i = 0; i < 40; i++) {
-		(void)snprintf(names[i], sizeof(names[i]), "n%zu.test.", i);
-		v[i] = names[i];
-	}
+	numbered(names, v, 40);
 	p = start(32, v, g, 40);
 	loop(p, fd, 32);
 	ck_assert_uint_eq(nheard, 32);
@@ -413,10 +422,7 @@ START_TEST(test_sockets_not_queries)
 	int		 fd = server();
 	size_t		 i, base = open_fds();
 
-	for (i = 0; i < 40; i++) {
-		(void)snprintf(names[i], sizeof(names[i]), "n%zu.test.", i);
-		v[i] = names[i];
-	}
+	numbered(names, v, 40);
 	p = start(64, v, g, 40);
 	probe_set_maxopen(p, 1);
 	most_fds = base;
