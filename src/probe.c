@@ -186,7 +186,7 @@ make_room(struct probe *p)
 			}
 }
 
-/* The lists are linked both ways: a query leaves one at once. */
+/* Finish a query: hand the result over and free it. */
 static void
 finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 {
@@ -368,11 +368,9 @@ dispatch(struct probe *p)
 	while ((q = p->head[L_TCPWAIT]) != NULL && room(p))
 		start_tcp(q);
 	for (a = p->waiting; a != NULL && p->ntcpwait == 0; a = next) {
-		while ((q = a->queued) != NULL &&
+		while (a->queued != NULL &&
 		    a->n < (size_t)p->per_server && has_socket(p, a, &full)) {
-			if ((a->queued = q->next) == NULL)
-				a->queued_tail = NULL;
-			p->nqueued--;
+			q = probe_dequeue(p, a);
 			probe_link(p, q);
 			if (start_udp(p, q) == -1)
 				finish(q, PROBE_ERROR, NULL, strerror(errno));
@@ -717,13 +715,11 @@ probe_cancel_all(struct probe *p)
 	enum qlist	 l;
 
 	while ((a = p->waiting) != NULL) {
-		while ((q = a->queued) != NULL) {
-			a->queued = q->next;
-			p->nqueued--;
+		while (a->queued != NULL) {
+			q = probe_dequeue(p, a);
 			probe_link(p, q);
 			q->start = resolve_now_ms();
 		}
-		a->queued_tail = NULL;
 		p->waiting = a->wnext;
 		a->wnext = NULL;
 		a->inwait = 0;

@@ -23,6 +23,7 @@
  * query takes such an ID while an answer to it may still arrive.
  */
 #define PROBE_RECENT	64
+
 enum qstate {
 	Q_QUEUED,	/* waiting for a slot */
 	Q_UDP,		/* datagram sent, waiting */
@@ -138,6 +139,7 @@ void		 probe_list_del(struct probe *, struct query *);
 void		 probe_list_add(struct probe *, struct query *, enum qlist);
 void		 probe_arm(struct query *, enum qlist, double);
 void		 probe_enqueue(struct probe *, struct query *);
+struct query	*probe_dequeue(struct probe *, struct peer *);
 void		 probe_link(struct probe *, struct query *);
 void		 probe_unlink(struct probe *, struct query *);
 

@@ -83,7 +83,7 @@ probe_leave_socket(struct query *q)
 		}
 }
 
-
+/* The lists are linked both ways: a query leaves one at once. */
 void
 probe_list_del(struct probe *p, struct query *q)
 {
@@ -152,6 +152,18 @@ probe_enqueue(struct probe *p, struct query *q)
 	p->waiting_tail = a;
 }
 
+/* The first query queued at a, taken off its list (a stays waiting). */
+struct query *
+probe_dequeue(struct probe *p, struct peer *a)
+{
+	struct query	*q = a->queued;
+
+	if ((a->queued = q->next) == NULL)
+		a->queued_tail = NULL;
+	p->nqueued--;
+	return q;
+}
+
 /* In flight from now on: counted against its peer's cap. */
 void
 probe_link(struct probe *p, struct query *q)
@@ -173,5 +185,3 @@ probe_unlink(struct probe *p, struct query *q)
 	if (q->state == Q_UDP)
 		probe_leave_socket(q);
 }
-
-/* Finish a query: hand the result over and free it. */
