@@ -25,7 +25,7 @@ ALLCFLAGS = -std=c99 -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 OBJS = src/caa.o src/agree.o src/name.o src/policy.o src/file.o src/conf.o src/client.o src/state.o src/dehydrated.o \
        src/verdict.o src/zone.o src/result.o src/wire.o src/dnssec.o \
        src/challenge.o src/answer.o src/resolve.o src/lane.o src/probe.o src/probe_queue.o \
-       src/lookups.o src/servers.o src/parents.o src/check.o \
+       src/lookups.o src/servers.o src/same.o src/parents.o src/check.o \
        src/checkns.o src/checktree.o src/checkfd.o src/report.o src/monitor.o
 HDRS = src/caa.h src/agree.h src/name.h src/policy.h src/file.h src/conf.h src/client.h src/state.h src/state_priv.h src/dehydrated.h \
        src/verdict.h src/zone.h src/result.h src/wire.h src/dnssec.h \
@@ -41,7 +41,8 @@ UNITS = tests/unit/check_caa tests/unit/check_name tests/unit/check_policy \
         tests/unit/check_resolve tests/unit/check_file \
         tests/unit/check_client tests/unit/check_state \
         tests/unit/check_dehydrated tests/unit/check_monitor \
-        tests/unit/check_lookups tests/unit/check_probe
+        tests/unit/check_lookups tests/unit/check_probe \
+        tests/unit/check_same
 
 all: caa-preflight
 
@@ -75,6 +76,7 @@ tests/unit/check_agree: tests/unit/check_agree.c
 tests/unit/check_resolve: tests/unit/check_resolve.c tests/unit/uboption.h
 tests/unit/check_lookups: tests/unit/check_lookups.c tests/unit/uboption.h
 tests/unit/check_probe: tests/unit/check_probe.c
+tests/unit/check_same: tests/unit/check_same.c
 tests/unit/check_file: tests/unit/check_file.c
 tests/unit/check_client: tests/unit/check_client.c
 tests/unit/check_state: tests/unit/check_state.c tests/unit/statefix.h

@@ -53,6 +53,12 @@ probe_new(int per_server, int attempt_ms)
 	return p;
 }
 
+void
+probe_set_same(struct probe *p, probe_same_cb same)
+{
+	p->same = same;
+}
+
 static void
 query_free(struct query *q)
 {
@@ -186,6 +192,20 @@ make_room(struct probe *p)
 			}
 }
 
+/* Hand a query's result over, with what the query knows, and free it. */
+static void
+deliver(struct query *q, struct probe_result *r)
+{
+	r->tcp = q->state == Q_TCPREAD || q->state == Q_CONNECT ||
+	    q->state == Q_TCPWAIT;
+	r->truncated = q->truncated;
+	r->late = r->state == PROBE_ANSWER && q->attempt == 3;
+	r->ms = resolve_now_ms() - q->start;
+	probe_unlink(q->p, q);
+	q->cb(q->arg, r);
+	query_free(q);
+}
+
 /* Finish a query: hand the result over and free it. */
 static void
 finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
@@ -195,16 +215,24 @@ finish(struct query *q, enum probe_state st, ldns_pkt *pkt, const char *err)
 	memset(&r, 0, sizeof(r));
 	r.state = st;
 	r.pkt = pkt;
-	r.tcp = q->state == Q_TCPREAD || q->state == Q_CONNECT ||
-	    q->state == Q_TCPWAIT;
-	r.truncated = q->truncated;
-	r.late = st == PROBE_ANSWER && q->attempt == 3;
-	r.ms = resolve_now_ms() - q->start;
 	if (err != NULL)
 		(void)snprintf(r.err, sizeof(r.err), "%s", err);
-	probe_unlink(q->p, q);
-	q->cb(q->arg, &r);
-	query_free(q);
+	deliver(q, &r);
+}
+
+/* The answer to q, parsed (pkt) or known to the same hook (NULL). */
+static void
+answered(struct query *q, ldns_pkt *pkt, const uint8_t *wire, size_t len)
+{
+	struct probe_result	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.state = PROBE_ANSWER;
+	r.pkt = pkt;
+	r.same = pkt == NULL;
+	r.wire = wire;
+	r.wirelen = len;
+	deliver(q, &r);
 }
 
 /* A socket connected to the address: only its datagrams reach us. */
@@ -436,6 +464,10 @@ on_datagram(struct peer *a, const uint8_t *buf, size_t n)
 			stray(a);
 		return;
 	}
+	if (q->p->same != NULL && q->p->same(q->arg, buf, n)) {
+		answered(q, NULL, buf, n);
+		return;
+	}
 	if ((st = ldns_wire2pkt(&pkt, buf, n)) != LDNS_STATUS_OK) {
 		/* Ours (ID, QR) but unparseable: say so, not "silent". */
 		if (buf[2] & 0x80) {
@@ -457,7 +489,7 @@ on_datagram(struct peer *a, const uint8_t *buf, size_t n)
 		start_tcp(q);
 		return;
 	}
-	finish(q, PROBE_ANSWER, pkt, NULL);
+	answered(q, pkt, buf, n);
 }
 
 static void
@@ -561,7 +593,7 @@ on_tcp(struct query *q, short revents)
 		}
 		if (ldns_wire2pkt(&pkt, q->buf + 2, need) == LDNS_STATUS_OK &&
 		    wire_is_answer(pkt, q->id, q->qname, q->qtype)) {
-			finish(q, PROBE_ANSWER, pkt, NULL);
+			answered(q, pkt, q->buf + 2, need);
 			return;
 		}
 		ldns_pkt_free(pkt);

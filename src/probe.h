@@ -13,6 +13,7 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ldns/ldns.h>
 
@@ -33,7 +34,11 @@ enum probe_state {
  */
 struct probe_result {
 	enum probe_state	 state;
-	ldns_pkt		*pkt;		/* PROBE_ANSWER: the response */
+	ldns_pkt		*pkt;		/* PROBE_ANSWER: the response,
+						   NULL when same */
+	const uint8_t		*wire;		/* PROBE_ANSWER: as received */
+	size_t			 wirelen;
+	int			 same;		/* the same hook knew it */
 	int			 tcp;		/* the answer came over TCP */
 	int			 truncated;	/* the UDP answer had TC set */
 	int			 late;		/* answered only after the
@@ -43,6 +48,16 @@ struct probe_result {
 };
 
 typedef void (*probe_cb)(void *, struct probe_result *);
+
+/*
+ * A hook that sees each UDP answer to a query, whole, before it is
+ * parsed, with the query's callback argument: 1 when the caller has had
+ * the very same bytes after the ID for this question already (another
+ * server's answer, say).  The query then ends PROBE_ANSWER with same
+ * set, pkt NULL and nothing parsed: a zone's servers mostly send
+ * identical answers, and parsing one costs dozens of allocations.
+ */
+typedef int (*probe_same_cb)(void *, const uint8_t *, size_t);
 
 /*
  * per_server: queries in flight to one address at most; attempt_ms: UDP
@@ -56,6 +71,7 @@ struct probe	*probe_new(int per_server, int attempt_ms);
  */
 #define PROBE_MAXOPEN	512
 void		 probe_set_maxopen(struct probe *, size_t);
+void		 probe_set_same(struct probe *, probe_same_cb);
 void		 probe_free(struct probe *);
 
 /* Queue a query for qname/qtype to address (IPv4 or IPv6 text). */

@@ -127,6 +127,7 @@ struct probe {
 	size_t		 sent;
 	int		 per_server;
 	int		 attempt_ms;
+	probe_same_cb	 same;		/* see probe_set_same() */
 	uint16_t	 ids[256];	/* random query IDs not yet used */
 	size_t		 nids;
 };

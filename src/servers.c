@@ -78,6 +78,7 @@ servers_new(struct resolve *r, struct resolve *plain, struct probe *p)
 		return NULL;
 	}
 	s->p = p;
+	probe_set_same(p, servers_same_answer);
 	return s;
 }
 
@@ -93,6 +94,7 @@ szone_free(struct szone *sz)
 	for (i = 0; i < sz->nunchecked; i++)
 		free(sz->unchecked[i].wire);
 	free(sz->unchecked);
+	servers_same_free(sz);
 	free(sz);
 }
 
@@ -363,7 +365,7 @@ check_sigs(struct servers *s, struct szone *sz, struct zone_seen *q,
  * or the wire form to check when the zone's keys are known.  Thousands
  * of parsed packets held until the end would cost far more memory.
  */
-static void
+static int
 seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
     size_t server, long qi, const ldns_pkt *pkt)
 {
@@ -387,11 +389,13 @@ seen_take(struct servers *s, struct szone *sz, struct zone_seen *q,
 	q->nrdata = w.nrdata;
 	/* Until the keys are in, whether the zone is signed is not known. */
 	if (sz->keyed && !sz->z->secure)
-		return;
-	if (sz->keys != NULL && dnssec_zone_ready(sz->keys))
+		return 1;
+	if (sz->keys != NULL && dnssec_zone_ready(sz->keys)) {
 		check_sigs(s, sz, q, pkt);
-	else
-		keep_unchecked(s, sz, server, qi, pkt);
+		return 1;
+	}
+	keep_unchecked(s, sz, server, qi, pkt);
+	return 0;
 }
 
 /*
@@ -431,6 +435,12 @@ server_answered(struct servers *s, struct zone *z, size_t i, long qi,
 	}
 }
 
+struct zone_seen *
+servers_seen_of(struct zone *z, size_t server, long qi)
+{
+	return qi == -1 ? &z->servers[server].soa : &z->servers[server].q[qi];
+}
+
 static void
 probed(void *arg, struct probe_result *r)
 {
@@ -444,13 +454,16 @@ probed(void *arg, struct probe_result *r)
 	else if (t->q == -2)
 		parents_delegation_answer(t->s, sz, t->server, r);
 	else if (t->server < z->nservers) {
-		q = t->q == -1 ? &z->servers[t->server].soa :
-		    &z->servers[t->server].q[t->q];
+		q = servers_seen_of(z, t->server, t->q);
 		servers_seen_result(q, r);
-		if (r->state == PROBE_ANSWER) {
+		if (r->state == PROBE_ANSWER && r->same)
+			servers_same_take(t->s, sz, t->server, t->q);
+		else if (r->state == PROBE_ANSWER) {
 			server_answered(t->s, z, t->server, t->q, r->pkt);
-			seen_take(t->s, sz, q, t->server, t->q, r->pkt);
+			if (seen_take(t->s, sz, q, t->server, t->q, r->pkt))
+				servers_same_keep(t->s, sz, t->server, t->q, r);
 		}
+		servers_same_ended(sz, t->q);
 	}
 	ldns_pkt_free(r->pkt);
 	free(t);

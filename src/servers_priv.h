@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lookups.h"
 #include "probe.h"
@@ -70,8 +71,25 @@ struct unchecked {
 	size_t			 len;
 };
 
+/*
+ * The first answer to one of a zone's questions that was taken in
+ * whole (its signatures checked, or none to check), in wire form after
+ * its ID, while other servers of the zone are still to answer it: what
+ * they send byte for byte the same is taken from that server's
+ * zone_seen, not parsed again (see probe_set_same()).
+ */
+struct firstans {
+	uint8_t		*wire;		/* NULL: none kept */
+	char		*nsid;		/* the answer's NSID, or NULL */
+	uint32_t	 len;
+	uint32_t	 server;	/* whose zone_seen says what it holds */
+	uint32_t	 ended;		/* servers whose query for it ended */
+};
+
 struct szone {
 	struct zone		*z;
+	struct firstans		*first;		/* by question: SOA, names */
+	size_t			 nfirst;
 	struct deleg		 deleg;
 	struct dnssec_zone	*keys;		/* signed zones */
 	int			 keyed;		/* its DNSKEY lookup is in
@@ -127,6 +145,21 @@ int		 servers_send(struct servers *, struct szone *, size_t, long,
 /* What every direct query's result records, whatever it was for. */
 void		 servers_seen_result(struct zone_seen *,
 		    const struct probe_result *);
+/* What server's query qi (-1: SOA) saw. */
+struct zone_seen *servers_seen_of(struct zone *, size_t, long);
+
+/* same.c: another server's byte-identical answer, taken once. */
+/* probe_set_same()'s hook: the bytes of the zone's kept answer? */
+int		 servers_same_answer(void *, const uint8_t *, size_t);
+/* The kept answer's word, copied to server's query qi. */
+void		 servers_same_take(struct servers *, struct szone *, size_t,
+		    long);
+/* Keep server's answer to qi, taken in whole, if others are to come. */
+void		 servers_same_keep(struct servers *, struct szone *, size_t,
+		    long, const struct probe_result *);
+/* One more server's query for qi ended: once all have, drop the bytes. */
+void		 servers_same_ended(struct szone *, long);
+void		 servers_same_free(struct szone *);
 
 /* parents.c: the delegation asked of the parent's servers. */
 void		 parents_delegation(struct servers *, struct szone *);

@@ -43,6 +43,52 @@ zone_seen_clear(struct zone_seen *q)
 	free(q->rdlen);
 }
 
+static char *
+dup_or_null(const char *s, int *failed)
+{
+	char	*d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*failed = 1;
+	return d;
+}
+
+int
+zone_seen_copy_answer(struct zone_seen *dst, const struct zone_seen *src)
+{
+	size_t	 i;
+	int	 failed = 0;
+
+	dst->rcode = src->rcode;
+	dst->aa = src->aa;
+	dst->soa_in_auth = src->soa_in_auth;
+	dst->serial = src->serial;
+	dst->case_lost = src->case_lost;
+	dst->sig_expires = src->sig_expires;
+	dst->sig_why = dup_or_null(src->sig_why, &failed);
+	dst->sig_what = dup_or_null(src->sig_what, &failed);
+	if (src->nrecords > 0 && (dst->records = calloc(src->nrecords,
+	    sizeof(*dst->records))) == NULL)
+		return -1;
+	for (i = 0; i < src->nrecords && !failed; i++, dst->nrecords++)
+		dst->records[i] = dup_or_null(src->records[i], &failed);
+	if (src->nrdata > 0 && ((dst->rdata = calloc(src->nrdata,
+	    sizeof(*dst->rdata))) == NULL || (dst->rdlen = calloc(src->nrdata,
+	    sizeof(*dst->rdlen))) == NULL))
+		return -1;
+	for (i = 0; i < src->nrdata && !failed; i++, dst->nrdata++) {
+		dst->rdlen[i] = src->rdlen[i];
+		if ((dst->rdata[i] = malloc(src->rdlen[i] > 0 ?
+		    src->rdlen[i] : 1)) == NULL)
+			failed = 1;
+		else
+			memcpy(dst->rdata[i], src->rdata[i], src->rdlen[i]);
+	}
+	return failed ? -1 : 0;
+}
+
 static void
 strv_free(char **v, size_t n)
 {

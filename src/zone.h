@@ -129,6 +129,13 @@ struct zone	*zone_new(const char *);
 void		 zone_free(struct zone *);
 /* Free what one seen query holds (not the struct). */
 void		 zone_seen_clear(struct zone_seen *);
+/*
+ * What src's answer said (rcode, flags, serial, records, signatures'
+ * verdict), copied into dst, for the same answer from another server.
+ * 0, or -1 when memory ran out.
+ */
+int		 zone_seen_copy_answer(struct zone_seen *,
+		    const struct zone_seen *);
 /* Add a name probed in the zone.  0, or -1 when memory ran out. */
 int		 zone_add_name(struct zone *, const char *, int);
 

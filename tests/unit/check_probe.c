@@ -51,6 +51,11 @@ struct got {
 	enum probe_state	 state;
 	char			 qname[64];
 	char			 err[128];
+	int			 same;		/* r->same */
+	uint8_t			 wire[512];	/* r->wire */
+	size_t			 wirelen;
+	int			 known;		/* the same hook says 1 */
+	size_t			 hooked;	/* the hook saw this many bytes */
 };
 
 static struct heard	 heard[MAXQ];
@@ -66,7 +71,12 @@ cb(void *arg, struct probe_result *r)
 	g->done++;
 	g->order = ++results;
 	g->state = r->state;
+	g->same = r->same;
 	(void)snprintf(g->err, sizeof(g->err), "%s", r->err);
+	if (r->wire != NULL && r->wirelen <= sizeof(g->wire)) {
+		memcpy(g->wire, r->wire, r->wirelen);
+		g->wirelen = r->wirelen;
+	}
 	if (r->pkt != NULL) {
 		s = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(
 		    ldns_pkt_question(r->pkt), 0)));
@@ -147,12 +157,12 @@ loop(struct probe *p, int fd, size_t want)
 
 /*
  * The answer to a heard query: its header and question, QR and AA, and
- * TC as well when truncated is set.
+ * TC as well when truncated is set; into b, its length into *len.
  */
 static void
-answer_tc(int fd, const struct heard *h, int id, int truncated)
+answer_bytes(const struct heard *h, int id, int truncated, uint8_t *b,
+    size_t *len)
 {
-	uint8_t	 b[512];
 	size_t	 i = 12;
 
 	while (i < h->len && h->buf[i] != 0)
@@ -166,6 +176,17 @@ answer_tc(int fd, const struct heard *h, int id, int truncated)
 	}
 	b[2] |= truncated ? 0x86 : 0x84;	/* QR, AA (, TC) */
 	b[10] = b[11] = 0;		/* no OPT record */
+	*len = i;
+}
+
+/* Sent to the heard query's address and port. */
+static void
+answer_tc(int fd, const struct heard *h, int id, int truncated)
+{
+	uint8_t	 b[512];
+	size_t	 i;
+
+	answer_bytes(h, id, truncated, b, &i);
 	ck_assert_int_eq(sendto(fd, b, i, 0, (const struct sockaddr *)&h->from,
 	    sizeof(h->from)), (ssize_t)i);
 }
@@ -450,6 +471,57 @@ END_TEST
  * is sent after it.  (Nothing listens on TCP, nor at NOBODY: both are
  * refused.)  Never more sockets than allowed.
  */
+/* The same hook: what it knows ends unparsed, what it does not is parsed. */
+static int
+same_hook(void *arg, const uint8_t *wire, size_t len)
+{
+	struct got	*g = arg;
+
+	ck_assert_ptr_nonnull(wire);
+	g->hooked = len;
+	return g->known;
+}
+
+START_TEST(test_same)
+{
+	struct got	 g[3];
+	struct probe	*p;
+	uint8_t		 b[512];
+	int		 fd = server();
+	size_t		 i, len;
+
+	p = start(32, abc, g, 3);
+	probe_set_same(p, same_hook);
+	g[1].known = 1;
+	loop(p, fd, 3);
+	answer_tc(fd, &heard[2], -1, 1);	/* TC: over TCP, no one listens */
+	for (i = 0; i < 2; i++)
+		answer(fd, &heard[i], -1);
+	loop(p, fd, 0);
+	/* Not known: parsed, and the bytes are handed over as well. */
+	answered(&g[0], abc[0]);
+	ck_assert_int_eq(g[0].same, 0);
+	answer_bytes(&heard[0], -1, 0, b, &len);
+	ck_assert_uint_eq(g[0].hooked, len);
+	ck_assert_uint_eq(g[0].wirelen, len);
+	ck_assert_mem_eq(g[0].wire, b, len);
+	/* Known: an answer, same set, nothing parsed. */
+	ck_assert_int_eq(g[1].done, 1);
+	ck_assert_int_eq(g[1].state, PROBE_ANSWER);
+	ck_assert_int_eq(g[1].same, 1);
+	ck_assert_str_eq(g[1].qname, "");
+	answer_bytes(&heard[1], -1, 0, b, &len);
+	ck_assert_uint_eq(g[1].hooked, len);
+	ck_assert_mem_eq(g[1].wire, b, len);
+	/* A truncated answer the hook does not know goes on to TCP. */
+	ck_assert_int_eq(g[2].done, 1);
+	ck_assert_int_eq(g[2].same, 0);
+	ck_assert_int_eq(g[2].state, PROBE_TCP_FAILED);
+	probe_free(p);
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_tcp_waits)
 {
 	struct got	 g[3];
@@ -536,6 +608,7 @@ main(void)
 	tcase_add_test(tc, test_open_bound);
 	tcase_add_test(tc, test_sockets_not_queries);
 	tcase_add_test(tc, test_tcp_waits);
+	tcase_add_test(tc, test_same);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

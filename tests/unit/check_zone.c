@@ -395,6 +395,64 @@ START_TEST(test_sig_spread)
 }
 END_TEST
 
+/*
+ * Another server's byte-identical answer takes the first one's word: a
+ * deep copy of what it said, the query's own fields (name, state, time)
+ * left as they are, and each freed on its own.
+ */
+START_TEST(test_copy_answer)
+{
+	static const uint8_t	 rd[] = { 0, 5, 'i', 's', 's', 'u', 'e' };
+	struct zone_seen	 a, b;
+	size_t			 i;
+
+	seen(&a, "example", CAA, ZONE_ANSWER, 0, 1, 7,
+	    "example. 300 IN CAA 0 issue \"ca.example\"", 1, "expired",
+	    NULL);
+	a.case_lost = 1;
+	a.sig_expires = 12345;
+	a.nrdata = 2;
+	a.rdata = calloc(2, sizeof(*a.rdata));
+	a.rdlen = calloc(2, sizeof(*a.rdlen));
+	a.rdata[0] = malloc(sizeof(rd));
+	memcpy(a.rdata[0], rd, sizeof(rd));
+	a.rdlen[0] = sizeof(rd);
+	a.rdata[1] = malloc(1);
+	a.rdlen[1] = 0;
+	seen(&b, "example", CAA, ZONE_ANSWER, 2, 0, -1, NULL, 0, NULL, NULL);
+	b.ms = 41.5;
+	b.tcp = 1;
+	ck_assert_int_eq(zone_seen_copy_answer(&b, &a), 0);
+	ck_assert_int_eq(b.rcode, 0);
+	ck_assert_int_eq(b.aa, 1);
+	ck_assert_int_eq(b.serial, 7);
+	ck_assert_int_eq(b.soa_in_auth, 1);
+	ck_assert_int_eq(b.case_lost, 1);
+	ck_assert_int_eq(b.sig_expires, 12345);
+	ck_assert_str_eq(b.sig_why, "expired");
+	ck_assert_str_eq(b.sig_what, "example. CAA");
+	ck_assert_ptr_ne(b.sig_why, a.sig_why);
+	ck_assert_uint_eq(b.nrecords, 1);
+	ck_assert_str_eq(b.records[0], a.records[0]);
+	ck_assert_ptr_ne(b.records[0], a.records[0]);
+	ck_assert_uint_eq(b.nrdata, 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_eq(b.rdlen[i], a.rdlen[i]);
+		ck_assert_ptr_ne(b.rdata[i], a.rdata[i]);
+	}
+	ck_assert_mem_eq(b.rdata[0], rd, sizeof(rd));
+	/* The query's own: untouched. */
+	ck_assert_str_eq(b.qname, "example");
+	ck_assert_int_eq(b.state, ZONE_ANSWER);
+	ck_assert_int_eq(b.tcp, 1);
+	ck_assert_double_eq(b.ms, 41.5);
+	zone_seen_clear(&a);
+	ck_assert_str_eq(b.records[0], "example. 300 IN CAA 0 issue "
+	    "\"ca.example\"");
+	zone_seen_clear(&b);
+}
+END_TEST
+
 START_TEST(test_rcode_name)
 {
 	ck_assert_str_eq(zone_rcode_name(2), "SERVFAIL");
@@ -421,6 +479,7 @@ main(void)
 	tcase_add_test(tc, test_slow);
 	tcase_add_test(tc, test_sig_spread);
 	tcase_add_test(tc, test_judged);
+	tcase_add_test(tc, test_copy_answer);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
