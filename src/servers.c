@@ -520,26 +520,14 @@ server_add(struct servers *s, struct szone *sz, const char *host,
 	return sv;
 }
 
-/* The server (host, addr) of a zone, with every probe it needs sent. */
+/* Server i of a zone: the names added to the zone since, probed too. */
 static int
-server_ensure(struct servers *s, struct szone *sz, const char *host,
-    const char *addr)
+server_names(struct servers *s, struct szone *sz, size_t i)
 {
 	struct zone		*z = sz->z;
-	struct zone_server	*sv = NULL;
+	struct zone_server	*sv = &z->servers[i];
 	struct zone_seen	*q;
-	size_t			 i;
 
-	for (i = 0; i < z->nservers; i++)
-		if (strcmp(z->servers[i].host, host) == 0 &&
-		    strcmp(z->servers[i].addr, addr) == 0) {
-			sv = &z->servers[i];
-			break;
-		}
-	if (sv == NULL && (sv = server_add(s, sz, host, addr)) == NULL)
-		return -1;
-	i = (size_t)(sv - z->servers);
-	/* Names added to the zone since: probe them too. */
 	while (sv->nq < z->nnames) {
 		/*
 		 * Room for 4, then twice as much when full (4, 8, 16...):
@@ -559,12 +547,32 @@ server_ensure(struct servers *s, struct szone *sz, const char *host,
 		q->qtype = z->types[sv->nq];
 		if ((q->qname = strdup(z->names[sv->nq])) == NULL)
 			return -1;
-		if (servers_send(s, sz, i, (long)sv->nq, addr, q->qname,
+		if (servers_send(s, sz, i, (long)sv->nq, sv->addr, q->qname,
 		    q->qtype) == -1)
 			return -1;
 		sv->nq++;
 	}
 	return 0;
+}
+
+/* The server (host, addr) of a zone, with every probe it needs sent. */
+static int
+server_ensure(struct servers *s, struct szone *sz, const char *host,
+    const char *addr)
+{
+	struct zone		*z = sz->z;
+	struct zone_server	*sv = NULL;
+	size_t			 i;
+
+	for (i = 0; i < z->nservers; i++)
+		if (strcmp(z->servers[i].host, host) == 0 &&
+		    strcmp(z->servers[i].addr, addr) == 0) {
+			sv = &z->servers[i];
+			break;
+		}
+	if (sv == NULL && (sv = server_add(s, sz, host, addr)) == NULL)
+		return -1;
+	return server_names(s, sz, (size_t)(sv - z->servers));
 }
 
 /* Returns whether an address lookup is still pending. */
@@ -628,15 +636,26 @@ dnskeys(struct servers *s, struct szone *sz)
 	ldns_pkt_free(pkt);
 }
 
-/* Everything a zone needs started; returns 1 when nothing is left. */
+/*
+ * Everything a zone needs started; returns 1 when nothing is left.  Once
+ * its servers, keys and delegation are all in, a name added to the zone
+ * only needs asking of the servers it has.
+ */
 static int
 zone_step(struct servers *s, struct szone *sz)
 {
 	struct zone	*z = sz->z;
 	struct deleg	*d = &sz->deleg;
 	struct lookup	*soa, *ns;
+	size_t		 i;
 	int		 pending;
 
+	if (sz->complete) {
+		for (i = 0; i < z->nservers; i++)
+			if (server_names(s, sz, i) == -1)
+				s->nomem = 1;
+		return 1;
+	}
 	soa = servers_lookup_get(s, z->apex, T_SOA, 1);
 	dnskeys(s, sz);
 	ns = servers_lookup_get(s, z->apex, T_NS, 1);
@@ -648,9 +667,10 @@ zone_step(struct servers *s, struct szone *sz)
 	pending |= ensure_hosts(s, sz, z->parent_ns, z->nparent);
 	if (s->nomem)
 		return 1;
-	return !pending && (soa == NULL || soa->done) &&
+	sz->complete = !pending && (soa == NULL || soa->done) &&
 	    (ns == NULL || ns->done) && sz->keyed &&
 	    !d->pending && (z->parent_known || d->failed || d->parent_failed);
+	return sz->complete;
 }
 
 /* The addresses of a hinted zone's servers, asked once its NS is in. */

@@ -98,6 +98,8 @@ struct szone {
 	size_t			 nunchecked;
 	int			 settled;	/* nothing to start until a
 						   name comes */
+	int			 complete;	/* its servers, keys and
+						   delegation are all in */
 	int			  referred;	/* found through the parent's
 						   referral */
 	char			**ghost;	/* glue from a referral: */
