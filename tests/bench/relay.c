@@ -4,17 +4,24 @@
  * and forwards to the same address on the back port, delaying every
  * datagram and every TCP chunk by the same amount in each direction.
  *
- * UDP: queries go to the servers through one socket per address family,
- * under an ID of the relay's own (so two clients using the same ID cannot
- * be confused), and the client's ID is restored on the answer.  All
- * delayed data waits in one FIFO queue: with a fixed delay, arrival order
- * is departure order.
+ * UDP: the clients' queries come in on one socket per address family,
+ * bound to port 53 of every address, and the address each was sent to
+ * (IP_PKTINFO) says which server it is for; the answer leaves the same
+ * socket from that address.  A datagram to an address that is not the
+ * relay's is dropped: the relay stands only for the servers it was given
+ * (a socket bound to one address of its own, as the universe's unbound
+ * forwarder's is, still gets that address's datagrams).  Queries go to
+ * the servers through one socket per address family, under an ID of the
+ * relay's own (so two clients using the same ID cannot be confused), and
+ * the client's ID is restored on the answer.  All delayed data waits in
+ * one FIFO queue: with a fixed delay, arrival order is departure order.
  *
  * The relay works in ticks of TICK_MS while anything waits: it reads what
  * arrived, several datagrams a call, and sends what is due, the datagrams
  * for one socket in one call.  A datagram therefore waits the delay plus
  * less than a tick.  System calls per datagram, not the delay, were most
- * of the relay's CPU time, and that time is taken from the run measured.
+ * of the relay's CPU time, and that time is taken from the run measured:
+ * hence one socket for all the clients' datagrams, not one per address.
  *
  * usage: relay -d MS -b BACKPORT -s STATSFILE addr [addr ...]
  * SIGUSR1 writes "udp_queries tcp_connections" to STATSFILE.
@@ -36,6 +43,7 @@
 #include <unistd.h>
 
 #define MAXFRONT	512
+#define NHASH		1024		/* fronts by address; > MAXFRONT */
 #define MAXFD		4096
 #define NSLOT		65536		/* the relay's IDs: every 16-bit one */
 #define BATCH		64		/* datagrams per recvmmsg/sendmmsg */
@@ -46,7 +54,7 @@ struct front {
 	struct sockaddr_storage	 addr;		/* port 53 */
 	struct sockaddr_storage	 back;		/* back port */
 	socklen_t		 len;
-	int			 udp, tcp;
+	int			 tcp;
 };
 
 /* A query sent on: whom to answer, and under which ID. */
@@ -61,6 +69,7 @@ struct item {
 	double			 due;
 	int			 fd;		/* where to send; -1: dropped */
 	int			 udp;
+	int			 src;		/* the front it leaves from, or -1 */
 	struct sockaddr_storage	 to;
 	socklen_t		 tolen;
 	size_t			 len;
@@ -72,6 +81,8 @@ struct item {
 static int		 peer[MAXFD];
 static struct front	*fronts[MAXFRONT];
 static int		 nfront;
+static int		 byaddr[NHASH];	/* front + 1; 0: empty */
+static int		 in4 = -1, in6 = -1;	/* the clients' side */
 static struct slot	 slots[NSLOT];
 static uint16_t		 next_id;
 static int		 up4 = -1, up6 = -1;
@@ -84,6 +95,10 @@ static uint8_t		 bufs[BATCH][DGRAM];
 static struct mmsghdr	 msgs[BATCH];
 static struct iovec	 iovs[BATCH];
 static struct sockaddr_storage froms[BATCH];
+static union {
+	struct cmsghdr	 align;
+	uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+} ctls[BATCH];
 
 static double
 now_ms(void)
@@ -102,7 +117,7 @@ die(const char *m)
 }
 
 static void
-later(double now, int fd, int udp, const void *to, socklen_t tolen,
+later(double now, int fd, int udp, int src, const void *to, socklen_t tolen,
     const uint8_t *data, size_t len)
 {
 	struct item	*it = malloc(sizeof(*it) + len);
@@ -112,6 +127,7 @@ later(double now, int fd, int udp, const void *to, socklen_t tolen,
 	it->due = now + delay_ms;
 	it->fd = fd;
 	it->udp = udp;
+	it->src = src;
 	if (to != NULL)
 		memcpy(&it->to, to, tolen);
 	it->tolen = tolen;
@@ -183,14 +199,103 @@ front_new(const char *addr, int backport)
 	memcpy(&f->back, &f->addr, sizeof(f->addr));
 	set_port(&f->addr, 53);
 	set_port(&f->back, backport);
-	f->udp = sock(f->addr.ss_family, SOCK_DGRAM, 1);
-	bigbuf(f->udp);
 	f->tcp = sock(f->addr.ss_family, SOCK_STREAM, 1);
-	if (bind(f->udp, (struct sockaddr *)&f->addr, f->len) == -1 ||
-	    bind(f->tcp, (struct sockaddr *)&f->addr, f->len) == -1 ||
+	if (bind(f->tcp, (struct sockaddr *)&f->addr, f->len) == -1 ||
 	    listen(f->tcp, 256) == -1)
 		die(addr);
 	return f;
+}
+
+/* An address's bytes: 4 or 16 of them. */
+static const uint8_t *
+addr_bytes(int family, const void *a, size_t *len)
+{
+	if (family == AF_INET) {
+		*len = 4;
+		return (const uint8_t *)&((const struct in_addr *)a)->s_addr;
+	}
+	*len = 16;
+	return ((const struct in6_addr *)a)->s6_addr;
+}
+
+static unsigned
+addr_hash(const uint8_t *b, size_t len)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h % NHASH;
+}
+
+static const uint8_t *
+front_bytes(const struct front *f, size_t *len)
+{
+	if (f->addr.ss_family == AF_INET)
+		return addr_bytes(AF_INET,
+		    &((const struct sockaddr_in *)&f->addr)->sin_addr, len);
+	return addr_bytes(AF_INET6,
+	    &((const struct sockaddr_in6 *)&f->addr)->sin6_addr, len);
+}
+
+static void
+front_index(int idx)
+{
+	size_t		 len;
+	const uint8_t	*b = front_bytes(fronts[idx], &len);
+	unsigned	 h = addr_hash(b, len);
+
+	while (byaddr[h] != 0)
+		h = (h + 1) % NHASH;
+	byaddr[h] = idx + 1;
+}
+
+/* The front whose address a datagram was sent to, or -1. */
+static int
+front_of(int family, const void *a)
+{
+	size_t		 len, flen;
+	const uint8_t	*b = addr_bytes(family, a, &len);
+
+	for (unsigned h = addr_hash(b, len); byaddr[h] != 0;
+	    h = (h + 1) % NHASH) {
+		struct front	*f = fronts[byaddr[h] - 1];
+		const uint8_t	*fb = front_bytes(f, &flen);
+
+		if (f->addr.ss_family == family && flen == len &&
+		    memcmp(fb, b, len) == 0)
+			return byaddr[h] - 1;
+	}
+	return -1;
+}
+
+/* Port 53 of every address of a family, telling each datagram's. */
+static int
+clients_sock(int family)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 fd = sock(family, SOCK_DGRAM, 1), one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)family;
+	set_port(&ss, 53);
+	if (family == AF_INET) {
+		len = sizeof(struct sockaddr_in);
+		if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one,
+		    sizeof(one)) == -1)
+			die("IP_PKTINFO");
+	} else {
+		len = sizeof(struct sockaddr_in6);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one)) == -1 || setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_RECVPKTINFO, &one, sizeof(one)) == -1)
+			die("IPV6_RECVPKTINFO");
+	}
+	bigbuf(fd);
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
+		die("port 53");
+	return fd;
 }
 
 static void
@@ -232,34 +337,71 @@ set_msg(int i, void *data, size_t len, void *name, socklen_t namelen)
 	msgs[i].msg_hdr.msg_namelen = namelen;
 }
 
-/* Up to BATCH datagrams from fd into bufs/froms; how many. */
+/*
+ * Up to BATCH datagrams from fd into bufs/froms, and the addresses they
+ * were sent to into ctls if ctl; how many.
+ */
 static int
-take(int fd)
+take(int fd, int ctl)
 {
 	int	 n;
 
-	for (int i = 0; i < BATCH; i++)
+	for (int i = 0; i < BATCH; i++) {
 		set_msg(i, bufs[i], DGRAM, &froms[i], sizeof(froms[i]));
+		if (ctl) {
+			msgs[i].msg_hdr.msg_control = ctls[i].buf;
+			msgs[i].msg_hdr.msg_controllen = sizeof(ctls[i].buf);
+		}
+	}
 	n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
 	return n < 0 ? 0 : n;
 }
 
+/* The front a datagram just taken was sent to, or -1. */
+static int
+dest_front(int i)
+{
+	struct msghdr	*h = &msgs[i].msg_hdr;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL;
+	    c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			return front_of(AF_INET, &pi.ipi_addr);
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			return front_of(AF_INET6, &pi.ipi6_addr);
+		}
+	}
+	return -1;
+}
+
 /* Queries from clients: on to the server under an ID of ours. */
 static void
-from_clients(double now, struct front *f, int idx)
+from_clients(double now, int fd)
 {
 	int	 n;
 
 	do {
-		n = take(f->udp);
+		n = take(fd, 1);
 		for (int i = 0; i < n; i++) {
 			uint8_t		*b = bufs[i];
 			socklen_t	 fl = msgs[i].msg_hdr.msg_namelen;
 			struct slot	*s;
+			struct front	*f;
+			int		 idx = dest_front(i);
 			uint16_t	 id;
 
-			if (msgs[i].msg_len < 12 || fl > sizeof(s->from))
+			if (msgs[i].msg_len < 12 || fl > sizeof(s->from) ||
+			    idx < 0)
 				continue;
+			f = fronts[idx];
 			udp_queries++;
 			id = next_id++;
 			s = &slots[id];
@@ -270,7 +412,7 @@ from_clients(double now, struct front *f, int idx)
 			b[0] = (uint8_t)(id >> 8);
 			b[1] = (uint8_t)id;
 			later(now, f->addr.ss_family == AF_INET ? up4 : up6, 1,
-			    &f->back, f->len, b, msgs[i].msg_len);
+			    -1, &f->back, f->len, b, msgs[i].msg_len);
 		}
 	} while (n == BATCH);
 }
@@ -282,10 +424,11 @@ from_servers(double now, int fd)
 	int	 n;
 
 	do {
-		n = take(fd);
+		n = take(fd, 0);
 		for (int i = 0; i < n; i++) {
 			uint8_t		*b = bufs[i];
 			struct slot	*s;
+			int		 cfd;
 
 			if (msgs[i].msg_len < 12)
 				continue;
@@ -294,8 +437,10 @@ from_servers(double now, int fd)
 				continue;
 			b[0] = (uint8_t)(s->id >> 8);
 			b[1] = (uint8_t)s->id;
-			later(now, fronts[s->front]->udp, 1, &s->from,
-			    s->fromlen, b, msgs[i].msg_len);
+			cfd = fronts[s->front]->addr.ss_family == AF_INET ?
+			    in4 : in6;
+			later(now, cfd, 1, s->front, &s->from, s->fromlen, b,
+			    msgs[i].msg_len);
 			s->front = -1;
 		}
 	} while (n == BATCH);
@@ -306,6 +451,42 @@ struct due {
 	struct item	*it;
 	int		 seq;
 };
+
+/* msgs[q] to leave from the front's address. */
+static void
+from_front(int q, const struct front *f)
+{
+	struct msghdr	*h = &msgs[q].msg_hdr;
+	struct cmsghdr	*c;
+
+	memset(&ctls[q], 0, sizeof(ctls[q]));
+	h->msg_control = ctls[q].buf;
+	if (f->addr.ss_family == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = ((const struct sockaddr_in *)&f->addr)->
+		    sin_addr;
+		h->msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi6_addr = ((const struct sockaddr_in6 *)&f->addr)->
+		    sin6_addr;
+		h->msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+}
 
 /* By socket, and in arrival order for each socket. */
 static int
@@ -354,6 +535,8 @@ send_due(double now)
 
 				set_msg(q, it->data, it->len, &it->to,
 				    it->tolen);
+				if (it->src >= 0)
+					from_front(q, fronts[it->src]);
 			}
 			(void)sendmmsg(ready[k].it->fd, msgs, (unsigned)m, 0);
 		}
@@ -405,7 +588,7 @@ tcp_chunk(double now, int fd)
 				it->fd = -1;
 		return;
 	}
-	later(now, o, 0, NULL, 0, buf, (size_t)r);
+	later(now, o, 0, -1, NULL, 0, buf, (size_t)r);
 }
 
 static void
@@ -444,16 +627,19 @@ main(int argc, char *argv[])
 		slots[i].front = -1;
 	for (i = optind; i < argc && nfront < MAXFRONT; i++) {
 		struct front *f = front_new(argv[i], backport);
-		int *up = f->addr.ss_family == AF_INET ? &up4 : &up6;
+		int v4 = f->addr.ss_family == AF_INET;
+		int *up = v4 ? &up4 : &up6, *in = v4 ? &in4 : &in6;
 
 		if (*up == -1) {
 			*up = sock(f->addr.ss_family, SOCK_DGRAM, 0);
 			bigbuf(*up);
 			watch(*up, K_UP | (uint64_t)*up);
+			*in = clients_sock(f->addr.ss_family);
+			watch(*in, K_UDP | (uint64_t)*in);
 		}
-		watch(f->udp, K_UDP | (uint64_t)nfront);
 		watch(f->tcp, K_LISTEN | (uint64_t)nfront);
-		fronts[nfront++] = f;
+		fronts[nfront] = f;
+		front_index(nfront++);
 	}
 	for (i = 0; i < MAXFD; i++)
 		peer[i] = -1;
@@ -493,7 +679,7 @@ main(int argc, char *argv[])
 			int	 idx = (int)(evs[k].data.u64 & 0xffffffffULL);
 
 			if (kind == K_UDP)
-				from_clients(now, fronts[idx], idx);
+				from_clients(now, idx);
 			else if (kind == K_UP)
 				from_servers(now, idx);
 			else if (kind == K_LISTEN)
