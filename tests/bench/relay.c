@@ -452,40 +452,38 @@ struct due {
 	int		 seq;
 };
 
-/* msgs[q] to leave from the front's address. */
+/* msgs[q] to leave from the front's address: its one control message. */
 static void
 from_front(int q, const struct front *f)
 {
-	struct msghdr	*h = &msgs[q].msg_hdr;
-	struct cmsghdr	*c;
+	struct msghdr		*h = &msgs[q].msg_hdr;
+	struct cmsghdr		*c;
+	struct in_pktinfo	 pi4;
+	struct in6_pktinfo	 pi6;
+	const void		*pi = &pi4;
+	size_t			 len = sizeof(pi4);
 
 	memset(&ctls[q], 0, sizeof(ctls[q]));
+	memset(&pi4, 0, sizeof(pi4));
+	memset(&pi6, 0, sizeof(pi6));
 	h->msg_control = ctls[q].buf;
+	c = (struct cmsghdr *)ctls[q].buf;
 	if (f->addr.ss_family == AF_INET) {
-		struct in_pktinfo pi;
-
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = ((const struct sockaddr_in *)&f->addr)->
-		    sin_addr;
-		h->msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(h);
+		pi4.ipi_spec_dst =
+		    ((const struct sockaddr_in *)&f->addr)->sin_addr;
 		c->cmsg_level = IPPROTO_IP;
 		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	} else {
-		struct in6_pktinfo pi;
-
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi6_addr = ((const struct sockaddr_in6 *)&f->addr)->
-		    sin6_addr;
-		h->msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(h);
+		pi6.ipi6_addr =
+		    ((const struct sockaddr_in6 *)&f->addr)->sin6_addr;
+		pi = &pi6;
+		len = sizeof(pi6);
 		c->cmsg_level = IPPROTO_IPV6;
 		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	}
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), pi, len);
+	h->msg_controllen = CMSG_SPACE(len);
 }
 
 /* By socket, and in arrival order for each socket. */
