@@ -48,8 +48,8 @@ servers_same_answer(void *arg, const uint8_t *wire, size_t len)
 	struct ticket	*t = arg;
 	struct firstans	*f;
 
-	if (t->q < -1 || t->zone == NULL ||
-	    (f = first_of(t->zone, t->q, 0)) == NULL || f->wire == NULL)
+	if (t->zone == NULL || (f = first_of(t->zone, t->q, 0)) == NULL ||
+	    f->wire == NULL)
 		return 0;
 	return len > 2 && f->len == len - 2 &&
 	    memcmp(f->wire, wire + 2, len - 2) == 0;
